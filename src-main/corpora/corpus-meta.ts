@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+export const CORPUS_META_VERSION = 1;
+
+export const corpusStatsSchema = z.object({
+  chars: z.number().int().nonnegative(),
+  words: z.number().int().nonnegative(),
+  lines: z.number().int().nonnegative(),
+  distinctChars: z.number().int().nonnegative(),
+  kind: z.enum(['screenplay', 'stage play', 'prose']),
+  characterNames: z.array(z.string()),
+});
+
+/** What `meta.json` next to each corpus text holds; validated on load so a damaged file is never trusted. */
+export const corpusMetaSchema = z.object({
+  metaVersion: z.literal(CORPUS_META_VERSION),
+  id: z.string().min(1),
+  name: z.string().min(1),
+  origin: z.enum(['import', 'sample']),
+  source: z.object({
+    path: z.string().nullable(),
+    format: z.enum(['txt', 'md', 'fountain', 'fdx', 'docx']),
+    encoding: z.string(),
+    bytes: z.number().int().nonnegative(),
+  }),
+  importedAt: z.string(),
+  included: z.boolean(),
+  readOnly: z.boolean(),
+  /** SHA-256 (hex) of the normalised text: duplicate detection and model provenance. */
+  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  gutenbergStripped: z.boolean(),
+  stats: corpusStatsSchema,
+});
+
+export type CorpusMeta = z.infer<typeof corpusMetaSchema>;

@@ -1,0 +1,50 @@
+export interface NormalisedText {
+  text: string;
+  gutenbergStripped: boolean;
+}
+
+// Controls other than tab and newline, C1 controls, BOMs / zero-width no-break spaces, and unpaired surrogates.
+const UNWANTED = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const GUTENBERG_START = [
+  /^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$/im,
+  /^\*END\*THE SMALL PRINT!.*$/im,
+];
+const GUTENBERG_END = [
+  /^\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$/im,
+  /^End of (?:the )?Project Gutenberg(?:'s)? .*$/im,
+];
+
+function firstMatch(text: string, patterns: readonly RegExp[]): RegExpExecArray | null {
+  const matches = patterns.map((pattern) => pattern.exec(text)).filter((match) => match !== null);
+  return matches.reduce<RegExpExecArray | null>((best, match) => (best === null || match.index < best.index ? match : best), null);
+}
+
+/** Removes the Project Gutenberg header (up to its START line) and licence (from its END line), if present. */
+export function stripGutenberg(text: string): NormalisedText {
+  if (!/project gutenberg/i.test(text)) return { text, gutenbergStripped: false };
+  let body = text;
+  let stripped = false;
+  const start = firstMatch(body, GUTENBERG_START);
+  if (start) {
+    body = body.slice(start.index + start[0].length);
+    stripped = true;
+  }
+  const end = firstMatch(body, GUTENBERG_END);
+  if (end) {
+    body = body.slice(0, end.index);
+    stripped = true;
+  }
+  return { text: body, gutenbergStripped: stripped };
+}
+
+/**
+ * Canonical corpus text: NFC, LF line endings, no BOM or control characters except tab and newline,
+ * no Gutenberg boilerplate, no leading blank lines and exactly one trailing newline.
+ */
+export function normaliseText(raw: string): NormalisedText {
+  const cleaned = raw.replace(/\r\n?/g, '\n').replace(UNWANTED, '').normalize('NFC');
+  const { text, gutenbergStripped } = stripGutenberg(cleaned);
+  const trimmed = text.replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
+  return { text: trimmed === '' ? '' : `${trimmed}\n`, gutenbergStripped };
+}

@@ -1,0 +1,114 @@
+export type CorpusKind = 'screenplay' | 'stage play' | 'prose';
+
+/** Engine presets (see the engine's model presets); estimates are keyed by these names. */
+export type TrainingPreset = 'small' | 'medium' | 'large';
+
+export interface CorpusStats {
+  /** Unicode code points. */
+  chars: number;
+  words: number;
+  lines: number;
+  distinctChars: number;
+  kind: CorpusKind;
+  /** Speaker names by how often they speak (screenplay cues or stage-play speaker lines), at most 50. */
+  characterNames: string[];
+}
+
+/**
+ * Training throughput in corpus characters per second, per preset. Defaults are the Medium model at
+ * ~2,000 chars/s on the optimised wasm backend of a 2-core machine, Small ~3x faster, Large ~3x slower;
+ * callers pass measured numbers (e.g. from `npm run bench`) when they have them.
+ */
+export const DEFAULT_CHARS_PER_SECOND: Readonly<Record<TrainingPreset, number>> = {
+  small: 6000,
+  medium: 2000,
+  large: 650,
+};
+
+const SCENE_HEADING = /^(?:\.[A-Za-z0-9]|(?:INT|EXT|EST|INT\.?\/EXT|I\/E)[.\s])/i;
+const CUE_EXTENSION = /\s*(\([^)]*\)|\^)\s*$/;
+const STAGE_SPEAKER = /^([A-Z][A-Za-z'’.-]*(?: [A-Za-z'’.-]+){0,4}):\s*$/;
+const MAX_NAMES = 50;
+
+function isCue(line: string, previous: string | undefined, next: string | undefined): boolean {
+  if (previous === undefined || previous.trim() !== '' || next === undefined || next.trim() === '') return false;
+  const trimmed = line.trim();
+  if (trimmed.startsWith('@')) return trimmed.length > 1;
+  const name = trimmed.replace(CUE_EXTENSION, '').replace(CUE_EXTENSION, '');
+  return (
+    name.length > 0 &&
+    name.length <= 40 &&
+    /\p{Lu}/u.test(name) &&
+    name === name.toUpperCase() &&
+    !/TO:$/.test(name) &&
+    !SCENE_HEADING.test(name) &&
+    !/[!?:]$/.test(name)
+  );
+}
+
+function cueName(line: string): string {
+  return line.trim().replace(/^@/, '').replace(CUE_EXTENSION, '').replace(CUE_EXTENSION, '').trim();
+}
+
+function rankByFrequency(names: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, MAX_NAMES)
+    .map(([name]) => name);
+}
+
+interface KindEvidence {
+  kind: CorpusKind;
+  characterNames: string[];
+}
+
+/** Screenplay: scene headings plus character cues; stage play: speaker lines (`HAMLET:`) or cues without scenes. */
+export function detectKind(lines: readonly string[], hint: 'screenplay' | null = null): KindEvidence {
+  const nonBlank = lines.filter((line) => line.trim() !== '').length || 1;
+  let headings = 0;
+  const cues: string[] = [];
+  const speakers: string[] = [];
+  lines.forEach((line, i) => {
+    const previous = i === 0 ? '' : lines[i - 1];
+    if (SCENE_HEADING.test(line) && (previous ?? '').trim() === '') headings += 1;
+    else if (isCue(line, previous, lines[i + 1])) cues.push(cueName(line));
+    const speaker = STAGE_SPEAKER.exec(line.trim());
+    if (speaker?.[1] && (lines[i + 1] ?? '').trim() !== '') speakers.push(speaker[1]);
+  });
+  if (cues.length >= 2 && (headings >= 1 || hint === 'screenplay')) {
+    return { kind: 'screenplay', characterNames: rankByFrequency(cues) };
+  }
+  if (speakers.length >= 3 && speakers.length / nonBlank > 0.03) {
+    return { kind: 'stage play', characterNames: rankByFrequency(speakers) };
+  }
+  if (cues.length >= 3 && cues.length / nonBlank > 0.03) {
+    return { kind: 'stage play', characterNames: rankByFrequency(cues) };
+  }
+  return { kind: 'prose', characterNames: [] };
+}
+
+/** Counts and kind of a normalised corpus text (LF line endings). */
+export function computeStats(text: string, hint: 'screenplay' | null = null): CorpusStats {
+  const distinct = new Set<string>();
+  let chars = 0;
+  for (const char of text) {
+    chars += 1;
+    distinct.add(char);
+  }
+  const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  const words = text.match(/\S+/g)?.length ?? 0;
+  return { chars, words, lines: lines.length, distinctChars: distinct.size, ...detectKind(lines, hint) };
+}
+
+/** Seconds to make `epochs` passes over `chars` characters with each preset; one pass by default. */
+export function estimateTrainingSeconds(
+  chars: number,
+  charsPerSecondByPreset: Readonly<Record<TrainingPreset, number>> = DEFAULT_CHARS_PER_SECOND,
+  epochs = 1,
+): Record<TrainingPreset, number> {
+  const estimate = (preset: TrainingPreset): number =>
+    Math.ceil((chars * epochs) / Math.max(charsPerSecondByPreset[preset], Number.EPSILON));
+  return { small: estimate('small'), medium: estimate('medium'), large: estimate('large') };
+}

@@ -1,0 +1,401 @@
+/**
+ * Final Draft (.fdx) <-> Fountain, as pure functions with no Node or DOM imports so the renderer can use
+ * them too. FDX is XML: `<FinalDraft><Content><Paragraph Type="Action"><Text>...</Text></Paragraph>...`.
+ */
+import { AppError } from '../contract/errors.js';
+
+export type FdxParagraphType =
+  | 'Scene Heading'
+  | 'Action'
+  | 'Character'
+  | 'Parenthetical'
+  | 'Dialogue'
+  | 'Transition'
+  | 'Shot'
+  | 'General'
+  | 'Cast List'
+  | 'New Act'
+  | 'End of Act'
+  | 'Lyrics';
+
+export interface FdxParagraph {
+  type: string;
+  text: string;
+  centered: boolean;
+  /** Set on the second speaker of a dual-dialogue pair. */
+  dual: boolean;
+}
+
+interface XmlElement {
+  name: string;
+  attributes: Record<string, string>;
+  children: XmlNode[];
+}
+type XmlNode = XmlElement | string;
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, body: string) => {
+    if (body.startsWith('#x') || body.startsWith('#X')) return String.fromCodePoint(parseInt(body.slice(2), 16));
+    if (body.startsWith('#')) return String.fromCodePoint(parseInt(body.slice(1), 10));
+    return ENTITIES[body] ?? whole;
+  });
+}
+
+function parseAttributes(source: string): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const match of source.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+    attributes[match[1] ?? ''] = decodeEntities(match[2] ?? match[3] ?? '');
+  }
+  return attributes;
+}
+
+const TOKEN = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
+
+function invalid(reason: string): AppError {
+  return new AppError('E_INVALID_INPUT', `Not a valid Final Draft file: ${reason}.`);
+}
+
+/** A small, strict-enough XML reader: elements, attributes, text, CDATA; comments and declarations skipped. */
+function parseXml(source: string): XmlElement {
+  const root: XmlElement = { name: '#document', attributes: {}, children: [] };
+  const stack: XmlElement[] = [root];
+  let last = 0;
+  for (const match of source.matchAll(TOKEN)) {
+    const parent = stack[stack.length - 1] ?? root;
+    if (match.index > last) parent.children.push(decodeEntities(source.slice(last, match.index)));
+    last = match.index + match[0].length;
+    const [, cdata, closing, name, attributes, selfClosing] = match;
+    if (cdata !== undefined) parent.children.push(cdata);
+    else if (name === undefined) continue;
+    else if (closing) {
+      if (parent.name !== name) throw invalid(`</${name}> does not close <${parent.name}>`);
+      stack.pop();
+    } else {
+      const element: XmlElement = { name, attributes: parseAttributes(attributes ?? ''), children: [] };
+      parent.children.push(element);
+      if (!selfClosing) stack.push(element);
+    }
+  }
+  if (stack.length !== 1) throw invalid(`<${stack[stack.length - 1]?.name ?? ''}> is never closed`);
+  return root;
+}
+
+function elements(node: XmlElement, name: string): XmlElement[] {
+  return node.children.filter((child): child is XmlElement => typeof child !== 'string' && child.name === name);
+}
+
+const STYLE_MARKS: readonly [string, string][] = [
+  ['Bold', '**'],
+  ['Italic', '*'],
+  ['Underline', '_'],
+];
+
+function styledText(element: XmlElement): string {
+  const text = element.children.map((child) => (typeof child === 'string' ? child : '')).join('');
+  const styles = (element.attributes['Style'] ?? '').split('+');
+  const marks = STYLE_MARKS.filter(([style]) => styles.includes(style)).map(([, mark]) => mark);
+  if (text.trim() === '' || marks.length === 0) return text;
+  const open = marks.join('');
+  const close = [...marks].reverse().join('');
+  const [, lead = '', core = '', trail = ''] = /^(\s*)([\s\S]*?)(\s*)$/.exec(text) ?? [];
+  return `${lead}${open}${core}${close}${trail}`;
+}
+
+function readParagraph(element: XmlElement, dual: boolean, into: FdxParagraph[]): void {
+  for (const pair of elements(element, 'DualDialogue')) {
+    let speakers = 0;
+    for (const inner of elements(pair, 'Paragraph')) {
+      if (inner.attributes['Type'] === 'Character') speakers += 1;
+      readParagraph(inner, speakers >= 2, into);
+    }
+  }
+  const texts = elements(element, 'Text');
+  if (texts.length === 0 && elements(element, 'DualDialogue').length > 0) return;
+  into.push({
+    type: element.attributes['Type'] ?? 'General',
+    text: texts.map(styledText).join('').replace(/\r\n?/g, '\n'),
+    centered: element.attributes['Alignment'] === 'Center',
+    dual,
+  });
+}
+
+/** The body paragraphs of an FDX document, in order (the title page is not part of the body). */
+export function parseFdx(xml: string): FdxParagraph[] {
+  const document = parseXml(xml);
+  const finalDraft = elements(document, 'FinalDraft')[0];
+  if (!finalDraft) throw invalid('no <FinalDraft> root element');
+  const paragraphs: FdxParagraph[] = [];
+  for (const content of elements(finalDraft, 'Content')) {
+    for (const paragraph of elements(content, 'Paragraph')) readParagraph(paragraph, false, paragraphs);
+  }
+  return paragraphs;
+}
+
+const SCENE_PREFIX = /^(?:INT|EXT|EST|INT\.?\/EXT|I\/E)[.\s]/i;
+
+function fountainBlock(paragraph: FdxParagraph): { text: string; joinsNext: boolean } {
+  const text = paragraph.text.trim();
+  switch (paragraph.type) {
+    case 'Scene Heading':
+      return { text: SCENE_PREFIX.test(text) ? text.toUpperCase() : `.${text}`, joinsNext: false };
+    case 'Character': {
+      const cue = text === text.toUpperCase() && /\p{L}/u.test(text) ? text : `@${text}`;
+      return { text: paragraph.dual ? `${cue} ^` : cue, joinsNext: true };
+    }
+    case 'Parenthetical':
+      return { text: text.startsWith('(') ? text : `(${text})`, joinsNext: true };
+    case 'Dialogue':
+    case 'Lyrics':
+      return { text: paragraph.type === 'Lyrics' ? text.split('\n').map((line) => `~${line}`).join('\n') : text, joinsNext: true };
+    case 'Transition': {
+      const upper = text.toUpperCase();
+      return { text: upper.endsWith('TO:') ? upper : `> ${upper}`, joinsNext: false };
+    }
+    case 'Shot':
+      return { text: text.toUpperCase(), joinsNext: false };
+    case 'New Act':
+    case 'End of Act':
+      return { text: `> ${text.toUpperCase()} <`, joinsNext: false };
+    default:
+      return { text: paragraph.centered ? `> ${text} <` : forceActionIfNeeded(text), joinsNext: false };
+  }
+}
+
+/** An action line that Fountain would read as something else gets the `!` force mark. */
+function forceActionIfNeeded(text: string): string {
+  const firstLine = text.split('\n')[0] ?? '';
+  const looksSpecial =
+    SCENE_PREFIX.test(firstLine) ||
+    /^[.@>~=#!]/.test(firstLine) ||
+    (firstLine === firstLine.toUpperCase() && /\p{L}/u.test(firstLine) && text.includes('\n')) ||
+    (/^[A-Z\s]+TO:$/.test(firstLine) && !text.includes('\n'));
+  return looksSpecial ? `!${text}` : text;
+}
+
+/** Fountain text for an FDX document: one block per paragraph, dialogue kept attached to its cue. */
+export function fdxToFountain(xml: string): string {
+  const blocks: string[] = [];
+  let joining = false;
+  for (const paragraph of parseFdx(xml)) {
+    if (paragraph.text.trim() === '') continue;
+    const { text, joinsNext } = fountainBlock(paragraph);
+    const isSpeech = paragraph.type === 'Parenthetical' || paragraph.type === 'Dialogue' || paragraph.type === 'Lyrics';
+    if (joining && isSpeech) blocks[blocks.length - 1] += `\n${text}`;
+    else blocks.push(text);
+    joining = joinsNext;
+  }
+  return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
+}
+
+export interface FountainTitleEntry {
+  key: string;
+  value: string;
+}
+
+export interface ParsedFountain {
+  titlePage: FountainTitleEntry[];
+  paragraphs: FdxParagraph[];
+}
+
+const TITLE_KEY = /^([A-Za-z][A-Za-z ]*?):[ \t]*(.*)$/;
+
+function readTitlePage(lines: readonly string[]): { entries: FountainTitleEntry[]; bodyStart: number } {
+  const first = lines.findIndex((line) => line.trim() !== '');
+  if (first < 0 || !TITLE_KEY.test(lines[first] ?? '') || SCENE_PREFIX.test(lines[first] ?? '')) {
+    return { entries: [], bodyStart: 0 };
+  }
+  const entries: FountainTitleEntry[] = [];
+  let i = first;
+  for (; i < lines.length && (lines[i] ?? '').trim() !== ''; i += 1) {
+    const line = lines[i] ?? '';
+    const key = /^\s/.test(line) ? null : TITLE_KEY.exec(line);
+    const last = entries[entries.length - 1];
+    if (key) entries.push({ key: key[1] ?? '', value: (key[2] ?? '').trim() });
+    else if (last) last.value = last.value === '' ? line.trim() : `${last.value}\n${line.trim()}`;
+  }
+  return { entries, bodyStart: i };
+}
+
+function isUpperCue(line: string): boolean {
+  const name = line.replace(/\s*\^\s*$/, '').replace(/\s*\([^)]*\)\s*$/, '').trim();
+  return /\p{Lu}/u.test(name) && name === name.toUpperCase() && !/TO:$/.test(name) && !/^[!.>~=#]/.test(name);
+}
+
+function paragraph(type: string, text: string, extra: Partial<FdxParagraph> = {}): FdxParagraph {
+  return { type, text, centered: false, dual: false, ...extra };
+}
+
+/** Reads one block (lines between blank lines) of a Fountain body into paragraphs. */
+function readBlock(block: readonly string[], into: FdxParagraph[]): void {
+  const first = (block[0] ?? '').trim();
+  const single = block.length === 1;
+  if (/^={3,}$/.test(first) || /^#/.test(first) || /^=(?!=)/.test(first)) return;
+  if (single && /^\.[^.]/.test(first)) {
+    into.push(paragraph('Scene Heading', first.slice(1).replace(/\s*#[^#]*#$/, '').trim()));
+    return;
+  }
+  if (single && SCENE_PREFIX.test(first)) {
+    into.push(paragraph('Scene Heading', first.replace(/\s*#[^#]*#$/, '').trim()));
+    return;
+  }
+  if (/^>.*<$/.test(first)) {
+    into.push(paragraph('Action', block.map((line) => line.trim().replace(/^>\s*|\s*<$/g, '')).join('\n'), { centered: true }));
+    return;
+  }
+  if (single && (/^>/.test(first) || (/^[^a-z]*TO:$/.test(first) && /\p{Lu}/u.test(first)))) {
+    into.push(paragraph('Transition', first.replace(/^>\s*/, '')));
+    return;
+  }
+  if (first.startsWith('~')) {
+    into.push(paragraph('Lyrics', block.map((line) => line.replace(/^~\s?/, '')).join('\n')));
+    return;
+  }
+  if (!single && !first.startsWith('!') && (first.startsWith('@') || isUpperCue(first))) {
+    const dual = /\^\s*$/.test(first);
+    into.push(paragraph('Character', first.replace(/^@/, '').replace(/\s*\^\s*$/, ''), { dual }));
+    let dialogue: string[] = [];
+    const flush = (): void => {
+      if (dialogue.length > 0) into.push(paragraph('Dialogue', dialogue.join('\n'), { dual }));
+      dialogue = [];
+    };
+    for (const line of block.slice(1)) {
+      const trimmed = line.trim();
+      if (/^\(.*\)$/.test(trimmed)) {
+        flush();
+        into.push(paragraph('Parenthetical', trimmed, { dual }));
+      } else dialogue.push(trimmed.replace(/^~\s?/, ''));
+    }
+    flush();
+    return;
+  }
+  into.push(paragraph('Action', block.join('\n').replace(/^!/, '')));
+}
+
+/** Fountain -> title page plus typed paragraphs (notes and boneyard dropped; sections and synopses skipped). */
+export function parseFountain(source: string): ParsedFountain {
+  const text = source
+    .replace(/\r\n?/g, '\n')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\[\[[\s\S]*?\]\]/g, '');
+  const lines = text.split('\n');
+  const { entries, bodyStart } = readTitlePage(lines);
+  const paragraphs: FdxParagraph[] = [];
+  let block: string[] = [];
+  for (const line of [...lines.slice(bodyStart), '']) {
+    // A line of two spaces is Fountain's way of keeping a blank line inside dialogue.
+    if (line.trim() === '' && line !== '  ') {
+      if (block.length > 0) readBlock(block, paragraphs);
+      block = [];
+    } else block.push(line.replace(/\s+$/, ''));
+  }
+  return { titlePage: entries, paragraphs };
+}
+
+function escapeXml(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+interface TextRun {
+  text: string;
+  styles: string[];
+}
+
+/** Splits Fountain emphasis (`***bold italic***`, `**bold**`, `*italic*`, `_underline_`) into styled runs. */
+export function emphasisRuns(text: string): TextRun[] {
+  const runs: TextRun[] = [];
+  const pattern = /(\*{3}|\*{2}|\*|_)(?=\S)([\s\S]*?\S)\1/g;
+  const visit = (chunk: string, styles: string[]): void => {
+    let last = 0;
+    for (const match of chunk.matchAll(pattern)) {
+      if (chunk[match.index - 1] === '\\') continue;
+      if (match.index > last) runs.push({ text: chunk.slice(last, match.index), styles });
+      const mark = match[1] ?? '';
+      const added = mark === '***' ? ['Bold', 'Italic'] : mark === '**' ? ['Bold'] : mark === '*' ? ['Italic'] : ['Underline'];
+      visit(match[2] ?? '', [...styles, ...added.filter((style) => !styles.includes(style))]);
+      last = match.index + match[0].length;
+    }
+    if (last < chunk.length) runs.push({ text: chunk.slice(last), styles });
+  };
+  visit(text, []);
+  return runs.map((run) => ({ ...run, text: run.text.replace(/\\([*_])/g, '$1') })).filter((run) => run.text !== '');
+}
+
+function textXml(text: string): string {
+  const order = ['Bold', 'Italic', 'Underline'];
+  return emphasisRuns(text)
+    .map(({ text: runText, styles }) => {
+      const style = order.filter((name) => styles.includes(name)).join('+');
+      return style === '' ? `<Text>${escapeXml(runText)}</Text>` : `<Text Style="${style}">${escapeXml(runText)}</Text>`;
+    })
+    .join('');
+}
+
+function paragraphXml(p: FdxParagraph, indent: string): string {
+  const alignment = p.centered ? ' Alignment="Center"' : '';
+  return `${indent}<Paragraph Type="${escapeXml(p.type)}"${alignment}>${textXml(p.text)}</Paragraph>`;
+}
+
+const SPEECH = new Set(['Character', 'Parenthetical', 'Dialogue']);
+
+/** Groups each dual-dialogue pair (the speech before a `^` cue plus the `^` speech) for `<DualDialogue>`. */
+function groupDualDialogue(paragraphs: readonly FdxParagraph[]): (FdxParagraph | FdxParagraph[])[] {
+  const units: (FdxParagraph | FdxParagraph[])[] = [];
+  let groupStart = -1;
+  let pair: FdxParagraph[] | null = null;
+  for (const p of paragraphs) {
+    if (pair && SPEECH.has(p.type) && (p.type !== 'Character' || p.dual)) {
+      pair.push(p);
+      continue;
+    }
+    pair = null;
+    if (p.type === 'Character' && p.dual && groupStart >= 0) {
+      const previous = units.splice(groupStart).filter((unit): unit is FdxParagraph => !Array.isArray(unit));
+      pair = [...previous, p];
+      units.push(pair);
+      groupStart = -1;
+      continue;
+    }
+    if (p.type === 'Character') groupStart = units.length;
+    else if (!SPEECH.has(p.type)) groupStart = -1;
+    units.push(p);
+  }
+  return units;
+}
+
+const CENTERED_TITLE_KEYS = new Set(['title', 'credit', 'author', 'authors', 'source']);
+
+function titlePageXml(entries: readonly FountainTitleEntry[]): string {
+  if (entries.length === 0) return '';
+  const rows = entries.flatMap((entry) =>
+    entry.value
+      .split('\n')
+      .map((line) => paragraph('General', line.replace(/^_+|_+$/g, ''), { centered: CENTERED_TITLE_KEYS.has(entry.key.toLowerCase()) })),
+  );
+  return `  <TitlePage>\n    <Content>\n${rows.map((row) => paragraphXml(row, '      ')).join('\n')}\n    </Content>\n  </TitlePage>\n`;
+}
+
+/** A Final Draft document for a Fountain screenplay (body paragraphs, dual dialogue, emphasis, title page). */
+export function fountainToFdx(source: string): string {
+  const { titlePage, paragraphs } = parseFountain(source);
+  const body = groupDualDialogue(paragraphs)
+    .map((unit) =>
+      Array.isArray(unit)
+        ? `    <Paragraph>\n      <DualDialogue>\n${unit.map((p) => paragraphXml(p, '        ')).join('\n')}\n      </DualDialogue>\n    </Paragraph>`
+        : paragraphXml(unit, '    '),
+    )
+    .join('\n');
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n' +
+    '<FinalDraft DocumentType="Script" Template="No" Version="5">\n' +
+    `  <Content>\n${body === '' ? '' : `${body}\n`}  </Content>\n` +
+    titlePageXml(titlePage) +
+    '</FinalDraft>\n'
+  );
+}

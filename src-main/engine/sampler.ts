@@ -1,0 +1,199 @@
+import * as tf from '@tensorflow/tfjs';
+import { advanceState, disposeState, step, zeroState, type CharLstmWeights, type LstmState } from './model.ts';
+import { Rng } from './rng.ts';
+import type { GenerationOptions, GenerationStopReason } from './types.ts';
+import type { Vocab } from './vocab.ts';
+
+export const DEFAULT_PRIME_CHARS = 2000;
+const CHUNK_INTERVAL_MS = 30;
+
+export interface SamplerModel {
+  weights: CharLstmWeights;
+  vocab: Vocab;
+}
+
+/** GenerationOptions with one temperature per alternative (evaluation samples use 0.5 / 0.8 / 1.0 together). */
+export interface SampleRequest {
+  prime: string;
+  primeChars: number;
+  temperatures: number[];
+  topK: number;
+  topP: number;
+  maxLength: number;
+  stopStrings: string[];
+  seed: number;
+}
+
+export interface SampleCallbacks {
+  /** Text added to each alternative since the previous chunk. */
+  onChunk?: (deltas: string[]) => void;
+  signal?: AbortSignal;
+}
+
+export interface SampleResult {
+  texts: string[];
+  reasons: GenerationStopReason[];
+  unknownPrimeChars: number;
+  timeToFirstCharMs: number | null;
+  charsPerSecond: number;
+}
+
+export function sampleRequestFrom(opts: GenerationOptions): SampleRequest {
+  const alternatives = Math.max(1, Math.floor(opts.alternatives ?? 1));
+  return {
+    prime: opts.prime,
+    primeChars: opts.primeChars ?? DEFAULT_PRIME_CHARS,
+    temperatures: new Array<number>(alternatives).fill(opts.temperature),
+    topK: opts.topK ?? 0,
+    topP: opts.topP ?? 1,
+    maxLength: opts.maxLength,
+    stopStrings: (opts.stopStrings ?? []).filter((s) => s.length > 0),
+    seed: opts.seed ?? Math.floor(Math.random() * 2 ** 32),
+  };
+}
+
+/**
+ * Picks the next character from one row of logits [V]: temperature first (0 = greedy), then top-k, then top-p
+ * over the renormalised remainder, then a draw from rng.
+ */
+export function pickIndex(logits: ArrayLike<number>, temperature: number, topK: number, topP: number, rng: Rng): number {
+  const n = logits.length;
+  if (temperature <= 0) {
+    let best = 0;
+    for (let i = 1; i < n; i++) if ((logits[i] ?? -Infinity) > (logits[best] ?? -Infinity)) best = i;
+    return best;
+  }
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) max = Math.max(max, (logits[i] ?? -Infinity) / temperature);
+  const probs = new Float64Array(n);
+  for (let i = 0; i < n; i++) probs[i] = Math.exp((logits[i] ?? -Infinity) / temperature - max);
+  let candidates = Array.from({ length: n }, (_, i) => i);
+  if ((topK > 0 && topK < n) || topP < 1) {
+    candidates.sort((a, b) => (probs[b] ?? 0) - (probs[a] ?? 0) || a - b);
+    if (topK > 0 && topK < n) candidates = candidates.slice(0, topK);
+    if (topP < 1) {
+      const total = candidates.reduce((s, i) => s + (probs[i] ?? 0), 0);
+      let cumulative = 0;
+      let keep = 0;
+      while (keep < candidates.length && cumulative < topP * total) cumulative += probs[candidates[keep++] ?? 0] ?? 0;
+      candidates = candidates.slice(0, Math.max(1, keep));
+    }
+  }
+  const total = candidates.reduce((s, i) => s + (probs[i] ?? 0), 0);
+  let r = rng.next() * total;
+  for (const i of candidates) {
+    r -= probs[i] ?? 0;
+    if (r < 0) return i;
+  }
+  return candidates[candidates.length - 1] ?? 0;
+}
+
+/** The last `count` code points of text, never starting inside a surrogate pair. */
+export function lastCodePoints(text: string, count: number): string {
+  if (count <= 0) return '';
+  let start = Math.max(0, text.length - 2 * count);
+  const code = text.charCodeAt(start);
+  if (start > 0 && code >= 0xdc00 && code <= 0xdfff) start += 1;
+  const chars = Array.from(text.slice(start));
+  return chars.slice(Math.max(0, chars.length - count)).join('');
+}
+
+/** Length of the prefix that cannot be part of a stop string still being completed (never splits a pair). */
+function safeLength(text: string, holdback: number): number {
+  let end = Math.max(0, text.length - holdback);
+  const code = text.charCodeAt(end);
+  if (end > 0 && end < text.length && code >= 0xdc00 && code <= 0xdfff) end -= 1;
+  return end;
+}
+
+/** Runs the prime through the model; the state is for batch 1, `last` is the first input of generation. */
+function prime(model: SamplerModel, text: string, primeChars: number): { state: LstmState; last: number; unknown: number } {
+  const encoded = model.vocab.encode(lastCodePoints(text, primeChars));
+  const ids = Array.from(encoded.ids);
+  // An empty prime starts from a line break when the vocabulary has one: the start of a fresh paragraph.
+  if (ids.length === 0) ids.push(model.vocab.indexOf('\n') ?? 0);
+  const initial = zeroState(model.weights, 1);
+  if (ids.length === 1) return { state: initial, last: ids[0] ?? 0, unknown: encoded.unknown };
+  const input = tf.tensor2d(ids.slice(0, -1), [ids.length - 1, 1], 'int32');
+  const state = advanceState(model.weights, input, initial);
+  tf.dispose(input);
+  disposeState(initial);
+  return { state, last: ids[ids.length - 1] ?? 0, unknown: encoded.unknown };
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Generates all alternatives together in one batch, carrying h and c from step to step. */
+export async function sample(model: SamplerModel, req: SampleRequest, cb: SampleCallbacks = {}): Promise<SampleResult> {
+  const started = performance.now();
+  const n = req.temperatures.length;
+  const rng = Rng.fromSeed(req.seed);
+  const primed = prime(model, req.prime, req.primeChars);
+  let state: LstmState = primed.state.map((s) => ({ h: tf.tile(s.h, [n, 1]), c: tf.tile(s.c, [n, 1]) }));
+  disposeState(primed.state);
+  const vocabSize = model.vocab.size;
+  const holdback = Math.max(0, ...req.stopStrings.map((s) => s.length)) - (req.stopStrings.length > 0 ? 1 : 0);
+  const texts = new Array<string>(n).fill('');
+  const emitted = new Array<number>(n).fill(0);
+  const reasons = new Array<GenerationStopReason | null>(n).fill(null);
+  let inputs = new Array<number>(n).fill(primed.last);
+  let generated = 0;
+  let firstCharAt: number | null = null;
+  let lastEmit = 0;
+  const loopStart = performance.now();
+
+  const flush = (): void => {
+    const deltas = texts.map((t, a) => {
+      const end = reasons[a] === null ? safeLength(t, holdback) : t.length;
+      const delta = t.slice(emitted[a] ?? 0, end);
+      emitted[a] = end;
+      return delta;
+    });
+    if (deltas.some((d) => d.length > 0)) cb.onChunk?.(deltas);
+    lastEmit = performance.now();
+  };
+
+  try {
+    for (let i = 0; i < req.maxLength && reasons.some((r) => r === null); i++) {
+      if (cb.signal?.aborted) break;
+      const ids = inputs;
+      const out = tf.tidy(() => step(model.weights, tf.tensor1d(ids, 'int32'), state));
+      disposeState(state);
+      state = out.state;
+      const logits = await out.logits.data();
+      out.logits.dispose();
+      inputs = req.temperatures.map((temperature, a) => {
+        const row = logits.subarray(a * vocabSize, (a + 1) * vocabSize);
+        const next = pickIndex(row, temperature, req.topK, req.topP, rng);
+        if (reasons[a] !== null) return next;
+        texts[a] += model.vocab.char(next);
+        generated += 1;
+        const stop = req.stopStrings.find((s) => (texts[a] ?? '').endsWith(s));
+        if (stop !== undefined) {
+          texts[a] = (texts[a] ?? '').slice(0, -stop.length);
+          reasons[a] = 'stop';
+        }
+        return next;
+      });
+      if (firstCharAt === null) firstCharAt = performance.now();
+      if (i === 0 || performance.now() - lastEmit >= CHUNK_INTERVAL_MS) {
+        flush();
+        // Lets a cancel message reach the worker between chunks.
+        await yieldToEventLoop();
+      }
+    }
+  } finally {
+    disposeState(state);
+  }
+  const finalReasons = reasons.map((r) => r ?? (cb.signal?.aborted ? 'cancelled' : 'length'));
+  reasons.splice(0, n, ...finalReasons);
+  flush();
+  const seconds = (performance.now() - loopStart) / 1000;
+  return {
+    texts,
+    reasons: finalReasons,
+    unknownPrimeChars: primed.unknown,
+    timeToFirstCharMs: firstCharAt === null ? null : firstCharAt - started,
+    charsPerSecond: seconds > 0 ? generated / seconds : 0,
+  };
+}

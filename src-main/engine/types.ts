@@ -1,0 +1,197 @@
+/** Plain, serialisable engine types shared by the engine, its host and the IPC contract (no tfjs imports here). */
+import type { ErrorInfo } from '../contract/errors.ts';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+export type PresetName = 'small' | 'medium' | 'large';
+
+export interface ModelHyperparams {
+  embeddingSize: number;
+  units: number;
+  layers: number;
+  dropout: number;
+}
+
+export interface OptimizerHyperparams {
+  learningRate: number;
+  clipNorm: number;
+  seqLen: number;
+  batchSize: number;
+}
+
+export type TrainingBudget =
+  | { kind: 'steps'; steps: number }
+  | { kind: 'epochs'; epochs: number }
+  | { kind: 'minutes'; minutes: number };
+
+export interface EarlyStopping {
+  enabled: boolean;
+  /** Evaluations in a row without a new best validation loss before training stops. */
+  patience: number;
+}
+
+export interface TrainingConfig {
+  name: string;
+  preset: PresetName;
+  /** Overrides of the preset's fields. */
+  model?: Partial<ModelHyperparams>;
+  optimizer?: Partial<OptimizerHyperparams>;
+  budget: TrainingBudget;
+  /** Steps between validations (and checkpoints). */
+  evalEvery: number;
+  earlyStopping: EarlyStopping;
+  seed: number;
+  /** Characters per sample shown at each evaluation. */
+  sampleLength: number;
+}
+
+export interface ResumeConfig {
+  modelId: string;
+  /** A new budget counted from step 0 of the run (so a larger `steps` extends it); defaults to the original one. */
+  budget?: TrainingBudget;
+}
+
+export interface CorpusInput {
+  id: string;
+  name: string;
+  text: string;
+}
+
+export interface CorpusRef {
+  id: string;
+  name: string;
+  sha256: string;
+  chars: number;
+}
+
+export interface LossPoint {
+  step: number;
+  trainLoss: number;
+  valNatsPerChar?: number;
+}
+
+export type TrainingEvent =
+  | {
+      type: 'started';
+      runId: string;
+      modelId: string;
+      backend: BackendName;
+      step: number;
+      totalSteps: number | null;
+      vocabSize: number;
+      trainChars: number;
+      valChars: number;
+      parameters: number;
+    }
+  | {
+      type: 'progress';
+      runId: string;
+      step: number;
+      totalSteps: number | null;
+      epoch: number;
+      trainLoss: number;
+      charsPerSecond: number;
+      etaSeconds: number | null;
+      elapsedSeconds: number;
+    }
+  | {
+      type: 'evaluation';
+      runId: string;
+      step: number;
+      valNatsPerChar: number;
+      valBitsPerChar: number;
+      isBest: boolean;
+      samples: { temperature: number; text: string }[];
+    }
+  | { type: 'checkpoint'; runId: string; step: number; best: boolean }
+  | { type: 'paused'; runId: string; step: number }
+  | { type: 'resumed'; runId: string; step: number }
+  | {
+      type: 'done';
+      runId: string;
+      modelId: string;
+      step: number;
+      reason: 'budget' | 'early-stopped' | 'cancelled';
+      bestValNatsPerChar: number | null;
+    }
+  | { type: 'error'; runId: string; error: ErrorInfo };
+
+export interface GenerationOptions {
+  /** Defaults to the active model. */
+  modelId?: string;
+  /** Text before the cursor; only its last `primeChars` characters are used. */
+  prime: string;
+  primeChars?: number;
+  /** 0 = greedy. */
+  temperature: number;
+  /** Keep only the k most likely characters (0 or absent = all). */
+  topK?: number;
+  /** Keep the smallest set of characters whose probability sums to at least p (1 or absent = all). */
+  topP?: number;
+  maxLength: number;
+  /** An alternative ends before the first occurrence of any of these; the stop string is not included. */
+  stopStrings?: string[];
+  seed?: number;
+  /** Alternatives generated together in one batch. */
+  alternatives?: number;
+}
+
+export type GenerationStopReason = 'length' | 'stop' | 'cancelled';
+
+export type GenerationEvent =
+  | { type: 'started'; runId: string; alternatives: number; unknownPrimeChars: number }
+  | { type: 'chunk'; runId: string; deltas: string[] }
+  | {
+      type: 'done';
+      runId: string;
+      texts: string[];
+      reasons: GenerationStopReason[];
+      timeToFirstCharMs: number | null;
+      charsPerSecond: number;
+    }
+  | { type: 'error'; runId: string; error: ErrorInfo };
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  preset: PresetName;
+  model: ModelHyperparams;
+  optimizer: OptimizerHyperparams;
+  vocabSize: number;
+  parameters: number;
+  corpora: CorpusRef[];
+  backend: BackendName;
+  createdAt: string;
+  updatedAt: string;
+  step: number;
+  bestStep: number | null;
+  bestValNatsPerChar: number | null;
+  lossCurve: LossPoint[];
+  /** True while the latest checkpoint can continue training (not finished by budget or early stopping). */
+  resumable: boolean;
+  status: 'training' | 'stopped' | 'finished';
+}
+
+export const PRESETS: Readonly<Record<PresetName, ModelHyperparams>> = {
+  small: { embeddingSize: 64, units: 128, layers: 2, dropout: 0 },
+  medium: { embeddingSize: 64, units: 256, layers: 2, dropout: 0 },
+  large: { embeddingSize: 64, units: 512, layers: 2, dropout: 0.25 },
+};
+
+export const DEFAULT_OPTIMIZER: Readonly<OptimizerHyperparams> = {
+  learningRate: 2e-3,
+  clipNorm: 5,
+  seqLen: 100,
+  batchSize: 32,
+};
+
+export const DEFAULT_TRAINING_CONFIG: Readonly<TrainingConfig> = {
+  name: 'Untitled model',
+  preset: 'medium',
+  budget: { kind: 'epochs', epochs: 10 },
+  evalEvery: 250,
+  earlyStopping: { enabled: true, patience: 3 },
+  seed: 1,
+  sampleLength: 200,
+};

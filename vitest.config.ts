@@ -19,7 +19,7 @@ export default defineConfig({
         },
       },
       {
-        plugins: [svelte({ hot: false })],
+        plugins: [svelte()],
         resolve: { conditions: ['browser'] },
         test: {
           name: 'dom',

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { event, request } from './define.ts';
+
+import type { BackendName } from '../engine/types.ts';
+
+export type { BackendName };
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** The TensorFlow.js backend the engine runs on, probed for real. */
+  backend: BackendName;
+  dataDir: string;
+  platform: string;
+  /** 'electron' in the desktop app, 'web' when the UI is served over the loopback transport. */
+  shell: 'electron' | 'web';
+}
+
+export interface Heartbeat {
+  seq: number;
+  at: number;
+}
+
+export const appRequests = {
+  'app:getInfo': request<AppInfo>()(z.undefined()),
+  /** Round trip of a trivial request: used to measure responsiveness while the engine works. */
+  'app:ping': request<{ echo: string; at: number }>()(z.object({ echo: z.string().max(1000) })),
+  'app:openExternal': request<void>()(z.object({ url: z.string().max(4096) })),
+};
+
+export const appEvents = {
+  'app:heartbeat': event<Heartbeat>(),
+};

@@ -1,0 +1,44 @@
+import { app, shell, type BrowserWindow } from 'electron';
+import { join, resolve } from 'node:path';
+import pkg from '../package.json' with { type: 'json' };
+import { installApplicationMenu } from './menu.ts';
+import { PRODUCT_NAME } from './paths.ts';
+import { hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
+import { createRuntime, type Runtime } from './services.ts';
+import { attachElectronIpc } from './transport/electron-ipc.ts';
+import { createMainWindow, preloadPath } from './window.ts';
+
+let window: BrowserWindow | undefined;
+let runtime: Runtime | undefined;
+
+// Tests and portable installs may point the data directory elsewhere.
+if (process.env.UNDERSTUDY_DATA_DIR) app.setPath('userData', resolve(process.env.UNDERSTUDY_DATA_DIR));
+if (!app.requestSingleInstanceLock()) app.quit();
+registerAppScheme();
+
+app.on('second-instance', () => {
+  if (window?.isMinimized()) window.restore();
+  window?.focus();
+});
+
+app.whenReady().then(async () => {
+  const appPath = app.getAppPath();
+  const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(appPath, 'resources');
+  hardenSessions();
+  serveRenderer(join(appPath, 'out', 'renderer'));
+  installApplicationMenu();
+  runtime = await createRuntime({
+    name: PRODUCT_NAME,
+    version: pkg.version,
+    dataDir: app.getPath('userData'),
+    resourcesDir,
+    shell: 'electron',
+    openExternal: (url) => shell.openExternal(url),
+  });
+  attachElectronIpc(runtime.dispatch, runtime.services.bus, () => window);
+  window = createMainWindow(preloadPath(appPath));
+  window.on('closed', () => (window = undefined));
+});
+
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => void runtime?.dispose());

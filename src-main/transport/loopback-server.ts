@@ -1,0 +1,141 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EventBus } from '../ipc/event-bus.ts';
+import type { Dispatch } from '../ipc/dispatcher.ts';
+import { contentSecurityPolicy } from '../security-policy.ts';
+import type { ClientFrame, ServerFrame } from './wire.ts';
+
+export interface LoopbackServerOptions {
+  dispatch: Dispatch;
+  bus: EventBus;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+export interface LoopbackServer {
+  origin: string;
+  /** The address to open: the token travels in the fragment, so it never reaches a server log. */
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+async function serveStatic(staticDir: string, req: IncomingMessage, res: ServerResponse, csp: string) {
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const relative = normalize(path === '/' ? '/index.html' : path).replace(/^([/\\])+/, '');
+  const file = join(staticDir, relative);
+  if (!file.startsWith(staticDir + sep) || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    res.writeHead(404).end();
+    return;
+  }
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': info.size,
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
+  createReadStream(file).pipe(res);
+}
+
+/** Serves the renderer and the contract over a WebSocket bound to 127.0.0.1, guarded by a per-launch token and the Origin. */
+export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
+  const token = randomBytes(24).toString('base64url');
+  const sockets = new Set<WebSocket>();
+  const http = createServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 0, HOST, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const origin = `http://${HOST}:${port}`;
+  const csp = contentSecurityPolicy([`ws://${HOST}:${port}`]);
+  const staticDir = normalize(options.staticDir);
+
+  http.on('request', (req, res) => {
+    serveStatic(staticDir, req, res, csp).catch(() => res.writeHead(500).end());
+  });
+
+  http.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin);
+    const given = url.searchParams.get('token') ?? '';
+    if (url.pathname !== '/ipc' || req.headers.origin !== origin || !sameSecret(given, token)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const send = (ws: WebSocket, frame: ServerFrame) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('message', async (data) => {
+      let frame: ClientFrame;
+      try {
+        frame = JSON.parse(data.toString()) as ClientFrame;
+      } catch {
+        return;
+      }
+      if (frame?.type !== 'invoke' || typeof frame.id !== 'number') return;
+      const result = await options.dispatch(frame.channel, frame.input, { trusted: true, origin });
+      send(ws, { type: 'result', id: frame.id, result });
+    });
+  });
+
+  const detach = options.bus.attach((channel, payload) => {
+    for (const ws of sockets) send(ws, { type: 'event', channel, payload });
+  });
+
+  return {
+    origin,
+    url: `${origin}/#token=${token}`,
+    token,
+    port,
+    async close() {
+      detach();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { findHiddenSpans, stripHidden } from './hidden-spans';
+import type { ClassifiedLine, HiddenSpan } from './types';
+
+const TITLE_KEY =
+  /^\s*(title|credit|authors?|source|draft date|date|contact(?: info)?|copyright|notes|revision|watermark|font)\s*:/i;
+const SCENE_HEADING = /^(int|ext|est|int\.?\/ext|i\.?\/e)[.\s]/i;
+const SCENE_NUMBER = /\s*#([\w.-]+)#\s*$/;
+const PAGE_BREAK = /^\s*={3,}\s*$/;
+const CENTERED = /^\s*>.*<\s*$/;
+const PARENTHETICAL = /^\s*\(.*\)\s*$/;
+
+interface Context {
+  /** The previous content line was blank (or there was none). */
+  afterBlank: boolean;
+  /** We are inside a dialogue block (after a cue, before a blank line). */
+  inDialogue: boolean;
+}
+
+/**
+ * Classifies every line of a Fountain script (text with `\n` line breaks). Lines that hold only a note
+ * or boneyard are transparent: they take no part in the blank-line rules around them.
+ */
+export function classifyFountain(text: string): { lines: ClassifiedLine[]; hidden: HiddenSpan[] } {
+  const hidden = findHiddenSpans(text);
+  const sources = text.split('\n');
+  const effective: string[] = [];
+  const transparentKind: (HiddenSpan['kind'] | undefined)[] = [];
+  const offsets: number[] = [];
+  let offset = 0;
+  let spanIndex = 0;
+  for (const source of sources) {
+    const lineTo = offset + source.length;
+    while (spanIndex < hidden.length && (hidden[spanIndex]?.to ?? 0) <= offset) spanIndex++;
+    const touching: HiddenSpan[] = [];
+    for (let i = spanIndex; i < hidden.length; i++) {
+      const span = hidden[i];
+      if (!span || span.from >= lineTo) break;
+      touching.push(span);
+    }
+    const stripped = touching.length > 0 ? stripHidden(source, offset, touching) : source;
+    effective.push(stripped);
+    transparentKind.push(source.trim() !== '' && stripped.trim() === '' ? touching[0]?.kind : undefined);
+    offsets.push(offset);
+    offset = lineTo + 1;
+  }
+
+  const lines: ClassifiedLine[] = [];
+  const titleEnd = titlePageEnd(effective);
+  const context: Context = { afterBlank: true, inDialogue: false };
+  for (let index = 0; index < sources.length; index++) {
+    const source = sources[index] ?? '';
+    const from = offsets[index] ?? 0;
+    const base = { index, from, to: from + source.length, source };
+    const kind = transparentKind[index];
+    if (index < titleEnd) {
+      lines.push({ ...base, type: 'title-page', text: (effective[index] ?? '').trim() });
+    } else if (kind) {
+      lines.push({ ...base, type: kind, text: '' });
+    } else {
+      const nextBlank = isNextBlank(effective, transparentKind, index);
+      lines.push({ ...base, ...classifyLine(effective[index] ?? '', context, nextBlank) });
+    }
+  }
+  return { lines, hidden };
+}
+
+/** Index of the first line after the title page block (0 when the script has none). */
+function titlePageEnd(effective: readonly string[]): number {
+  if (!TITLE_KEY.test(effective[0] ?? '')) return 0;
+  let index = 0;
+  while (index < effective.length && (effective[index] ?? '').trim() !== '') index++;
+  return index;
+}
+
+function isNextBlank(
+  effective: readonly string[],
+  transparent: readonly (string | undefined)[],
+  index: number,
+): boolean {
+  for (let next = index + 1; next < effective.length; next++) {
+    if (transparent[next]) continue;
+    return (effective[next] ?? '').trim() === '';
+  }
+  return true;
+}
+
+type LineFacts = Omit<ClassifiedLine, 'index' | 'from' | 'to' | 'source'>;
+
+function classifyLine(line: string, context: Context, nextBlank: boolean): LineFacts {
+  const facts = classifyInContext(line, context, nextBlank);
+  context.afterBlank = facts.type === 'blank';
+  context.inDialogue =
+    facts.type === 'character' || (context.inDialogue && ['dialogue', 'parenthetical', 'lyrics'].includes(facts.type));
+  return facts;
+}
+
+function classifyInContext(line: string, { afterBlank, inDialogue }: Context, nextBlank: boolean): LineFacts {
+  const trimmed = line.trim();
+  if (trimmed === '') {
+    // Two spaces keep a dialogue block going across an intentionally empty line.
+    return inDialogue && line.length >= 2 ? { type: 'dialogue', text: '' } : { type: 'blank', text: '' };
+  }
+  if (PAGE_BREAK.test(line)) return { type: 'page-break', text: '' };
+  if (trimmed.startsWith('#')) {
+    const depth = /^#+/.exec(trimmed)?.[0].length ?? 1;
+    return { type: 'section', text: trimmed.slice(depth).trim(), depth };
+  }
+  if (trimmed.startsWith('=')) return { type: 'synopsis', text: trimmed.slice(1).trim() };
+  if (CENTERED.test(line)) return { type: 'centered', text: trimmed.slice(1, -1).trim() };
+  if (trimmed.startsWith('~')) return { type: 'lyrics', text: trimmed.slice(1).trim() };
+  if (inDialogue) {
+    return PARENTHETICAL.test(line) ? { type: 'parenthetical', text: trimmed } : { type: 'dialogue', text: trimmed };
+  }
+  if (trimmed.startsWith('!')) return { type: 'action', text: line.trimEnd().replace('!', '') };
+  if (afterBlank) {
+    const special = classifyAfterBlank(trimmed, nextBlank);
+    if (special) return special;
+  }
+  return { type: 'action', text: line.trimEnd() };
+}
+
+function classifyAfterBlank(trimmed: string, nextBlank: boolean): LineFacts | undefined {
+  if (trimmed.startsWith('@')) return characterCue(trimmed.slice(1));
+  if (trimmed.startsWith('>')) return { type: 'transition', text: trimmed.slice(1).trim() };
+  const forcedHeading = trimmed.startsWith('.') && !trimmed.startsWith('..');
+  if (forcedHeading || (nextBlank && SCENE_HEADING.test(trimmed))) {
+    return sceneHeading(forcedHeading ? trimmed.slice(1) : trimmed);
+  }
+  if (nextBlank && trimmed.endsWith('TO:') && !hasLowercase(trimmed)) return { type: 'transition', text: trimmed };
+  if (!nextBlank && isCueName(trimmed)) return characterCue(trimmed);
+  return undefined;
+}
+
+function sceneHeading(heading: string): LineFacts {
+  const number = SCENE_NUMBER.exec(heading);
+  if (!number) return { type: 'scene-heading', text: heading.trim() };
+  return { type: 'scene-heading', text: heading.slice(0, number.index).trim(), sceneNumber: number[1] ?? '' };
+}
+
+function characterCue(cue: string): LineFacts {
+  const dual = cue.trimEnd().endsWith('^');
+  const text = (dual ? cue.trimEnd().slice(0, -1) : cue).trim();
+  return dual ? { type: 'character', text, dual } : { type: 'character', text };
+}
+
+/** All caps once any `(extension)` and dual-dialogue `^` are set aside, with at least one letter. */
+function isCueName(trimmed: string): boolean {
+  const name = cueName(trimmed.replace(/\^\s*$/, ''));
+  return /\p{Lu}/u.test(name) && !hasLowercase(name);
+}
+
+/** `MARA (V.O.)` -> `MARA`. */
+export function cueName(cue: string): string {
+  return cue
+    .replace(/\(.*$/, '')
+    .replace(/\^\s*$/, '')
+    .trim();
+}
+
+function hasLowercase(text: string): boolean {
+  return /\p{Ll}/u.test(text);
+}

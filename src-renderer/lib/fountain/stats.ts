@@ -1,0 +1,22 @@
+import { estimatePages, isPrinted } from './layout';
+import type { FountainDocument } from './types';
+
+export interface ScriptStats {
+  words: number;
+  scenes: number;
+  /** Estimated printed pages at about 55 lines a page, title page excluded. */
+  pages: number;
+}
+
+/** Counts only what prints: no title page, notes, boneyard, sections or synopses. */
+export function scriptStats(document: FountainDocument): ScriptStats {
+  let words = 0;
+  for (const line of document.lines) {
+    if (isPrinted(line.type)) words += countWords(line.text);
+  }
+  return { words, scenes: document.scenes.length, pages: estimatePages(document.lines) };
+}
+
+export function countWords(text: string): number {
+  return text.match(/[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu)?.length ?? 0;
+}

@@ -1,0 +1,9 @@
+/** Every data-testid in one place, shared by components and browser tests. */
+export const testIds = {
+  statusBar: 'status-bar',
+  statusVersion: 'status-version',
+  statusBackend: 'status-backend',
+  statusDataDir: 'status-data-dir',
+  statusHeartbeat: 'status-heartbeat',
+  statusError: 'status-error',
+} as const;

@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApi, type UnderstudyApi } from '../../src-main/contract/index.ts';
+import { createRuntime, type Runtime } from '../../src-main/services.ts';
+import { createInMemoryTransport } from '../../src-main/transport/in-memory.ts';
+
+describe('app domain over the in-memory transport', () => {
+  let runtime: Runtime;
+  let api: UnderstudyApi;
+  let dataDir: string;
+  let close: () => void;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'understudy-ipc-'));
+    runtime = await createRuntime({
+      name: 'Understudy',
+      version: '9.9.9',
+      dataDir,
+      resourcesDir: 'resources',
+      shell: 'web',
+      heartbeatMs: 20,
+    });
+    const transport = createInMemoryTransport(runtime.dispatch, runtime.services.bus);
+    close = () => transport.close();
+    api = createApi(transport);
+  });
+
+  afterEach(async () => {
+    close();
+    await runtime.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports version, data directory and a backend that really loads here', async () => {
+    const result = await api.app.getInfo();
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toMatchObject({ version: '9.9.9', dataDir, shell: 'web' });
+    // Where tfjs-node is absent (as on CI) the engine must fall back, never claim native.
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(result.value.backend);
+  });
+
+  it('answers a ping with the echo and refuses a non-https external link', async () => {
+    const ping = await api.app.ping({ echo: 'stage left' });
+    expect(ping).toMatchObject({ ok: true, value: { echo: 'stage left' } });
+    const link = await api.app.openExternal({ url: 'file:///etc/passwd' });
+    expect(link).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } });
+  });
+
+  it('delivers heartbeat events until the subscriber unsubscribes', async () => {
+    const beats: number[] = [];
+    const unsubscribe = api.app.onHeartbeat(({ seq }) => beats.push(seq));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    unsubscribe();
+    const seen = beats.length;
+    expect(seen).toBeGreaterThanOrEqual(2);
+    expect(beats).toEqual([...beats].sort((a, b) => a - b));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(beats.length).toBe(seen);
+    expect(runtime.services.bus.size).toBe(0);
+  });
+});

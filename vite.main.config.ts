@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'vite';
+import pkg from './package.json' with { type: 'json' };
+
+const external = [
+  'electron',
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...Object.keys(pkg.dependencies),
+  ...Object.keys(pkg.optionalDependencies),
+].flatMap((name) => [name, new RegExp(`^${name}/`)]);
+
+/** Main process, the loopback server and the engine worker: ESM for Node/Electron, dependencies left external. */
+export default defineConfig({
+  build: {
+    ssr: true,
+    outDir: 'out/main',
+    emptyOutDir: true,
+    target: 'node20',
+    sourcemap: true,
+    rollupOptions: {
+      input: {
+        index: 'src-main/index.ts',
+        web: 'src-main/web.ts',
+        ...(existsSync('src-main/engine-host/worker.ts') ? { 'engine-worker': 'src-main/engine-host/worker.ts' } : {}),
+      },
+      external,
+      output: { format: 'es', entryFileNames: '[name].js' },
+    },
+  },
+});

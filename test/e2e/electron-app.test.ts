@@ -23,12 +23,12 @@ describe.skipIf(Boolean(skipReason))(`the real Electron app${skipReason ? ` (ski
       env: { ...process.env, UNDERSTUDY_DATA_DIR: userData },
     });
     try {
-      const window = await app.firstWindow();
-      await window.waitForSelector(`[data-testid="${testIds.statusBackend}"]`);
+      const page = await app.firstWindow();
+      await page.waitForSelector(`[data-testid="${testIds.statusBackend}"]`);
       expect(['tensorflow', 'wasm', 'cpu']).toContain(
-        await window.textContent(`[data-testid="${testIds.statusBackend}"]`),
+        await page.textContent(`[data-testid="${testIds.statusBackend}"]`),
       );
-      const isolation = await window.evaluate(() => ({
+      const isolation = await page.evaluate(() => ({
         require: typeof (globalThis as { require?: unknown }).require,
         process: typeof (globalThis as { process?: unknown }).process,
         api: typeof window.understudy?.app.getInfo,
@@ -40,7 +40,7 @@ describe.skipIf(Boolean(skipReason))(`the real Electron app${skipReason ? ` (ski
         api: 'function',
         origin: 'app://understudy',
       });
-      const denied = await window.evaluate(() => window.open('https://example.com') === null);
+      const denied = await page.evaluate(() => window.open('https://example.com') === null);
       expect(denied).toBe(true);
     } finally {
       await app.close();

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedLstmActive, LSTM_BACKWARD, LSTM_FORWARD, LSTM_STEP, registerLstmKernels } from './lstm-kernels';
+import { lstmSequenceReference, lstmStepReference } from './lstm-reference';
 
 export interface LstmSequenceResult {
   /** [T, B, U] */
@@ -9,13 +11,80 @@ export interface LstmSequenceResult {
   cT: tf.Tensor2D;
 }
 
-/** One LSTM cell update from the pre-activation z [B, 4U] (gate order i, f, c, o) and the cell state c [B, U]. */
-function cell(z: tf.Tensor2D, c: tf.Tensor2D): { h: tf.Tensor2D; c: tf.Tensor2D } {
-  const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-  const cNext = tf.add(tf.mul(tf.sigmoid(zf), c), tf.mul(tf.sigmoid(zi), tf.tanh(zg)));
-  const hNext = tf.mul(tf.sigmoid(zo), tf.tanh(cNext));
-  return { h: hNext, c: cNext };
+function tensorArg(args: Array<tf.Tensor | tf.GradSaveFunc>, index: number): tf.Tensor {
+  const arg = args[index];
+  if (!(arg instanceof tf.Tensor)) throw new Error(`lstmSequence argument ${index} is not a tensor`);
+  return arg;
 }
+
+function saveArg(args: Array<tf.Tensor | tf.GradSaveFunc>): tf.GradSaveFunc {
+  const save = args[args.length - 1];
+  if (typeof save !== 'function') throw new Error('customGrad passed no save function');
+  return save;
+}
+
+/** The previous hidden state of every step, h_0..h_{T-1}, stacked as [T*B, U] from h0 [B, U] and y [T+1, B, U]. */
+function previousHidden(h0: tf.Tensor, y: tf.Tensor): tf.Tensor2D {
+  const [stepsPlusOne = 1, batch = 0, units = 0] = y.shape;
+  const steps = stepsPlusOne - 1;
+  if (steps === 1) return h0 as tf.Tensor2D;
+  const earlier = tf.reshape(tf.slice(y, [0, 0, 0], [steps - 1, batch, units]), [(steps - 1) * batch, units]);
+  return tf.concat([h0 as tf.Tensor2D, earlier as tf.Tensor2D], 0);
+}
+
+/**
+ * Forward and hand-written backprop through time over the fused kernels. Returns y [T+1, B, U]: h_1..h_T, then
+ * c_T (one tensor, because customGrad has one output). Every matmul in the backward pass is untransposed: the
+ * weights and activations are transposed once, explicitly, and the per-step recurrence runs inside the kernel.
+ */
+const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const x = tensorArg(args, 0);
+  const kernel = tensorArg(args, 1);
+  const recurrentKernel = tensorArg(args, 2);
+  const bias = tensorArg(args, 3);
+  const h0 = tensorArg(args, 4);
+  const c0 = tensorArg(args, 5);
+  const [steps = 0, batch = 0, inputSize = 0] = x.shape;
+  const x2d = tf.reshape(x, [steps * batch, inputSize]) as tf.Tensor2D;
+  const xw = tf.fused.matMul({ a: x2d, b: kernel as tf.Tensor2D, bias });
+  const [y, c, tanhC, gates] = tf.engine().runKernel(LSTM_FORWARD, { xw, recurrentKernel, h0, c0 }, { steps }) as [
+    tf.Tensor3D,
+    tf.Tensor3D,
+    tf.Tensor3D,
+    tf.Tensor3D,
+  ];
+  saveArg(args)([x2d, kernel, recurrentKernel, h0, c0, y, c, tanhC, gates]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) =>
+      tf.tidy(() => {
+        const [sx2d, sKernel, sRecurrent, sh0, sc0, sy, sc, sTanhC, sGates] = saved as [
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+        ];
+        const [dz, dh0, dc0] = tf.engine().runKernel(LSTM_BACKWARD, {
+          dy,
+          recurrentKernelT: tf.transpose(sRecurrent),
+          c0: sc0,
+          c: sc,
+          tanhC: sTanhC,
+          gates: sGates,
+        }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const dx = tf.reshape(tf.matMul(dz, tf.transpose(sKernel)), [steps, batch, inputSize]);
+        const dKernel = tf.matMul(tf.transpose(sx2d), dz);
+        const dRecurrent = tf.matMul(tf.transpose(previousHidden(sh0, sy)), dz);
+        const dBias = tf.sum(dz, 0);
+        return [dx, dKernel, dRecurrent, dBias, dh0, dc0];
+      }),
+  };
+});
 
 /** x: [T, B, I] float32 time-major; kernel [I, 4U]; recurrentKernel [U, 4U]; bias [4U]; h0, c0: [B, U].
  *  Gate order i, f, c(g), o as in Keras/tfjs-layers, sigmoid gates, tanh cell. Returns outputs [T, B, U], hT, cT [B, U].
@@ -28,24 +97,16 @@ export function lstmSequence(
   h0: tf.Tensor2D,
   c0: tf.Tensor2D,
 ): LstmSequenceResult {
+  if (!fusedLstmActive()) return lstmSequenceReference(x, kernel, recurrentKernel, bias, h0, c0);
+  registerLstmKernels();
+  const [steps, batch, units] = [x.shape[0], x.shape[1], h0.shape[1]];
   return tf.tidy(() => {
-    const [steps, batch, inputSize] = x.shape;
-    const gates = kernel.shape[1];
-    // The input projection of every time step in one matmul.
-    const projected = tf
-      .add(tf.matMul(tf.reshape(x, [steps * batch, inputSize]), kernel), bias)
-      .reshape([steps, batch, gates]);
-    const perStep = tf.unstack(projected, 0) as tf.Tensor2D[];
-    let h = h0;
-    let c = c0;
-    const outputs: tf.Tensor2D[] = [];
-    for (const xt of perStep) {
-      const next = cell(tf.add(xt, tf.matMul(h, recurrentKernel)), c);
-      h = next.h;
-      c = next.c;
-      outputs.push(h);
-    }
-    return { outputs: tf.stack(outputs, 0) as tf.Tensor3D, hT: h, cT: c };
+    const y = fusedSequence(x, kernel, recurrentKernel, bias, h0, c0) as tf.Tensor3D;
+    return {
+      outputs: tf.slice(y, [0, 0, 0], [steps, batch, units]),
+      hT: tf.reshape<tf.Rank.R2>(tf.slice(y, [steps - 1, 0, 0], [1, batch, units]), [batch, units]),
+      cT: tf.reshape<tf.Rank.R2>(tf.slice(y, [steps, 0, 0], [1, batch, units]), [batch, units]),
+    };
   });
 }
 
@@ -58,5 +119,11 @@ export function lstmStep(
   h: tf.Tensor2D,
   c: tf.Tensor2D,
 ): { h: tf.Tensor2D; c: tf.Tensor2D } {
-  return tf.tidy(() => cell(tf.add(tf.add(tf.matMul(x, kernel), tf.matMul(h, recurrentKernel)), bias), c));
+  if (!fusedLstmActive()) return lstmStepReference(x, kernel, recurrentKernel, bias, h, c);
+  registerLstmKernels();
+  const [hNext, cNext] = tf.engine().runKernel(LSTM_STEP, { x, kernel, recurrentKernel, bias, h, c }, {}) as [
+    tf.Tensor2D,
+    tf.Tensor2D,
+  ];
+  return { h: hNext, c: cNext };
 }

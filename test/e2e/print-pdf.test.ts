@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFountain } from '../../src-renderer/lib/fountain/parse';
+import { scriptStats } from '../../src-renderer/lib/fountain/stats';
+import { renderScreenplayHtml } from '../../src-renderer/lib/export/render-html';
+import type { Paper } from '../../src-renderer/lib/export/print-css';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUTPUT = resolve('test-results/print-pdf');
+const sample = readFileSync(resolve('resources/samples/sample-screenplay.fountain'), 'utf8');
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  mkdirSync(OUTPUT, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function printPdf(text: string, paper: Paper, name: string): Promise<Buffer> {
+  const page = await browser.newPage();
+  try {
+    await page.setContent(renderScreenplayHtml(text, { paper }));
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(resolve(OUTPUT, `${name}-${paper}.pdf`), pdf);
+    return pdf;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Page count and the first page's size in points, read from the PDF's page tree. */
+function pdfPages(pdf: Buffer): { count: number; width: number; height: number } {
+  const text = pdf.toString('latin1');
+  const count = Number(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)/s.exec(text)?.[1] ?? Number.NaN);
+  const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(text);
+  return { count, width: Number(box?.[1]), height: Number(box?.[2]) };
+}
+
+/** `count` one-line action paragraphs; with a blank line between them a 55-line page holds 28. */
+function actionParagraphs(count: number): string {
+  return Array.from({ length: count }, (_, i) => `Line ${i + 1} of the action.`).join('\n\n');
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('renderScreenplayHtml printed by Chromium', () => {
+  it('prints the title page plus one page per forced page break, on Letter and A4', async () => {
+    const script = 'Title: Breaks\nAuthor: Test\n\nFirst page.\n\n===\n\nSecond page.\n\n===\n\nThird page.\n';
+    const letter = pdfPages(await printPdf(script, 'letter', 'breaks'));
+    const a4 = pdfPages(await printPdf(script, 'a4', 'breaks'));
+    expect(letter).toEqual({ count: 4, width: 612, height: 792 });
+    expect(a4.count).toBe(4);
+    expect(a4.width).toBeCloseTo(595.3, 0);
+    expect(a4.height).toBeCloseTo(841.9, 0);
+  });
+
+  it('fits 55 lines on a Letter page and 58 on A4, as the page estimate assumes', async () => {
+    const script = actionParagraphs(57);
+    expect(scriptStats(parseFountain(script)).pages).toBe(3);
+    expect(pdfPages(await printPdf(script, 'letter', 'lines')).count).toBe(3);
+    // 29 paragraphs fill 57 of A4's 58 lines, so 57 paragraphs take two pages.
+    expect(pdfPages(await printPdf(script, 'a4', 'lines')).count).toBe(2);
+  });
+
+  it('prints the sample with its title page, close to the estimated page count', async () => {
+    const estimate = scriptStats(parseFountain(sample)).pages;
+    const { count } = pdfPages(await printPdf(sample, 'letter', 'sample'));
+    expect(count - 1).toBeGreaterThanOrEqual(estimate - 1);
+    expect(count - 1).toBeLessThanOrEqual(estimate + 1);
+  });
+});

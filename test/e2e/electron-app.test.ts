@@ -31,7 +31,7 @@ describe.skipIf(Boolean(skipReason))(`the real Electron app${skipReason ? ` (ski
       const isolation = await page.evaluate(() => ({
         require: typeof (globalThis as { require?: unknown }).require,
         process: typeof (globalThis as { process?: unknown }).process,
-        api: typeof window.understudy?.app.getInfo,
+        api: typeof (window as unknown as { understudy?: { app?: { getInfo?: unknown } } }).understudy?.app?.getInfo,
         origin: location.origin,
       }));
       expect(isolation).toEqual({

@@ -1,20 +1,24 @@
 import type { z } from 'zod';
 import { appEvents, appRequests } from './app.ts';
+import { engineEvents, engineRequests } from './engine.ts';
 import type { EventSpec, RequestSpec } from './define.ts';
 import type { Result } from './result.ts';
 
 export * from './app.ts';
+export * from './engine.ts';
 export * from './errors.ts';
 export * from './result.ts';
 
 /** Every request the renderer can make, by `domain:action` channel. */
 export const requests = {
   ...appRequests,
+  ...engineRequests,
 };
 
 /** Every event main can push, by `domain:event` channel. */
 export const events = {
   ...appEvents,
+  ...engineEvents,
 };
 
 export type Requests = typeof requests;

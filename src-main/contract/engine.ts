@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import type { BackendName, GenerationEvent, ModelSummary, PresetName, TrainingEvent } from '../engine/types.ts';
+import { event, request } from './define.ts';
+
+export type * from '../engine/types.ts';
+
+const id = z.string().min(1).max(200);
+const runRef = z.object({ runId: id });
+
+const budget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('steps'), steps: z.number().int().min(1).max(10_000_000) }),
+  z.object({ kind: z.literal('epochs'), epochs: z.number().min(0.001).max(10_000) }),
+  z.object({
+    kind: z.literal('minutes'),
+    minutes: z
+      .number()
+      .min(0.05)
+      .max(7 * 24 * 60),
+  }),
+]);
+
+export const presetSchema = z.enum(['small', 'medium', 'large']);
+
+export const startTrainingSchema = z.object({
+  corpusIds: z.array(id).min(1).max(500),
+  name: z.string().trim().min(1).max(200).optional(),
+  preset: presetSchema.optional(),
+  model: z
+    .object({
+      embeddingSize: z.number().int().min(4).max(1024),
+      units: z.number().int().min(4).max(2048),
+      layers: z.number().int().min(1).max(6),
+      dropout: z.number().min(0).max(0.9),
+    })
+    .partial()
+    .optional(),
+  optimizer: z
+    .object({
+      learningRate: z.number().positive().max(1),
+      clipNorm: z.number().positive().max(1000),
+      seqLen: z.number().int().min(8).max(1000),
+      batchSize: z.number().int().min(1).max(1024),
+    })
+    .partial()
+    .optional(),
+  budget: budget.optional(),
+  evalEvery: z.number().int().min(1).max(1_000_000).optional(),
+  earlyStopping: z.object({ enabled: z.boolean(), patience: z.number().int().min(1).max(1000) }).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+  sampleLength: z.number().int().min(0).max(2000).optional(),
+});
+export type StartTrainingInput = z.input<typeof startTrainingSchema>;
+
+export const generationSchema = z.object({
+  modelId: id.optional(),
+  prime: z.string().max(1_000_000),
+  primeChars: z.number().int().min(0).max(20_000).optional(),
+  temperature: z.number().min(0).max(3),
+  topK: z.number().int().min(0).max(100_000).optional(),
+  topP: z.number().gt(0).max(1).optional(),
+  maxLength: z.number().int().min(1).max(20_000),
+  stopStrings: z.array(z.string().min(1).max(200)).max(20).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+  alternatives: z.number().int().min(1).max(4).optional(),
+});
+
+export interface EngineStatus {
+  backend: BackendName;
+  activeModelId: string | null;
+  /** The run currently training, if any. */
+  trainingRunId: string | null;
+  /** Preset suggested from the measured speed of this backend. */
+  recommendedPreset: PresetName;
+}
+
+export const engineRequests = {
+  'engine:getStatus': request<EngineStatus>()(z.undefined()),
+  'training:start': request<{ runId: string; modelId: string }>()(startTrainingSchema),
+  'training:pause': request<void>()(runRef),
+  'training:resume': request<void>()(runRef),
+  'training:cancel': request<void>()(runRef),
+  /** Continues a stopped model from its latest checkpoint, optionally with a new budget. */
+  'training:continue': request<{ runId: string; modelId: string }>()(
+    z.object({ modelId: id, budget: budget.optional() }),
+  ),
+  'generation:start': request<{ runId: string }>()(generationSchema),
+  'generation:cancel': request<void>()(runRef),
+  'models:list': request<ModelSummary[]>()(z.undefined()),
+  'models:setActive': request<ModelSummary>()(z.object({ id })),
+  'models:rename': request<ModelSummary>()(z.object({ id, name: z.string().trim().min(1).max(200) })),
+  'models:delete': request<void>()(z.object({ id })),
+};
+
+export const engineEvents = {
+  /** Every event of every training run, tagged with its runId. */
+  'training:event': event<TrainingEvent>(),
+  /** Every event of every generation run, tagged with its runId. */
+  'generation:event': event<GenerationEvent>(),
+  'models:changed': event<{ activeModelId: string | null }>(),
+};

@@ -6,4 +6,8 @@ export const testIds = {
   statusDataDir: 'status-data-dir',
   statusHeartbeat: 'status-heartbeat',
   statusError: 'status-error',
+  screenplayEditor: 'screenplay-editor',
+  sceneNavigator: 'scene-navigator',
+  sceneNavigatorItem: 'scene-navigator-item',
+  scriptStats: 'script-stats',
 } as const;

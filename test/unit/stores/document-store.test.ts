@@ -1,0 +1,100 @@
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DocumentStore } from '../../../src-main/documents/document-store.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs();
+
+async function setup() {
+  const dir = await tempDir();
+  const store = await DocumentStore.open(path.join(dir, 'data'));
+  return { dir, store, data: path.join(dir, 'data') };
+}
+
+describe('DocumentStore', () => {
+  it('creates, saves, reopens and remembers recent files', async () => {
+    const { dir, store } = await setup();
+    const draft = store.newDocument();
+    expect(draft).toMatchObject({ path: null, text: '', docKey: expect.stringMatching(/^untitled:/) });
+    const file = path.join(dir, 'scripts', 'pilot.fountain');
+    const saved = await store.saveAs(file, 'INT. LAB - NIGHT\n', { fromDocKey: draft.docKey });
+    const opened = await store.openFile(file);
+    expect(opened).toMatchObject({ path: file, docKey: file, text: 'INT. LAB - NIGHT\n', lineEnding: 'lf', recovery: null });
+    expect(opened.version).toEqual(saved.version);
+    const other = path.join(dir, 'other.fountain');
+    await store.saveAs(other, 'x');
+    expect(await store.recentFiles()).toEqual([other, file]);
+    await store.openFile(file);
+    expect(await store.recentFiles()).toEqual([file, other]);
+    expect(await store.forgetRecent(other)).toEqual([file]);
+  });
+
+  it('refuses to overwrite a file changed by another program unless forced', async () => {
+    const { dir, store } = await setup();
+    const file = path.join(dir, 'scene.fountain');
+    await writeFile(file, 'v1\n');
+    const opened = await store.openFile(file);
+    await writeFile(file, 'changed elsewhere\n');
+    expect((await store.fileVersion(file))?.hash).not.toBe(opened.version.hash);
+    await expect(store.save(file, 'mine\n', { baseVersion: opened.version })).rejects.toMatchObject({ code: 'E_CONFLICT' });
+    expect(await readFile(file, 'utf8')).toBe('changed elsewhere\n');
+    const forced = await store.save(file, 'mine\n', { baseVersion: opened.version, force: true });
+    const again = await store.save(file, 'mine, more\n', { baseVersion: forced.version });
+    expect(await readFile(file, 'utf8')).toBe('mine, more\n');
+    await expect(store.save(file, 'new?\n', { baseVersion: null })).rejects.toMatchObject({ code: 'E_CONFLICT' });
+    expect(again.version.size).toBe(11);
+  });
+
+  it('keeps CRLF line endings and the file mode, and leaves no temp files behind', async () => {
+    const { dir, store } = await setup();
+    const file = path.join(dir, 'windows.fountain');
+    await writeFile(file, 'a\r\nb\r\n', { mode: 0o600 });
+    const opened = await store.openFile(file);
+    expect(opened).toMatchObject({ text: 'a\nb\n', lineEnding: 'crlf' });
+    await store.save(file, 'a\nb\nc\n', { baseVersion: opened.version, lineEnding: opened.lineEnding });
+    expect(await readFile(file, 'utf8')).toBe('a\r\nb\r\nc\r\n');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['data', 'windows.fountain']);
+  });
+
+  it('keeps recovery copies, offers them after a crash, and drops them once saved', async () => {
+    const { dir, data, store } = await setup();
+    const file = path.join(dir, 'act1.fountain');
+    await writeFile(file, 'saved\n');
+    const draft = store.newDocument();
+    await store.writeRecovery(draft.docKey, 'untitled work');
+    await store.writeRecovery(file, 'saved\nplus unsaved\n', file);
+
+    const afterCrash = await DocumentStore.open(data);
+    const recoveries = await afterCrash.listRecoveries();
+    expect(recoveries.map((r) => r.docKey).sort()).toEqual([draft.docKey, file].sort());
+    expect((await afterCrash.openFile(file)).recovery).toMatchObject({ docKey: file, chars: 19 });
+    expect((await afterCrash.readRecovery(draft.docKey)).text).toBe('untitled work');
+
+    const opened = await afterCrash.openFile(file);
+    await afterCrash.save(file, 'saved\nplus unsaved\n', { baseVersion: opened.version });
+    await afterCrash.saveAs(path.join(dir, 'new.fountain'), 'untitled work', { fromDocKey: draft.docKey });
+    expect(await afterCrash.listRecoveries()).toEqual([]);
+    await expect(afterCrash.readRecovery(draft.docKey)).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+  });
+
+  it('discards a recovery copy identical to the file on disk', async () => {
+    const { dir, store } = await setup();
+    const file = path.join(dir, 'same.fountain');
+    await writeFile(file, 'same\n');
+    await store.writeRecovery(file, 'same\n', file);
+    expect(await store.listRecoveries()).toEqual([]);
+  });
+
+  it('cleans temp leftovers of an interrupted save and refuses what is not a screenplay', async () => {
+    const { dir, store } = await setup();
+    const file = path.join(dir, 'x.fountain');
+    await writeFile(file, 'ok\n');
+    await writeFile(path.join(dir, '.x.fountain.abc123.understudy-tmp'), 'half');
+    await store.openFile(file);
+    expect(await readdir(dir)).toEqual(['data', 'x.fountain']);
+    await expect(store.openFile(path.join(dir, 'missing.fountain'))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    await expect(store.openFile(path.join(dir, 'image.png'))).rejects.toMatchObject({ code: 'E_UNSUPPORTED_TYPE' });
+  });
+});

@@ -1,0 +1,199 @@
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../contract/errors.ts';
+import { initBackend } from './backend.ts';
+import { disposeWeights, weightSpecs, unflattenWeights, type CharLstmWeights } from './model.ts';
+import { ModelStore, summaryOf } from './model-store.ts';
+import { sample, sampleRequestFrom } from './sampler.ts';
+import { createTrainingRun, resumeTrainingRun, type TrainingRun } from './trainer.ts';
+import type {
+  BackendName,
+  CorpusInput,
+  GenerationEvent,
+  GenerationOptions,
+  ModelSummary,
+  ResumeConfig,
+  TrainingConfig,
+  TrainingEvent,
+} from './types.ts';
+import { Vocab } from './vocab.ts';
+
+export const MAX_ALTERNATIVES = 8;
+export const MAX_GENERATION_LENGTH = 100_000;
+
+export interface ModelList {
+  models: ModelSummary[];
+  damaged: { id: string; code: string; message: string }[];
+}
+
+interface LoadedModel {
+  summary: ModelSummary;
+  weights: CharLstmWeights;
+  vocab: Vocab;
+  /** Generations using these tensors; they are disposed only when none is. */
+  users: number;
+  retired: boolean;
+}
+
+function checkGenerationOptions(opts: GenerationOptions): void {
+  const bad = (what: string): never => {
+    throw new AppError('E_INVALID_INPUT', `invalid generation option: ${what}`);
+  };
+  if (!Number.isInteger(opts.maxLength) || opts.maxLength < 1 || opts.maxLength > MAX_GENERATION_LENGTH) bad('maxLength');
+  if (!(opts.temperature >= 0)) bad('temperature');
+  if (opts.topK !== undefined && !(Number.isInteger(opts.topK) && opts.topK >= 0)) bad('topK');
+  if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) bad('topP');
+  const n = opts.alternatives ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_ALTERNATIVES) bad('alternatives');
+}
+
+/** The engine's whole API in one process: one training run at a time, generations with the active model. */
+export class Engine {
+  private training: TrainingRun | null = null;
+  private active: LoadedModel | null = null;
+  private readonly generations = new Map<string, AbortController>();
+
+  private constructor(
+    readonly backend: BackendName,
+    readonly store: ModelStore,
+  ) {}
+
+  static async create(opts: { modelsDir: string; backendOrder?: readonly BackendName[] }): Promise<Engine> {
+    const backend = await initBackend(opts.backendOrder);
+    const store = new ModelStore(opts.modelsDir);
+    await store.open();
+    return new Engine(backend, store);
+  }
+
+  async listModels(): Promise<ModelList> {
+    const list = await this.store.list();
+    // A model left 'training' on disk by a crash is stopped (and resumable) unless this engine is training it.
+    const models = list.models.map((m) => (m.status === 'training' && m.id !== this.training?.modelId ? { ...m, status: 'stopped' as const } : m));
+    return { models, damaged: list.damaged };
+  }
+
+  get trainingRunId(): string | null {
+    return this.training?.runId ?? null;
+  }
+
+  get activeModelId(): string | null {
+    return this.active?.summary.id ?? null;
+  }
+
+  /** Loads (validating every file) and makes it the model generation uses. */
+  async loadModel(modelId: string): Promise<ModelSummary> {
+    const loaded = await this.store.load(modelId);
+    const specs = weightSpecs(loaded.metadata.model, loaded.metadata.vocabSize);
+    const weights = unflattenWeights(specs.map((s, i) => tf.tensor(loaded.best[i] ?? new Float32Array(0), s.shape, 'float32')));
+    this.retireActive();
+    this.active = { summary: summaryOf(loaded.metadata), weights, vocab: Vocab.fromCodePoints(loaded.codePoints), users: 0, retired: false };
+    return this.active.summary;
+  }
+
+  private retireActive(): void {
+    const previous = this.active;
+    this.active = null;
+    if (previous === null) return;
+    previous.retired = true;
+    if (previous.users === 0) disposeWeights(previous.weights);
+  }
+
+  private checkIdle(): void {
+    if (this.training !== null) throw new AppError('E_ENGINE_BUSY', 'a training run is already in progress');
+  }
+
+  async startTraining(runId: string, config: TrainingConfig, corpora: readonly CorpusInput[], onEvent: (e: TrainingEvent) => void): Promise<{ runId: string; modelId: string }> {
+    this.checkIdle();
+    const run = await createTrainingRun(config, corpora, { runId, store: this.store, backend: this.backend, onEvent });
+    return this.launch(run);
+  }
+
+  async continueTraining(runId: string, resume: ResumeConfig, corpora: readonly CorpusInput[], onEvent: (e: TrainingEvent) => void): Promise<{ runId: string; modelId: string }> {
+    this.checkIdle();
+    const run = await resumeTrainingRun(resume, corpora, { runId, store: this.store, backend: this.backend, onEvent });
+    return this.launch(run);
+  }
+
+  private launch(run: TrainingRun): { runId: string; modelId: string } {
+    this.training = run;
+    // The run reports its own errors as events; the promise only tells us it is over.
+    void run.start().finally(() => {
+      if (this.training === run) this.training = null;
+    });
+    return { runId: run.runId, modelId: run.modelId };
+  }
+
+  private trainingRun(runId: string): TrainingRun {
+    if (this.training?.runId !== runId) throw new AppError('E_NOT_FOUND', `no training run ${runId}`);
+    return this.training;
+  }
+
+  pauseTraining(runId: string): void {
+    this.trainingRun(runId).pause();
+  }
+
+  resumeTraining(runId: string): void {
+    this.trainingRun(runId).resume();
+  }
+
+  cancelTraining(runId: string): void {
+    this.trainingRun(runId).cancel();
+  }
+
+  /** Starts a generation and returns once it is running; its output arrives as events. */
+  async generate(runId: string, opts: GenerationOptions, onEvent: (e: GenerationEvent) => void): Promise<{ runId: string }> {
+    checkGenerationOptions(opts);
+    if (opts.modelId !== undefined && opts.modelId !== this.activeModelId) await this.loadModel(opts.modelId);
+    const model = this.active;
+    if (model === null) throw new AppError('E_NO_ACTIVE_MODEL', 'load a model before generating');
+    const request = sampleRequestFrom(opts);
+    const controller = new AbortController();
+    this.generations.set(runId, controller);
+    model.users += 1;
+    const alternatives = request.temperatures.length;
+    const unknown = model.vocab.encode(opts.prime.slice(-4 * request.primeChars)).unknown;
+    onEvent({ type: 'started', runId, alternatives, unknownPrimeChars: unknown });
+    void sample(model, request, { signal: controller.signal, onChunk: (deltas) => onEvent({ type: 'chunk', runId, deltas }) })
+      .then((result) =>
+        onEvent({
+          type: 'done',
+          runId,
+          texts: result.texts,
+          reasons: result.reasons,
+          timeToFirstCharMs: result.timeToFirstCharMs,
+          charsPerSecond: result.charsPerSecond,
+        }),
+      )
+      .catch((error: unknown) => onEvent({ type: 'error', runId, error: { code: 'E_INTERNAL', message: String(error) } }))
+      .finally(() => {
+        this.generations.delete(runId);
+        model.users -= 1;
+        if (model.retired && model.users === 0) disposeWeights(model.weights);
+      });
+    return { runId };
+  }
+
+  cancelGeneration(runId: string): void {
+    const controller = this.generations.get(runId);
+    if (controller === undefined) throw new AppError('E_NOT_FOUND', `no generation ${runId}`);
+    controller.abort();
+  }
+
+  async deleteModel(modelId: string): Promise<void> {
+    if (this.training?.modelId === modelId) throw new AppError('E_ENGINE_BUSY', 'stop training this model before deleting it');
+    if (this.activeModelId === modelId) this.retireActive();
+    await this.store.delete(modelId);
+  }
+
+  async renameModel(modelId: string, name: string): Promise<ModelSummary> {
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 200) throw new AppError('E_INVALID_INPUT', 'a model name needs 1 to 200 characters');
+    if (this.training?.modelId === modelId) {
+      // The run rewrites the directory at every checkpoint, so it carries the name rather than racing it.
+      this.training.setName(trimmed);
+      return { ...summaryOf(await this.store.readMetadata(modelId)), name: trimmed };
+    }
+    const summary = await this.store.rename(modelId, trimmed);
+    if (this.active?.summary.id === modelId) this.active.summary = summary;
+    return summary;
+  }
+}

@@ -1,0 +1,455 @@
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../contract/errors.ts';
+import { corpusRef } from './corpus-hash.ts';
+import { CharDataset, type Batch } from './dataset.ts';
+import {
+  crossEntropy,
+  disposeWeights,
+  forward,
+  initialWeightValues,
+  parameterCount,
+  unflattenWeights,
+  weightSpecs,
+  zeroState,
+} from './model.ts';
+import { newModelId, type ModelMetadata, type ModelStore } from './model-store.ts';
+import { ADAM_DEFAULTS, adamUpdate, clipByGlobalNorm, disposeAdamState, type AdamState } from './optimizer.ts';
+import { Rng } from './rng.ts';
+import { sample } from './sampler.ts';
+import {
+  DEFAULT_OPTIMIZER,
+  PRESETS,
+  type BackendName,
+  type CorpusInput,
+  type ResumeConfig,
+  type TrainingBudget,
+  type TrainingConfig,
+  type TrainingEvent,
+} from './types.ts';
+import { Vocab } from './vocab.ts';
+
+export const SAMPLE_TEMPERATURES = [0.5, 0.8, 1.0];
+const PROGRESS_INTERVAL_MS = 200;
+/** Train-loss points in the curve are means over this many steps. */
+const CURVE_EVERY = 10;
+
+export interface TrainingRunOptions {
+  runId: string;
+  store: ModelStore;
+  backend: BackendName;
+  onEvent: (event: TrainingEvent) => void;
+}
+
+type Metadata = Omit<ModelMetadata, 'formatVersion' | 'files'>;
+
+interface RunState {
+  metadata: Metadata;
+  vocab: Vocab;
+  dataset: CharDataset;
+  /** Flat, in weightSpecs order. */
+  weights: tf.Tensor[];
+  adam: AdamState;
+  rng: Rng;
+  best: Float32Array[];
+  evalsWithoutImprovement: number;
+  elapsedSeconds: number;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** [B, T] batch-major -> [T, B] time-major. */
+function toTimeMajor(values: Int32Array, count: number, length: number): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let b = 0; b < count; b++) for (let t = 0; t < length; t++) out[t * count + b] = values[b * length + t] ?? 0;
+  return out;
+}
+
+function totalSteps(budget: TrainingBudget, stepsPerEpoch: number): number | null {
+  if (budget.kind === 'steps') return Math.floor(budget.steps);
+  if (budget.kind === 'epochs') return Math.ceil(budget.epochs * stepsPerEpoch);
+  return null;
+}
+
+function checkCorpora(corpora: readonly CorpusInput[]): void {
+  if (corpora.length === 0) throw new AppError('E_NO_CORPORA', 'training needs at least one corpus');
+}
+
+async function downloadAll(tensors: readonly tf.Tensor[]): Promise<Float32Array[]> {
+  const values = await Promise.all(tensors.map((t) => t.data<'float32'>()));
+  return values.map((v) => Float32Array.from(v));
+}
+
+/** Builds a new model (seeded PyTorch-style init) and saves its step-0 checkpoint. */
+export async function createTrainingRun(config: TrainingConfig, corpora: readonly CorpusInput[], opts: TrainingRunOptions): Promise<TrainingRun> {
+  checkCorpora(corpora);
+  const model = { ...PRESETS[config.preset], ...config.model };
+  const optimizer = { ...DEFAULT_OPTIMIZER, ...config.optimizer };
+  const vocab = Vocab.fromTexts(corpora.map((c) => c.text));
+  const dataset = CharDataset.fromTexts(
+    corpora.map((c) => c.text),
+    vocab,
+    optimizer.seqLen,
+  );
+  const rng = Rng.fromSeed(config.seed);
+  const initial = initialWeightValues(model, vocab.size, rng);
+  const specs = weightSpecs(model, vocab.size);
+  const weights = specs.map((s, i) => tf.tensor(initial[i] ?? new Float32Array(0), s.shape, 'float32'));
+  const now = new Date().toISOString();
+  const metadata: Metadata = {
+    id: newModelId(),
+    name: config.name,
+    preset: config.preset,
+    model,
+    optimizer,
+    training: {
+      budget: config.budget,
+      evalEvery: config.evalEvery,
+      earlyStopping: config.earlyStopping,
+      seed: config.seed,
+      sampleLength: config.sampleLength,
+    },
+    vocabSize: vocab.size,
+    parameters: parameterCount(model, vocab.size),
+    corpora: corpora.map(corpusRef),
+    backend: opts.backend,
+    createdAt: now,
+    updatedAt: now,
+    step: 0,
+    bestStep: null,
+    bestValNatsPerChar: null,
+    lossCurve: [],
+    status: 'training',
+  };
+  const run = new TrainingRun(opts, {
+    metadata,
+    vocab,
+    dataset,
+    weights,
+    adam: { m: weights.map((w) => tf.zerosLike(w)), v: weights.map((w) => tf.zerosLike(w)), step: 0 },
+    rng,
+    best: initial,
+    evalsWithoutImprovement: 0,
+    elapsedSeconds: 0,
+  });
+  await run.checkpoint(false);
+  return run;
+}
+
+/** Continues a model from its latest checkpoint; the corpora must be the ones it was trained on. */
+export async function resumeTrainingRun(resume: ResumeConfig, corpora: readonly CorpusInput[], opts: TrainingRunOptions): Promise<TrainingRun> {
+  checkCorpora(corpora);
+  const loaded = await opts.store.loadTraining(resume.modelId);
+  const refs = corpora.map(corpusRef);
+  const same =
+    refs.length === loaded.metadata.corpora.length && refs.every((r, i) => r.sha256 === loaded.metadata.corpora[i]?.sha256);
+  if (!same) throw new AppError('E_CONFLICT', `the corpora differ from the ones model ${resume.modelId} was trained on`);
+  const { metadata: stored, training } = loaded;
+  const vocab = Vocab.fromCodePoints(loaded.codePoints);
+  const dataset = CharDataset.fromTexts(
+    corpora.map((c) => c.text),
+    vocab,
+    stored.optimizer.seqLen,
+  );
+  const specs = weightSpecs(stored.model, stored.vocabSize);
+  const tensors = (values: readonly Float32Array[]): tf.Tensor[] => specs.map((s, i) => tf.tensor(values[i] ?? new Float32Array(0), s.shape, 'float32'));
+  const { files: _files, formatVersion: _version, ...metadata } = stored;
+  return new TrainingRun(opts, {
+    metadata: { ...metadata, training: { ...metadata.training, budget: resume.budget ?? metadata.training.budget }, status: 'training', backend: opts.backend },
+    vocab,
+    dataset,
+    weights: tensors(training.weights),
+    adam: { m: tensors(training.m), v: tensors(training.v), step: training.state.adamStep },
+    rng: new Rng(training.state.rng),
+    best: loaded.best,
+    evalsWithoutImprovement: training.state.evalsWithoutImprovement,
+    elapsedSeconds: training.state.elapsedSeconds,
+  });
+}
+
+/**
+ * A training run: call start() once. Pause, resume and cancel take effect between steps; every evaluation,
+ * pause and cancel writes a checkpoint, so a crashed run resumes from the last one exactly.
+ */
+export class TrainingRun {
+  private paused = false;
+  private cancelled = false;
+  private wake: (() => void) | null = null;
+  private recentLosses: number[] = [];
+  private stepSeconds: number | null = null;
+  private lastEvalStep: number;
+
+  constructor(
+    private readonly opts: TrainingRunOptions,
+    private readonly s: RunState,
+  ) {
+    this.lastEvalStep = s.metadata.lossCurve.findLast((p) => p.valNatsPerChar !== undefined)?.step ?? -1;
+  }
+
+  get runId(): string {
+    return this.opts.runId;
+  }
+
+  get modelId(): string {
+    return this.s.metadata.id;
+  }
+
+  get step(): number {
+    return this.s.metadata.step;
+  }
+
+  /** Renames the model being trained, so the next checkpoint keeps the new name. */
+  setName(name: string): void {
+    this.s.metadata.name = name;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.wake?.();
+  }
+
+  private emit(event: TrainingEvent): void {
+    this.opts.onEvent(event);
+  }
+
+  private get totalSteps(): number | null {
+    return totalSteps(this.s.metadata.training.budget, this.s.dataset.stepsPerEpoch(this.s.metadata.optimizer.batchSize));
+  }
+
+  private budgetReached(): boolean {
+    const budget = this.s.metadata.training.budget;
+    if (budget.kind === 'minutes') return this.s.elapsedSeconds >= budget.minutes * 60;
+    return this.step >= (this.totalSteps ?? 0);
+  }
+
+  /** Runs until the budget is spent, early stopping triggers, or cancel(); errors are emitted, not thrown. */
+  async start(): Promise<void> {
+    const { metadata } = this.s;
+    this.emit({
+      type: 'started',
+      runId: this.runId,
+      modelId: this.modelId,
+      backend: this.opts.backend,
+      step: this.step,
+      totalSteps: this.totalSteps,
+      vocabSize: metadata.vocabSize,
+      trainChars: this.s.dataset.trainChars,
+      valChars: this.s.dataset.valChars,
+      parameters: metadata.parameters,
+    });
+    try {
+      const reason = await this.loop();
+      metadata.status = reason === 'cancelled' ? 'stopped' : 'finished';
+      await this.checkpoint(false);
+      this.emit({ type: 'done', runId: this.runId, modelId: this.modelId, step: this.step, reason, bestValNatsPerChar: metadata.bestValNatsPerChar });
+    } catch (error) {
+      const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL' as const, message: String(error) };
+      this.emit({ type: 'error', runId: this.runId, error: info });
+    } finally {
+      this.dispose();
+    }
+  }
+
+  private async loop(): Promise<'budget' | 'early-stopped' | 'cancelled'> {
+    const { metadata } = this.s;
+    let lastProgress = 0;
+    for (;;) {
+      await yieldToEventLoop();
+      if (this.paused && !this.cancelled) await this.waitWhilePaused();
+      if (this.cancelled) return 'cancelled';
+      if (this.budgetReached()) {
+        if (this.lastEvalStep !== this.step && (await this.evaluate())) return 'early-stopped';
+        return 'budget';
+      }
+      const started = performance.now();
+      const loss = await this.trainStep(this.s.dataset.sampleBatch(this.s.rng, metadata.optimizer.batchSize));
+      const seconds = (performance.now() - started) / 1000;
+      this.s.elapsedSeconds += seconds;
+      this.stepSeconds = this.stepSeconds === null ? seconds : 0.9 * this.stepSeconds + 0.1 * seconds;
+      this.recordLoss(loss);
+      if (performance.now() - lastProgress >= PROGRESS_INTERVAL_MS || this.step === 1) {
+        lastProgress = performance.now();
+        this.emitProgress(loss);
+      }
+      if (this.step % metadata.training.evalEvery === 0 && (await this.evaluate())) return 'early-stopped';
+    }
+  }
+
+  private async waitWhilePaused(): Promise<void> {
+    await this.checkpoint(false);
+    this.emit({ type: 'paused', runId: this.runId, step: this.step });
+    while (this.paused && !this.cancelled) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    if (!this.cancelled) this.emit({ type: 'resumed', runId: this.runId, step: this.step });
+  }
+
+  private emitProgress(trainLoss: number): void {
+    const { optimizer, training } = this.s.metadata;
+    const total = this.totalSteps;
+    const perStep = this.stepSeconds ?? 0;
+    const eta =
+      training.budget.kind === 'minutes'
+        ? Math.max(0, training.budget.minutes * 60 - this.s.elapsedSeconds)
+        : total === null
+          ? null
+          : Math.max(0, total - this.step) * perStep;
+    this.emit({
+      type: 'progress',
+      runId: this.runId,
+      step: this.step,
+      totalSteps: total,
+      epoch: this.step / this.s.dataset.stepsPerEpoch(optimizer.batchSize),
+      trainLoss,
+      charsPerSecond: perStep > 0 ? (optimizer.batchSize * optimizer.seqLen) / perStep : 0,
+      etaSeconds: eta,
+      elapsedSeconds: this.s.elapsedSeconds,
+    });
+  }
+
+  private recordLoss(loss: number): void {
+    this.recentLosses.push(loss);
+    if (this.step % CURVE_EVERY === 0) {
+      this.s.metadata.lossCurve.push({ step: this.step, trainLoss: this.meanRecentLoss() });
+      this.recentLosses = [];
+    }
+  }
+
+  private meanRecentLoss(): number {
+    const list = this.recentLosses.length > 0 ? this.recentLosses : [this.s.metadata.lossCurve.at(-1)?.trainLoss ?? 0];
+    return list.reduce((a, b) => a + b, 0) / list.length;
+  }
+
+  /** One Adam step on one batch; returns the batch's mean loss in nats/char. */
+  private async trainStep(batch: Batch): Promise<number> {
+    const { metadata, adam } = this.s;
+    const { optimizer, model } = metadata;
+    const inputs = tf.tensor2d(toTimeMajor(batch.inputs, batch.count, batch.length), [batch.length, batch.count], 'int32');
+    const targets = tf.tensor1d(toTimeMajor(batch.targets, batch.count, batch.length), 'int32');
+    const seeds = Array.from({ length: model.layers }, () => this.s.rng.nextUint32());
+    const lossFn = (...ws: tf.Tensor[]): tf.Scalar => {
+      const w = unflattenWeights(ws);
+      const { logits } = forward(w, inputs, zeroState(w, batch.count), { rate: model.dropout, seeds });
+      return crossEntropy(logits, targets);
+    };
+    const result = tf.tidy(() => {
+      const { value, grads } = tf.valueAndGrads(lossFn)(this.s.weights);
+      const clipped = clipByGlobalNorm(grads, optimizer.clipNorm);
+      return { loss: value, ...adamUpdate(this.s.weights, clipped, adam, { ...ADAM_DEFAULTS, learningRate: optimizer.learningRate }) };
+    });
+    tf.dispose([inputs, targets, ...this.s.weights]);
+    disposeAdamState(adam);
+    this.s.weights = result.weights;
+    this.s.adam = { m: result.m, v: result.v, step: adam.step + 1 };
+    metadata.step += 1;
+    const loss = (await result.loss.data())[0] ?? NaN;
+    result.loss.dispose();
+    return loss;
+  }
+
+  /** Mean validation loss in nats/char over every validation window (no dropout). */
+  async validationLoss(): Promise<number> {
+    const w = unflattenWeights(this.s.weights);
+    const batchSize = Math.max(64, this.s.metadata.optimizer.batchSize);
+    let sum = 0;
+    let count = 0;
+    for (const batch of this.s.dataset.validationBatches(batchSize)) {
+      const total = tf.tidy(() => {
+        const inputs = tf.tensor2d(toTimeMajor(batch.inputs, batch.count, batch.length), [batch.length, batch.count], 'int32');
+        const targets = tf.tensor1d(toTimeMajor(batch.targets, batch.count, batch.length), 'int32');
+        const { logits } = forward(w, inputs, zeroState(w, batch.count));
+        return tf.mul(crossEntropy(logits, targets), batch.count * batch.length);
+      });
+      sum += (await total.data())[0] ?? NaN;
+      total.dispose();
+      count += batch.count * batch.length;
+      await yieldToEventLoop();
+    }
+    return count > 0 ? sum / count : NaN;
+  }
+
+  /** Validates, samples, checkpoints; returns true when early stopping says to stop. */
+  private async evaluate(): Promise<boolean> {
+    const { metadata } = this.s;
+    const started = performance.now();
+    const val = await this.validationLoss();
+    this.lastEvalStep = this.step;
+    const isBest = metadata.bestValNatsPerChar === null || val < metadata.bestValNatsPerChar;
+    if (isBest) {
+      metadata.bestValNatsPerChar = val;
+      metadata.bestStep = this.step;
+      this.s.evalsWithoutImprovement = 0;
+      this.s.best = await downloadAll(this.s.weights);
+    } else {
+      this.s.evalsWithoutImprovement += 1;
+    }
+    const previous = metadata.lossCurve.at(-1);
+    if (previous?.step === this.step) previous.valNatsPerChar = val;
+    else metadata.lossCurve.push({ step: this.step, trainLoss: this.meanRecentLoss(), valNatsPerChar: val });
+    const samples = await this.samples();
+    this.emit({ type: 'evaluation', runId: this.runId, step: this.step, valNatsPerChar: val, valBitsPerChar: val / Math.LN2, isBest, samples });
+    await this.checkpoint(isBest);
+    this.s.elapsedSeconds += (performance.now() - started) / 1000;
+    const { earlyStopping } = metadata.training;
+    return earlyStopping.enabled && this.s.evalsWithoutImprovement >= earlyStopping.patience;
+  }
+
+  private async samples(): Promise<{ temperature: number; text: string }[]> {
+    const length = this.s.metadata.training.sampleLength;
+    if (length <= 0) return [];
+    const result = await sample(
+      { weights: unflattenWeights(this.s.weights), vocab: this.s.vocab },
+      {
+        prime: '',
+        primeChars: 0,
+        temperatures: SAMPLE_TEMPERATURES,
+        topK: 0,
+        topP: 1,
+        maxLength: length,
+        stopStrings: [],
+        seed: (this.s.metadata.training.seed + this.step) >>> 0,
+      },
+    );
+    return SAMPLE_TEMPERATURES.map((temperature, i) => ({ temperature, text: result.texts[i] ?? '' }));
+  }
+
+  /** Writes the whole model directory atomically: best weights, latest weights, Adam moments, trainer state. */
+  async checkpoint(isBest: boolean): Promise<void> {
+    const { metadata } = this.s;
+    metadata.updatedAt = new Date().toISOString();
+    const [weights, m, v] = await Promise.all([downloadAll(this.s.weights), downloadAll(this.s.adam.m), downloadAll(this.s.adam.v)]);
+    await this.opts.store.save({
+      metadata,
+      codePoints: this.s.vocab.codePoints,
+      best: this.s.best,
+      training: {
+        weights,
+        m,
+        v,
+        state: {
+          step: this.step,
+          rng: this.s.rng.getState(),
+          adamStep: this.s.adam.step,
+          evalsWithoutImprovement: this.s.evalsWithoutImprovement,
+          elapsedSeconds: this.s.elapsedSeconds,
+        },
+      },
+    });
+    this.emit({ type: 'checkpoint', runId: this.runId, step: this.step, best: isBest });
+  }
+
+  private dispose(): void {
+    disposeWeights(unflattenWeights(this.s.weights));
+    disposeAdamState(this.s.adam);
+    this.s.weights = [];
+    this.s.adam = { m: [], v: [], step: this.s.adam.step };
+  }
+}
+

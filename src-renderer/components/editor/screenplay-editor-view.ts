@@ -1,0 +1,154 @@
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap, redo, redoDepth, undo, undoDepth } from '@codemirror/commands';
+import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
+import { Compartment, EditorSelection, EditorState, Prec, type Extension } from '@codemirror/state';
+import { drawSelection, dropCursor, EditorView, highlightActiveLine, keymap, type ViewUpdate } from '@codemirror/view';
+import type { DraftProvenance } from '../../lib/fountain/provenance.ts';
+import type { FountainDocument } from '../../lib/fountain/types.ts';
+import { characterCompletions, externalCharacterNames } from './character-completion.ts';
+import { insertDraft, jumpToLine, selectionInfo, textBeforeCursor, type EditorSelectionInfo } from './editor-commands.ts';
+import { fountain, fountainOf } from './fountain-language.ts';
+import { screenplayTheme } from './screenplay-theme.ts';
+
+export interface ScreenplayEditorOptions {
+  parent: HTMLElement;
+  value: string;
+  label?: string;
+  characterNames?: readonly string[];
+  readOnly?: boolean;
+  onChange?: (value: string) => void;
+  onSelectionChange?: (selection: EditorSelectionInfo) => void;
+  /** Mod-Enter, reserved for Generate scene. */
+  onGenerate?: () => void;
+}
+
+/** CodeMirror set up as a Fountain screenplay editor; the Svelte component is a thin wrapper over this. */
+export class ScreenplayEditorView {
+  readonly view: EditorView;
+  readonly #options: ScreenplayEditorOptions;
+  readonly #characterNames = new Compartment();
+  readonly #readOnly = new Compartment();
+  #names: readonly string[];
+  #isReadOnly: boolean;
+
+  constructor(options: ScreenplayEditorOptions) {
+    this.#options = options;
+    this.#names = options.characterNames ?? [];
+    this.#isReadOnly = options.readOnly ?? false;
+    this.view = new EditorView({ parent: options.parent, state: this.#createState(options.value) });
+  }
+
+  get value(): string {
+    return this.view.state.doc.toString();
+  }
+
+  get document(): FountainDocument {
+    return fountainOf(this.view.state);
+  }
+
+  get canUndo(): boolean {
+    return undoDepth(this.view.state) > 0;
+  }
+
+  get canRedo(): boolean {
+    return redoDepth(this.view.state) > 0;
+  }
+
+  /** Loads a different script: a fresh state, so undo cannot step back into the previous one. */
+  setValue(value: string): void {
+    if (value === this.value) return;
+    this.view.setState(this.#createState(value));
+  }
+
+  setCharacterNames(names: readonly string[]): void {
+    this.#names = names;
+    this.view.dispatch({ effects: this.#characterNames.reconfigure(externalCharacterNames.of(names)) });
+  }
+
+  setReadOnly(readOnly: boolean): void {
+    this.#isReadOnly = readOnly;
+    this.view.dispatch({ effects: this.#readOnly.reconfigure(readOnlyExtension(readOnly)) });
+  }
+
+  insertAtCursor(text: string, provenance?: DraftProvenance | string): void {
+    insertDraft(this.view, text, provenance);
+  }
+
+  textBeforeCursor(maxChars?: number): string {
+    return textBeforeCursor(this.view.state, maxChars);
+  }
+
+  selection(): EditorSelectionInfo {
+    return selectionInfo(this.view.state);
+  }
+
+  select(anchor: number, head = anchor): void {
+    const length = this.view.state.doc.length;
+    const clamp = (n: number): number => Math.min(Math.max(0, n), length);
+    this.view.dispatch({ selection: EditorSelection.single(clamp(anchor), clamp(head)), scrollIntoView: true });
+  }
+
+  jumpToLine(line: number): void {
+    jumpToLine(this.view, line);
+  }
+
+  undo(): boolean {
+    return undo(this.view);
+  }
+
+  redo(): boolean {
+    return redo(this.view);
+  }
+
+  openSearch(): void {
+    openSearchPanel(this.view);
+  }
+
+  focus(): void {
+    this.view.focus();
+  }
+
+  destroy(): void {
+    this.view.destroy();
+  }
+
+  #createState(value: string): EditorState {
+    return EditorState.create({ doc: value, extensions: this.#extensions() });
+  }
+
+  #extensions(): Extension {
+    const options = this.#options;
+    return [
+      Prec.highest(keymap.of([{ key: 'Mod-Enter', preventDefault: true, run: () => (options.onGenerate?.(), true) }])),
+      history(),
+      drawSelection(),
+      dropCursor(),
+      highlightActiveLine(),
+      highlightSelectionMatches(),
+      closeBrackets(),
+      EditorView.lineWrapping,
+      search({ top: true }),
+      autocompletion({ override: [characterCompletions], icons: false }),
+      keymap.of([...closeBracketsKeymap, ...completionKeymap, ...searchKeymap, ...historyKeymap, ...defaultKeymap]),
+      this.#characterNames.of(externalCharacterNames.of(this.#names)),
+      this.#readOnly.of(readOnlyExtension(this.#isReadOnly)),
+      fountain(),
+      screenplayTheme,
+      EditorView.contentAttributes.of({
+        'aria-label': options.label ?? 'Screenplay',
+        'aria-multiline': 'true',
+        spellcheck: 'true',
+      }),
+      EditorView.updateListener.of((update) => this.#notify(update)),
+    ];
+  }
+
+  #notify(update: ViewUpdate): void {
+    if (update.docChanged) this.#options.onChange?.(update.state.doc.toString());
+    if (update.docChanged || update.selectionSet) this.#options.onSelectionChange?.(selectionInfo(update.state));
+  }
+}
+
+function readOnlyExtension(readOnly: boolean): Extension {
+  return [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)];
+}

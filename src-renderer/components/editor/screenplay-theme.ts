@@ -1,0 +1,60 @@
+import { EditorView } from '@codemirror/view';
+
+const FONT = `"Courier Prime", "Courier Final Draft", "Courier New", Courier, "Liberation Mono", "Nimbus Mono PS", monospace`;
+
+/** Indents in `ch` from the 1.5in left margin: 10 Courier characters an inch, as on the printed page. */
+const line = (name: string): string => `&.cm-editor .cm-line.cm-fountain-${name}`;
+
+/**
+ * The page look: a 60-character column in 12pt Courier with cue, parenthetical and dialogue indents
+ * (3.7in, 3.1in, 2.5in from the paper's edge) and right-aligned transitions. Colours follow the
+ * system through `light-dark()`; `--editor-*` variables let the app theme override them.
+ */
+export const screenplayTheme = EditorView.theme({
+  '&': {
+    colorScheme: 'light dark',
+    height: '100%',
+    backgroundColor: 'var(--editor-desk, light-dark(#e9e9ec, #111114))',
+    color: 'var(--editor-ink, light-dark(#111, #e6e6e6))',
+    fontSize: '12pt',
+  },
+  '&.cm-focused': { outline: 'none' },
+  '.cm-scroller': { fontFamily: FONT, lineHeight: '1.35', overflow: 'auto' },
+  '.cm-content': {
+    boxSizing: 'content-box',
+    width: '60ch',
+    maxWidth: 'calc(100% - 4ch)',
+    margin: '2em auto',
+    padding: '1in 1in 1in 1.5in',
+    backgroundColor: 'var(--editor-paper, light-dark(#fff, #1c1c20))',
+    boxShadow: '0 1px 4px light-dark(rgba(0,0,0,0.18), rgba(0,0,0,0.6))',
+    caretColor: 'var(--editor-caret, light-dark(#000, #fff))',
+  },
+  '.cm-line': { padding: '0' },
+  [line('scene-heading')]: { color: 'light-dark(#0b4fa8, #8ab4f8)', fontWeight: 'bold', textTransform: 'none' },
+  [line('character')]: { paddingLeft: '22ch', color: 'light-dark(#7a2e8a, #d7aefb)' },
+  [line('parenthetical')]: { paddingLeft: '16ch', paddingRight: '19ch', color: 'light-dark(#555, #b0b0b0)' },
+  [line('dialogue')]: { paddingLeft: '10ch', paddingRight: '15ch' },
+  [line('lyrics')]: { paddingLeft: '10ch', paddingRight: '15ch', fontStyle: 'italic' },
+  [line('transition')]: { textAlign: 'right', color: 'light-dark(#8a4b08, #f3b562)' },
+  [line('centered')]: { textAlign: 'center' },
+  [line('section')]: { color: 'light-dark(#0f766e, #5eead4)', fontWeight: 'bold' },
+  [line('synopsis')]: { color: 'light-dark(#4d7c0f, #a3e635)', fontStyle: 'italic' },
+  [line('page-break')]: { color: 'light-dark(#999, #666)', borderBottom: '1px dashed currentColor' },
+  [line('title-page')]: { color: 'light-dark(#333, #ccc)' },
+  '.cm-fountain-title-key': { color: 'light-dark(#0b4fa8, #8ab4f8)', fontWeight: 'bold' },
+  '.cm-fountain-note-span': {
+    color: 'light-dark(#6b5900, #e5c07b)',
+    backgroundColor: 'light-dark(#fff7cc, #3a3320)',
+    fontStyle: 'italic',
+  },
+  '.cm-fountain-boneyard-span': { color: 'light-dark(#9a9a9a, #6b6b6b)', textDecoration: 'line-through' },
+  '.cm-fountain-marker': { color: 'light-dark(#a0a0a0, #707070)' },
+  '.cm-fountain-scene-number': { color: 'light-dark(#a0a0a0, #707070)' },
+  '.cm-fountain-extension': { fontWeight: 'normal', opacity: '0.85' },
+  '.cm-fountain-bold': { fontWeight: 'bold' },
+  '.cm-fountain-italic': { fontStyle: 'italic' },
+  '.cm-fountain-underline': { textDecoration: 'underline' },
+  '.cm-panels': { fontFamily: 'system-ui, sans-serif', fontSize: '10pt' },
+  '.cm-tooltip-autocomplete': { fontFamily: FONT },
+});

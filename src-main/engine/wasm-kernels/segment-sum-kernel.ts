@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * UnsortedSegmentSum, missing from stock wasm and needed by the gradient of an embedding gather: x [N, ...inner],
+ * segmentIds [N] int32 -> [numSegments, ...inner]; ids outside [0, numSegments) are dropped, as in TensorFlow.
+ */
+export const segmentSumConfig: KernelConfig = {
+  kernelName: tf.UnsortedSegmentSum,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const wasm = backend as BackendWasm;
+    const { x, segmentIds } = inputs;
+    if (x === undefined || segmentIds === undefined) throw new Error('UnsortedSegmentSum needs x and segmentIds');
+    const numSegments = Number(attrs?.['numSegments']);
+    const idCount = segmentIds.shape.reduce((a, b) => a * b, 1);
+    const innerShape = x.shape.slice(segmentIds.shape.length);
+    const inner = innerShape.reduce((a, b) => a * b, 1);
+    const out = wasm.makeOutput([numSegments, ...innerShape], x.dtype);
+    const sums = wasm.typedArrayFromHeap(out);
+    const values = wasm.typedArrayFromHeap(x);
+    const ids = wasm.typedArrayFromHeap(segmentIds);
+    sums.fill(0);
+    for (let i = 0; i < idCount; i++) {
+      const segment = ids[i] ?? -1;
+      if (segment < 0 || segment >= numSegments) continue;
+      const from = i * inner;
+      const to = segment * inner;
+      for (let j = 0; j < inner; j++) sums[to + j] = (sums[to + j] as number) + (values[from + j] as number);
+    }
+    return out;
+  },
+};

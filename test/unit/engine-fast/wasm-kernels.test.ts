@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  overriddenWasmKernels,
+  registerWasmKernelOverrides,
+  unregisterWasmKernelOverrides,
+} from '../../../src-main/engine/wasm-kernels/index';
+
+/** Deterministic pseudo-random values, so both backends see identical inputs. */
+function values(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function input(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(
+    values(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
+}
+
+/** Runs `op` on cpu and on wasm (with the overrides) and returns both results as nested arrays. */
+async function onBothBackends(op: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
+  const run = async (name: string): Promise<number[][]> => {
+    await tf.setBackend(name);
+    const result = tf.tidy(op);
+    const list = Array.isArray(result) ? result : [result];
+    const data = list.map((t) => [...t.shape, ...t.dataSync()]);
+    tf.dispose(list);
+    return data;
+  };
+  const cpu = await run('cpu');
+  const wasm = await run('wasm');
+  return { cpu, wasm };
+}
+
+function expectSame(results: { cpu: number[][]; wasm: number[][] }, tolerance: number): void {
+  expect(results.wasm.length).toBe(results.cpu.length);
+  results.cpu.forEach((expected, i) => {
+    const actual = results.wasm[i] ?? [];
+    expect(actual.length).toBe(expected.length);
+    const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - (actual[j] ?? NaN))), 0);
+    expect(worst).toBeLessThanOrEqual(tolerance);
+  });
+}
+
+describe('wasm kernel overrides', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    await tf.ready();
+    registerWasmKernelOverrides();
+  });
+
+  afterAll(async () => {
+    unregisterWasmKernelOverrides();
+    await tf.setBackend('cpu');
+  });
+
+  it('replaces BatchMatMul, Slice, Unpack and SplitV and provides UnsortedSegmentSum', () => {
+    expect(overriddenWasmKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Slice', 'Unpack', 'SplitV']));
+    expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
+  });
+
+  it('BatchMatMul matches cpu for every transpose combination, 2-D and batched', async () => {
+    for (const [transposeA, transposeB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const a2 = transposeA ? [7, 5] : [5, 7];
+      const b2 = transposeB ? [3, 7] : [7, 3];
+      expectSame(await onBothBackends(() => tf.matMul(input(a2, 1), input(b2, 2), transposeA, transposeB)), 1e-5);
+      const a3 = [4, ...a2];
+      const b3 = [4, ...b2];
+      expectSame(await onBothBackends(() => tf.matMul(input(a3, 3), input(b3, 4), transposeA, transposeB)), 1e-5);
+    }
+  });
+
+  it('Slice matches cpu for contiguous and strided slices of rank 1 to 4', async () => {
+    const cases: Array<[number[], number[], number[]]> = [
+      [[10], [3], [4]],
+      [
+        [6, 8],
+        [2, 0],
+        [3, 8],
+      ],
+      [
+        [6, 8],
+        [1, 2],
+        [4, 5],
+      ],
+      [
+        [4, 5, 6],
+        [1, 0, 0],
+        [2, 5, 6],
+      ],
+      [
+        [4, 5, 6],
+        [0, 2, 1],
+        [4, 2, 3],
+      ],
+      [
+        [3, 4, 5, 6],
+        [1, 1, 0, 2],
+        [2, 3, 5, 4],
+      ],
+      [
+        [3, 4],
+        [0, 0],
+        [0, 4],
+      ],
+    ];
+    for (const [shape, begin, size] of cases) {
+      expectSame(await onBothBackends(() => tf.slice(input(shape, 5), begin, size)), 0);
+    }
+  });
+
+  it('Unpack and SplitV match cpu along every axis', async () => {
+    const splitSizes = [
+      [2, 4],
+      [1, 3],
+      [2, 3],
+    ];
+    for (const axis of [0, 1, 2]) {
+      expectSame(await onBothBackends(() => tf.unstack(input([3, 4, 5], 6), axis)), 0);
+      expectSame(await onBothBackends(() => tf.split(input([6, 4, 5], 7), splitSizes[axis] ?? [], axis)), 0);
+    }
+    expectSame(await onBothBackends(() => tf.split(input([6, 4, 5], 8), 3, 0)), 0);
+  });
+
+  it('UnsortedSegmentSum matches cpu, including repeated ids, and so does the gradient of gather', async () => {
+    expectSame(
+      await onBothBackends(() => tf.unsortedSegmentSum(input([6, 3], 9), tf.tensor1d([2, 0, 2, 4, 0, 2], 'int32'), 5)),
+      1e-6,
+    );
+    const ids = [
+      [1, 3, 3],
+      [0, 1, 4],
+    ];
+    expectSame(
+      await onBothBackends(() =>
+        tf.grad((table: tf.Tensor) =>
+          tf.sum(tf.mul(tf.gather(table, tf.tensor2d(ids, [2, 3], 'int32')), input([2, 3, 4], 10))),
+        )(input([5, 4], 11)),
+      ),
+      1e-6,
+    );
+  });
+
+  it('restores the stock kernels on request and reinstalls the overrides', () => {
+    unregisterWasmKernelOverrides();
+    expect(overriddenWasmKernels()).toEqual([]);
+    const stock = tf.getKernel('BatchMatMul', 'wasm');
+    registerWasmKernelOverrides();
+    expect(tf.getKernel('BatchMatMul', 'wasm')).not.toBe(stock);
+  });
+});

@@ -89,17 +89,40 @@ export function detectKind(lines: readonly string[], hint: 'screenplay' | null =
   return { kind: 'prose', characterNames: [] };
 }
 
+/** The code points JavaScript's `\s` matches (a hand loop is ~20x faster than `/\S+/g` on large texts). */
+function isSpace(code: number): boolean {
+  return (
+    code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
+/** Code points, distinct code points and whitespace-separated words, in one pass over UTF-16 units. */
+function countText(text: string): { chars: number; words: number; distinctChars: number } {
+  const seenBmp = new Uint8Array(0x10000);
+  const seenAstral = new Set<number>();
+  let chars = 0;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    const low = code >= 0xd800 && code <= 0xdbff ? text.charCodeAt(i + 1) : NaN;
+    if (low >= 0xdc00 && low <= 0xdfff) {
+      seenAstral.add(code * 0x400 + low);
+      i += 1;
+    } else seenBmp[code] = 1;
+    chars += 1;
+    const space = isSpace(code);
+    if (!space && !inWord) words += 1;
+    inWord = !space;
+  }
+  return { chars, words, distinctChars: seenBmp.reduce((sum, seen) => sum + seen, 0) + seenAstral.size };
+}
+
 /** Counts and kind of a normalised corpus text (LF line endings). */
 export function computeStats(text: string, hint: 'screenplay' | null = null): CorpusStats {
-  const distinct = new Set<string>();
-  let chars = 0;
-  for (const char of text) {
-    chars += 1;
-    distinct.add(char);
-  }
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-  const words = text.match(/\S+/g)?.length ?? 0;
-  return { chars, words, lines: lines.length, distinctChars: distinct.size, ...detectKind(lines, hint) };
+  return { ...countText(text), lines: lines.length, ...detectKind(lines, hint) };
 }
 
 /** Seconds to make `epochs` passes over `chars` characters with each preset; one pass by default. */

@@ -225,8 +225,8 @@ export class EngineHost {
     return this.loadModel(modelId);
   }
 
-  async startTraining(config: TrainingConfig, corpora: CorpusInput[]): Promise<{ runId: string; modelId: string }> {
-    const runId = randomUUID();
+  /** Events of the run carry its id; pass one to subscribe before the call (otherwise the reply comes first). */
+  async startTraining(config: TrainingConfig, corpora: CorpusInput[], runId: string = randomUUID()): Promise<{ runId: string; modelId: string }> {
     this.trainingRuns.add(runId);
     try {
       return await this.request('startTraining', { runId, config, corpora });
@@ -237,8 +237,7 @@ export class EngineHost {
   }
 
   /** Continues a saved model from its latest checkpoint (after a cancel, a crash or to extend its budget). */
-  async continueTraining(resume: ResumeConfig, corpora: CorpusInput[]): Promise<{ runId: string; modelId: string }> {
-    const runId = randomUUID();
+  async continueTraining(resume: ResumeConfig, corpora: CorpusInput[], runId: string = randomUUID()): Promise<{ runId: string; modelId: string }> {
     this.trainingRuns.add(runId);
     try {
       return await this.request('continueTraining', { runId, resume, corpora });
@@ -260,8 +259,7 @@ export class EngineHost {
     await this.request('cancelTraining', { runId });
   }
 
-  async generate(options: GenerationOptions): Promise<{ runId: string }> {
-    const runId = randomUUID();
+  async generate(options: GenerationOptions, runId: string = randomUUID()): Promise<{ runId: string }> {
     this.generationRuns.add(runId);
     try {
       const result = await this.request('generate', { runId, options });

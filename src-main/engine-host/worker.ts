@@ -29,12 +29,13 @@ function handlersFor(engine: Engine, post: (message: WorkerToHost) => void): Han
     cancelGeneration: ({ runId }) => (engine.cancelGeneration(runId), null),
     deleteModel: async ({ modelId }) => (await engine.deleteModel(modelId), null),
     renameModel: ({ modelId, name }) => engine.renameModel(modelId, name),
-    debugCrash: () => {
-      setImmediate(() => {
-        throw new Error('engine worker crashed on request (debugCrash)');
-      });
-      return null;
-    },
+    // Never answers: the uncaught error kills the worker with this request still in flight.
+    debugCrash: () =>
+      new Promise<null>(() => {
+        setImmediate(() => {
+          throw new Error('engine worker crashed on request (debugCrash)');
+        });
+      }),
   };
 }
 

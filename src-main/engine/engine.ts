@@ -3,7 +3,7 @@ import { AppError } from '../contract/errors.ts';
 import { initBackend } from './backend.ts';
 import { disposeWeights, weightSpecs, unflattenWeights, type CharLstmWeights } from './model.ts';
 import { ModelStore, summaryOf } from './model-store.ts';
-import { sample, sampleRequestFrom } from './sampler.ts';
+import { lastCodePoints, sample, sampleRequestFrom } from './sampler.ts';
 import { createTrainingRun, resumeTrainingRun, type TrainingRun } from './trainer.ts';
 import type {
   BackendName,
@@ -115,9 +115,12 @@ export class Engine {
 
   private launch(run: TrainingRun): { runId: string; modelId: string } {
     this.training = run;
-    // The run reports its own errors as events; the promise only tells us it is over.
-    void run.start().finally(() => {
-      if (this.training === run) this.training = null;
+    // Started on the next turn so the caller's reply (with the run id) goes out before the run's first event;
+    // the run reports its own errors as events, the promise only tells us it is over.
+    setImmediate(() => {
+      void run.start().finally(() => {
+        if (this.training === run) this.training = null;
+      });
     });
     return { runId: run.runId, modelId: run.modelId };
   }
@@ -150,25 +153,28 @@ export class Engine {
     this.generations.set(runId, controller);
     model.users += 1;
     const alternatives = request.temperatures.length;
-    const unknown = model.vocab.encode(opts.prime.slice(-4 * request.primeChars)).unknown;
-    onEvent({ type: 'started', runId, alternatives, unknownPrimeChars: unknown });
-    void sample(model, request, { signal: controller.signal, onChunk: (deltas) => onEvent({ type: 'chunk', runId, deltas }) })
-      .then((result) =>
-        onEvent({
-          type: 'done',
-          runId,
-          texts: result.texts,
-          reasons: result.reasons,
-          timeToFirstCharMs: result.timeToFirstCharMs,
-          charsPerSecond: result.charsPerSecond,
-        }),
-      )
-      .catch((error: unknown) => onEvent({ type: 'error', runId, error: { code: 'E_INTERNAL', message: String(error) } }))
-      .finally(() => {
-        this.generations.delete(runId);
-        model.users -= 1;
-        if (model.retired && model.users === 0) disposeWeights(model.weights);
-      });
+    const unknown = model.vocab.encode(lastCodePoints(opts.prime, request.primeChars)).unknown;
+    // As with training: the reply with the run id goes out before the first event.
+    setImmediate(() => {
+      onEvent({ type: 'started', runId, alternatives, unknownPrimeChars: unknown });
+      void sample(model, request, { signal: controller.signal, onChunk: (deltas) => onEvent({ type: 'chunk', runId, deltas }) })
+        .then((result) =>
+          onEvent({
+            type: 'done',
+            runId,
+            texts: result.texts,
+            reasons: result.reasons,
+            timeToFirstCharMs: result.timeToFirstCharMs,
+            charsPerSecond: result.charsPerSecond,
+          }),
+        )
+        .catch((error: unknown) => onEvent({ type: 'error', runId, error: { code: 'E_INTERNAL', message: String(error) } }))
+        .finally(() => {
+          this.generations.delete(runId);
+          model.users -= 1;
+          if (model.retired && model.users === 0) disposeWeights(model.weights);
+        });
+    });
     return { runId };
   }
 

@@ -1,10 +1,12 @@
 import { app, shell, type BrowserWindow } from 'electron';
 import { join, resolve } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
+import { startEngineHost } from './engine-host/start-engine.ts';
 import { installApplicationMenu } from './menu.ts';
 import { PRODUCT_NAME } from './paths.ts';
 import { hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
 import { createRuntime, type Runtime } from './services.ts';
+import { ElectronStoreBackend } from './settings/electron-store-backend.ts';
 import { attachElectronIpc } from './transport/electron-ipc.ts';
 import { createMainWindow, preloadPath } from './window.ts';
 
@@ -33,6 +35,8 @@ app.whenReady().then(async () => {
     dataDir: app.getPath('userData'),
     resourcesDir,
     shell: 'electron',
+    createEngine: ({ modelsDir }) => startEngineHost(appPath, modelsDir),
+    settingsBackend: new ElectronStoreBackend(),
     openExternal: (url) => shell.openExternal(url),
   });
   attachElectronIpc(runtime.dispatch, runtime.services.bus, () => window);

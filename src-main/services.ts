@@ -1,8 +1,13 @@
-import type { BackendName } from './contract/index.ts';
+import { join } from 'node:path';
 import { AppService } from './app/app-service.ts';
+import { EngineService, type EngineLike } from './app/engine-service.ts';
+import { CorpusStore } from './corpora/corpus-store.ts';
+import { DocumentStore } from './documents/document-store.ts';
 import { EventBus } from './ipc/event-bus.ts';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
+import { JsonFileBackend, type KeyValueBackend } from './settings/key-value-backend.ts';
+import { SETTINGS_FILE, SettingsStore } from './settings/settings-store.ts';
 
 export interface ServicesOptions {
   name: string;
@@ -10,7 +15,10 @@ export interface ServicesOptions {
   dataDir: string;
   resourcesDir: string;
   shell: 'electron' | 'web';
-  backend?: () => Promise<BackendName>;
+  /** Starts the engine; the desktop app and `npm run web` run it in a worker thread. */
+  createEngine: (paths: { modelsDir: string; resourcesDir: string }) => Promise<EngineLike>;
+  /** electron-store in the app; a JSON file in the data directory otherwise. */
+  settingsBackend?: KeyValueBackend;
   openExternal?: (url: string) => Promise<void>;
   /** Milliseconds between heartbeats; 0 disables them. */
   heartbeatMs?: number;
@@ -19,6 +27,10 @@ export interface ServicesOptions {
 export interface Services {
   bus: EventBus;
   app: AppService;
+  settings: SettingsStore;
+  corpora: CorpusStore;
+  documents: DocumentStore;
+  engine: EngineService;
 }
 
 export interface Runtime {
@@ -30,8 +42,21 @@ export interface Runtime {
 /** The Electron-free composition root, shared by the desktop app, `npm run web` and the tests. */
 export async function createRuntime(options: ServicesOptions): Promise<Runtime> {
   const bus = new EventBus();
-  const app = new AppService(options);
-  const services: Services = { bus, app };
+  const settings = await SettingsStore.open(
+    options.settingsBackend ?? new JsonFileBackend(join(options.dataDir, SETTINGS_FILE)),
+  );
+  const [corpora, documents, engineLike] = await Promise.all([
+    CorpusStore.open(options.dataDir, {
+      maxBytes: settings.get().maxCorpusBytes,
+      samplePath: join(options.resourcesDir, 'corpora', 'shakespeare.txt'),
+    }),
+    DocumentStore.open(options.dataDir, { recent: settings.recentFilesStore() }),
+    options.createEngine({ modelsDir: join(options.dataDir, 'models'), resourcesDir: options.resourcesDir }),
+  ]);
+  settings.onChange((next) => corpora.setMaxBytes(next.maxCorpusBytes));
+  const engine = new EngineService({ engine: engineLike, corpora, settings, bus });
+  const app = new AppService({ ...options, backend: () => engineLike.getBackend() });
+  const services: Services = { bus, app, settings, corpora, documents, engine };
   const dispatch = createDispatcher(createHandlers(services), (channel, error) =>
     console.error(`[understudy] ${channel} failed:`, error),
   );
@@ -47,6 +72,7 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
     dispatch,
     async dispose() {
       if (heartbeat) clearInterval(heartbeat);
+      await engine.dispose();
     },
   };
 }

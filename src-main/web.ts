@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
+import { startEngineHost } from './engine-host/start-engine.ts';
 import { startLoopbackServer } from './transport/loopback-server.ts';
 import { appRoot, defaultDataDir, PRODUCT_NAME } from './paths.ts';
 import { createRuntime } from './services.ts';
@@ -13,6 +14,7 @@ async function main() {
     dataDir: defaultDataDir(),
     resourcesDir: join(root, 'resources'),
     shell: 'web',
+    createEngine: ({ modelsDir }) => startEngineHost(root, modelsDir),
   });
   const port = Number(process.env.UNDERSTUDY_PORT ?? 0);
   const server = await startLoopbackServer({

@@ -1,5 +1,4 @@
 import { AppError, type AppInfo, type BackendName } from '../contract/index.ts';
-import { probeBackend } from './probe-backend.ts';
 
 export interface AppServiceOptions {
   name: string;
@@ -7,7 +6,7 @@ export interface AppServiceOptions {
   dataDir: string;
   shell: AppInfo['shell'];
   /** Resolves the backend the engine actually runs on. */
-  backend?: () => Promise<BackendName>;
+  backend: () => Promise<BackendName>;
   /** Hands an https URL to the operating system (Electron's shell.openExternal); absent in the browser. */
   openExternal?: (url: string) => Promise<void>;
 }
@@ -23,7 +22,7 @@ export class AppService {
       dataDir,
       shell,
       platform: process.platform,
-      backend: await (this.options.backend ?? probeBackend)(),
+      backend: await this.options.backend(),
     };
   }
 

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApi, type UnderstudyApi } from '../../src-main/contract/index.ts';
 import { createRuntime, type Runtime } from '../../src-main/services.ts';
 import { createInMemoryTransport } from '../../src-main/transport/in-memory.ts';
+import { startTestEngine } from '../support/app-server.ts';
 
 describe('app domain over the in-memory transport', () => {
   let runtime: Runtime;
@@ -12,13 +13,14 @@ describe('app domain over the in-memory transport', () => {
   let dataDir: string;
   let close: () => void;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'understudy-ipc-'));
     runtime = await createRuntime({
       name: 'Understudy',
       version: '9.9.9',
       dataDir,
       resourcesDir: 'resources',
+      createEngine: startTestEngine,
       shell: 'web',
       heartbeatMs: 20,
     });
@@ -27,7 +29,7 @@ describe('app domain over the in-memory transport', () => {
     api = createApi(transport);
   });
 
-  afterEach(async () => {
+  afterAll(async () => {
     close();
     await runtime.dispose();
     await rm(dataDir, { recursive: true, force: true });

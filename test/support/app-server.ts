@@ -2,11 +2,20 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EngineHost } from '../../src-main/engine-host/engine-host.ts';
 import { createRuntime, type Runtime, type ServicesOptions } from '../../src-main/services.ts';
+import { buildEngineWorker } from './build-worker.ts';
 import { startLoopbackServer, type LoopbackServer } from '../../src-main/transport/loopback-server.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');
+
+/** The real engine in its real worker thread, built from source for the tests. */
+export async function startTestEngine({ modelsDir }: { modelsDir: string }): Promise<EngineHost> {
+  const host = new EngineHost({ workerPath: await buildEngineWorker(), modelsDir });
+  await host.start();
+  return host;
+}
 
 export interface TestApp {
   runtime: Runtime;
@@ -26,6 +35,7 @@ export async function startTestApp(overrides: Partial<ServicesOptions> = {}): Pr
     resourcesDir: join(REPO_ROOT, 'resources'),
     shell: 'web',
     heartbeatMs: 200,
+    createEngine: startTestEngine,
     ...overrides,
   });
   const server = await startLoopbackServer({

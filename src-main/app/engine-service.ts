@@ -1,0 +1,173 @@
+import {
+  AppError,
+  type EngineStatus,
+  type GenerationEvent,
+  type ModelSummary,
+  type ParsedInput,
+  type TrainingEvent,
+} from '../contract/index.ts';
+import type { CorpusStore } from '../corpora/corpus-store.ts';
+import { recommendedPreset } from '../engine/backend.ts';
+import {
+  DEFAULT_TRAINING_CONFIG,
+  type BackendName,
+  type CorpusInput,
+  type GenerationOptions,
+  type ResumeConfig,
+  type TrainingBudget,
+  type TrainingConfig,
+} from '../engine/types.ts';
+import type { EventBus } from '../ipc/event-bus.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
+
+/** What the service needs from the engine: the worker-backed EngineHost offers exactly this. */
+export interface EngineLike {
+  getBackend(): Promise<BackendName>;
+  listModels(): Promise<{ models: ModelSummary[]; damaged: { id: string; code: string; message: string }[] }>;
+  loadModel(modelId: string): Promise<ModelSummary>;
+  startTraining(config: TrainingConfig, corpora: CorpusInput[]): Promise<{ runId: string; modelId: string }>;
+  continueTraining(resume: ResumeConfig, corpora: CorpusInput[]): Promise<{ runId: string; modelId: string }>;
+  pauseTraining(runId: string): Promise<void>;
+  resumeTraining(runId: string): Promise<void>;
+  cancelTraining(runId: string): Promise<void>;
+  generate(options: GenerationOptions): Promise<{ runId: string }>;
+  cancelGeneration(runId: string): Promise<void>;
+  deleteModel(modelId: string): Promise<void>;
+  renameModel(modelId: string, name: string): Promise<ModelSummary>;
+  onTraining(listener: (event: TrainingEvent) => void): () => void;
+  onGeneration(listener: (event: GenerationEvent) => void): () => void;
+  stop(): Promise<void>;
+}
+
+interface EngineServiceDeps {
+  engine: EngineLike;
+  corpora: CorpusStore;
+  settings: SettingsStore;
+  bus: EventBus;
+}
+
+/** Training, generation and models for the contract: resolves corpora and settings, streams events by run id. */
+export class EngineService {
+  #trainingRunId: string | null = null;
+
+  readonly #detach: (() => void)[];
+
+  constructor(private readonly deps: EngineServiceDeps) {
+    this.#detach = [
+      deps.engine.onTraining((event) => this.#onTraining(event)),
+      deps.engine.onGeneration((event) => deps.bus.emit('generation:event', event)),
+    ];
+  }
+
+  async dispose(): Promise<void> {
+    for (const detach of this.#detach) detach();
+    await this.deps.engine.stop();
+  }
+
+  async status(): Promise<EngineStatus> {
+    const backend = await this.deps.engine.getBackend();
+    return {
+      backend,
+      activeModelId: this.deps.settings.get().activeModelId,
+      trainingRunId: this.#trainingRunId,
+      recommendedPreset: recommendedPreset(backend),
+    };
+  }
+
+  async startTraining(input: ParsedInput<'training:start'>): Promise<{ runId: string; modelId: string }> {
+    const corpora = await this.#readCorpora(input.corpusIds);
+    const backend = await this.deps.engine.getBackend();
+    const config: TrainingConfig = {
+      ...DEFAULT_TRAINING_CONFIG,
+      name: input.name ?? `${corpora.map((c) => c.name).join(' + ')} (${new Date().toLocaleDateString('en-GB')})`,
+      preset: input.preset ?? recommendedPreset(backend),
+      model: input.model,
+      optimizer: input.optimizer,
+      budget: input.budget ?? DEFAULT_TRAINING_CONFIG.budget,
+      evalEvery: input.evalEvery ?? DEFAULT_TRAINING_CONFIG.evalEvery,
+      earlyStopping: input.earlyStopping ?? DEFAULT_TRAINING_CONFIG.earlyStopping,
+      seed: input.seed ?? DEFAULT_TRAINING_CONFIG.seed,
+      sampleLength: input.sampleLength ?? DEFAULT_TRAINING_CONFIG.sampleLength,
+    };
+    const run = await this.deps.engine.startTraining(config, corpora);
+    this.#trainingRunId = run.runId;
+    return run;
+  }
+
+  async continueTraining(modelId: string, budget?: TrainingBudget): Promise<{ runId: string; modelId: string }> {
+    const { models } = await this.deps.engine.listModels();
+    const model = models.find((m) => m.id === modelId);
+    if (!model) throw new AppError('E_MODEL_NOT_FOUND', `There is no model ${modelId}.`);
+    const corpora = await this.#readCorpora(model.corpora.map((c) => c.id));
+    const resume: ResumeConfig = budget ? { modelId, budget } : { modelId };
+    const run = await this.deps.engine.continueTraining(resume, corpora);
+    this.#trainingRunId = run.runId;
+    return run;
+  }
+
+  pauseTraining(runId: string) {
+    return this.deps.engine.pauseTraining(runId);
+  }
+  resumeTraining(runId: string) {
+    return this.deps.engine.resumeTraining(runId);
+  }
+  cancelTraining(runId: string) {
+    return this.deps.engine.cancelTraining(runId);
+  }
+
+  async generate(options: ParsedInput<'generation:start'>): Promise<{ runId: string }> {
+    const modelId = options.modelId ?? this.deps.settings.get().activeModelId;
+    if (!modelId) throw new AppError('E_NO_ACTIVE_MODEL', 'Choose a model in the Models panel (or train one) first.');
+    const result = await this.deps.engine.generate({ ...options, modelId });
+    return result;
+  }
+
+  cancelGeneration(runId: string) {
+    return this.deps.engine.cancelGeneration(runId);
+  }
+
+  async listModels(): Promise<ModelSummary[]> {
+    return (await this.deps.engine.listModels()).models;
+  }
+
+  async setActive(id: string): Promise<ModelSummary> {
+    const summary = await this.deps.engine.loadModel(id);
+    await this.deps.settings.update({ activeModelId: id });
+    this.deps.bus.emit('models:changed', { activeModelId: id });
+    return summary;
+  }
+
+  async rename(id: string, name: string): Promise<ModelSummary> {
+    const summary = await this.deps.engine.renameModel(id, name);
+    this.deps.bus.emit('models:changed', { activeModelId: this.deps.settings.get().activeModelId });
+    return summary;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.deps.engine.deleteModel(id);
+    if (this.deps.settings.get().activeModelId === id) await this.deps.settings.update({ activeModelId: null });
+    this.deps.bus.emit('models:changed', { activeModelId: this.deps.settings.get().activeModelId });
+  }
+
+  async #readCorpora(ids: readonly string[]): Promise<CorpusInput[]> {
+    if (ids.length === 0) throw new AppError('E_NO_CORPORA', 'Pick at least one corpus to train on.');
+    return Promise.all(
+      ids.map(async (id) => {
+        const summary = this.deps.corpora.get(id);
+        return { id, name: summary.name, text: await this.deps.corpora.readText(id) };
+      }),
+    );
+  }
+
+  #onTraining(event: TrainingEvent): void {
+    if (event.type === 'started') this.#trainingRunId = event.runId;
+    if ((event.type === 'done' || event.type === 'error') && event.runId === this.#trainingRunId) {
+      this.#trainingRunId = null;
+    }
+    this.deps.bus.emit('training:event', event);
+    if (event.type === 'done' && event.reason !== 'cancelled' && !this.deps.settings.get().activeModelId) {
+      // A writer's first trained model becomes the one Generate uses.
+      void this.setActive(event.modelId).catch(() => undefined);
+    }
+  }
+}

@@ -2,12 +2,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, isAppError, type ErrorInfo } from '../contract/errors.js';
-import { TEMP_MARK, fsyncDirectory, removeTempLeftovers, writeFileAtomic, writeFileDurable } from '../documents/atomic-file.js';
-import { CORPUS_META_VERSION, corpusMetaSchema, type CorpusMeta } from './corpus-meta.js';
-import { extractText, formatOf } from './extract.js';
-import { normaliseText } from './normalise.js';
-import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds, type TrainingPreset } from './stats.js';
+import { AppError, isAppError, type ErrorInfo } from '../contract/errors.ts';
+import {
+  TEMP_MARK,
+  fsyncDirectory,
+  removeTempLeftovers,
+  writeFileAtomic,
+  writeFileDurable,
+} from '../documents/atomic-file.ts';
+import { CORPUS_META_VERSION, corpusMetaSchema, type CorpusMeta } from './corpus-meta.ts';
+import { extractText, formatOf } from './extract.ts';
+import { normaliseText } from './normalise.ts';
+import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds, type TrainingPreset } from './stats.ts';
 
 export const DEFAULT_MAX_CORPUS_BYTES = 50 * 1024 * 1024;
 export const SAMPLE_CORPUS_ID = 'sample-shakespeare';
@@ -64,7 +70,12 @@ function sha256(text: string): string {
 
 function ioError(filePath: string, error: unknown): AppError {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code ?? error);
+  const reason =
+    code === 'ENOENT'
+      ? 'it does not exist'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : String(code ?? error);
   return new AppError('E_IO', `${path.basename(filePath)} could not be read: ${reason}.`);
 }
 
@@ -109,7 +120,8 @@ export class CorpusStore {
   }
 
   setMaxBytes(bytes: number): void {
-    if (!Number.isInteger(bytes) || bytes <= 0) throw new AppError('E_INVALID_INPUT', 'The size limit must be a positive number of bytes.');
+    if (!Number.isInteger(bytes) || bytes <= 0)
+      throw new AppError('E_INVALID_INPUT', 'The size limit must be a positive number of bytes.');
     this.#maxBytes = bytes;
   }
 
@@ -120,7 +132,10 @@ export class CorpusStore {
 
   list(): CorpusSummary[] {
     return [...this.#corpora.values()]
-      .sort((a, b) => Number(b.origin === 'sample') - Number(a.origin === 'sample') || a.importedAt.localeCompare(b.importedAt))
+      .sort(
+        (a, b) =>
+          Number(b.origin === 'sample') - Number(a.origin === 'sample') || a.importedAt.localeCompare(b.importedAt),
+      )
       .map((meta) => this.#summary(meta));
   }
 
@@ -136,7 +151,8 @@ export class CorpusStore {
         try {
           const prepared = await this.#prepare(filePath);
           const existing = this.#byHash(prepared.meta.contentHash);
-          if (existing) report.duplicates.push({ path: filePath, existingId: existing.id, existingName: existing.name });
+          if (existing)
+            report.duplicates.push({ path: filePath, existingId: existing.id, existingName: existing.name });
           else report.imported.push(this.#summary(await this.#commit(prepared)));
         } catch (error) {
           report.failed.push({ path: filePath, error: toInfo(error) });
@@ -153,7 +169,10 @@ export class CorpusStore {
     if (failure) throw new AppError(failure.error.code, failure.error.message);
     const duplicate = report.duplicates[0];
     if (duplicate) {
-      throw new AppError('E_DUPLICATE', `${path.basename(filePath)} has the same text as "${duplicate.existingName}", which is already in the library.`);
+      throw new AppError(
+        'E_DUPLICATE',
+        `${path.basename(filePath)} has the same text as "${duplicate.existingName}", which is already in the library.`,
+      );
     }
     const imported = report.imported[0];
     if (!imported) throw new AppError('E_INTERNAL', `Nothing was imported from ${path.basename(filePath)}.`);
@@ -184,7 +203,8 @@ export class CorpusStore {
 
   async rename(id: string, name: string): Promise<CorpusSummary> {
     const trimmed = name.trim();
-    if (trimmed === '' || trimmed.length > 200) throw new AppError('E_INVALID_INPUT', 'A corpus name must be 1 to 200 characters.');
+    if (trimmed === '' || trimmed.length > 200)
+      throw new AppError('E_INVALID_INPUT', 'A corpus name must be 1 to 200 characters.');
     return this.#exclusive(async () => this.#summary(await this.#updateMeta(this.#writable(id), { name: trimmed })));
   }
 
@@ -238,7 +258,8 @@ export class CorpusStore {
 
   #writable(id: string): CorpusMeta {
     const meta = this.#meta(id);
-    if (meta.readOnly) throw new AppError('E_READ_ONLY', `"${meta.name}" is read-only: it cannot be renamed or deleted.`);
+    if (meta.readOnly)
+      throw new AppError('E_READ_ONLY', `"${meta.name}" is read-only: it cannot be renamed or deleted.`);
     return meta;
   }
 
@@ -295,7 +316,9 @@ export class CorpusStore {
           report.failed.push({ path: entryPath, error: ioError(entryPath, error).toInfo() });
           return;
         }
-        const visible = children.filter((child) => !child.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name));
+        const visible = children
+          .filter((child) => !child.name.startsWith('.'))
+          .sort((a, b) => a.name.localeCompare(b.name));
         for (const child of visible) {
           const childPath = path.join(entryPath, child.name);
           // Symlinked folders could loop; symlinked files are followed.
@@ -344,7 +367,12 @@ export class CorpusStore {
       id: sample ? SAMPLE_CORPUS_ID : randomUUID(),
       name: sample ? SAMPLE_CORPUS_NAME : path.basename(filePath, path.extname(filePath)) || name,
       origin,
-      source: { path: sample ? null : filePath, format: extracted.format, encoding: extracted.encoding, bytes: bytes.length },
+      source: {
+        path: sample ? null : filePath,
+        format: extracted.format,
+        encoding: extracted.encoding,
+        bytes: bytes.length,
+      },
       importedAt: new Date().toISOString(),
       included: true,
       readOnly: sample,

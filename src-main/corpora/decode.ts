@@ -1,6 +1,6 @@
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
-import { AppError } from '../contract/errors.js';
+import { AppError } from '../contract/errors.ts';
 
 export interface DecodedText {
   text: string;

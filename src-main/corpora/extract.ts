@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { AppError, isAppError } from '../contract/errors.js';
-import { fdxToFountain } from '../documents/fdx.js';
-import { decodeText } from './decode.js';
+import { AppError, isAppError } from '../contract/errors.ts';
+import { fdxToFountain } from '../documents/fdx.ts';
+import { decodeText } from './decode.ts';
 
 export type SourceFormat = 'txt' | 'md' | 'fountain' | 'fdx' | 'docx';
 
@@ -40,7 +40,9 @@ async function extractDocx(bytes: Uint8Array, name: string): Promise<string> {
   // mammoth is large; load it only when someone imports a Word file.
   const { default: mammoth } = await import('mammoth');
   try {
-    const result = await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    const result = await mammoth.extractRawText({
+      buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    });
     return result.value;
   } catch (error) {
     throw new AppError('E_IO', `${name} could not be read as a Word document: ${String(error)}`);

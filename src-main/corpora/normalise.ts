@@ -4,7 +4,9 @@ export interface NormalisedText {
 }
 
 // Controls other than tab and newline, C1 controls, BOMs / zero-width no-break spaces, and unpaired surrogates.
-const UNWANTED = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const UNWANTED =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const GUTENBERG_START = [
   /^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK.*$/im,
@@ -17,7 +19,10 @@ const GUTENBERG_END = [
 
 function firstMatch(text: string, patterns: readonly RegExp[]): RegExpExecArray | null {
   const matches = patterns.map((pattern) => pattern.exec(text)).filter((match) => match !== null);
-  return matches.reduce<RegExpExecArray | null>((best, match) => (best === null || match.index < best.index ? match : best), null);
+  return matches.reduce<RegExpExecArray | null>(
+    (best, match) => (best === null || match.index < best.index ? match : best),
+    null,
+  );
 }
 
 /** Removes the Project Gutenberg header (up to its START line) and licence (from its END line), if present. */

@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../contract/errors.js';
-import { decodeText } from '../corpora/decode.js';
-import { removeTempLeftovers, writeFileAtomic } from './atomic-file.js';
+import { AppError } from '../contract/errors.ts';
+import { decodeText } from '../corpora/decode.ts';
+import { removeTempLeftovers, writeFileAtomic } from './atomic-file.ts';
 
 const DOCUMENT_EXTENSIONS = new Set(['.fountain', '.spmd', '.txt']);
 const DEFAULT_RECENT_LIMIT = 10;
@@ -96,7 +96,13 @@ function errnoCode(error: unknown): string | undefined {
 
 function summarise(file: RecoveryFile): RecoverySummary {
   const chars = Array.from(file.text);
-  return { docKey: file.docKey, path: file.path, savedAt: file.savedAt, chars: chars.length, preview: chars.slice(0, PREVIEW_CHARS).join('') };
+  return {
+    docKey: file.docKey,
+    path: file.path,
+    savedAt: file.savedAt,
+    chars: chars.length,
+    preview: chars.slice(0, PREVIEW_CHARS).join(''),
+  };
 }
 
 /** A JSON file holding the recent-files list, written atomically. */
@@ -155,7 +161,14 @@ export class DocumentStore {
     await this.#remember(absolute);
     const recovery = await this.#readRecoveryFile(absolute);
     const newer = recovery && recovery.text !== text ? summarise(recovery) : null;
-    return { path: absolute, docKey: absolute, text, lineEnding: raw.includes('\r\n') ? 'crlf' : 'lf', version, recovery: newer };
+    return {
+      path: absolute,
+      docKey: absolute,
+      text,
+      lineEnding: raw.includes('\r\n') ? 'crlf' : 'lf',
+      version,
+      recovery: newer,
+    };
   }
 
   /** Atomically saves `text`; `E_CONFLICT` if the file on disk is not the version the editor last saw. */
@@ -166,7 +179,10 @@ export class DocumentStore {
       const base = options.baseVersion;
       if (base === null) throw new AppError('E_CONFLICT', `${path.basename(absolute)} already exists.`);
       if (base.hash !== current.version.hash) {
-        throw new AppError('E_CONFLICT', `${path.basename(absolute)} was changed by another program since it was opened.`);
+        throw new AppError(
+          'E_CONFLICT',
+          `${path.basename(absolute)} was changed by another program since it was opened.`,
+        );
       }
     }
     const output = options.lineEnding === 'crlf' ? text.replace(/\r?\n/g, '\r\n') : text;
@@ -175,18 +191,26 @@ export class DocumentStore {
       await removeTempLeftovers(path.dirname(absolute), path.basename(absolute));
       await writeFileAtomic(absolute, output, current.mode === undefined ? {} : { mode: current.mode });
     } catch (error) {
-      throw new AppError('E_IO', `${path.basename(absolute)} could not be saved: ${errnoCode(error) ?? String(error)}.`);
+      throw new AppError(
+        'E_IO',
+        `${path.basename(absolute)} could not be saved: ${errnoCode(error) ?? String(error)}.`,
+      );
     }
     const saved = await this.#readVersion(absolute);
     if (!saved.version) throw new AppError('E_IO', `${path.basename(absolute)} vanished right after saving.`);
     await this.discardRecovery(absolute);
-    if (options.fromDocKey !== undefined && options.fromDocKey !== absolute) await this.discardRecovery(options.fromDocKey);
+    if (options.fromDocKey !== undefined && options.fromDocKey !== absolute)
+      await this.discardRecovery(options.fromDocKey);
     await this.#remember(absolute);
     return { path: absolute, docKey: absolute, version: saved.version };
   }
 
   /** Save As: the writer already chose (and confirmed) the target, so an existing file is overwritten. */
-  async saveAs(filePath: string, text: string, options: Omit<SaveOptions, 'baseVersion' | 'force'> = {}): Promise<SaveResult> {
+  async saveAs(
+    filePath: string,
+    text: string,
+    options: Omit<SaveOptions, 'baseVersion' | 'force'> = {},
+  ): Promise<SaveResult> {
     return this.save(filePath, text, { ...options, baseVersion: null, force: true });
   }
 
@@ -252,7 +276,11 @@ export class DocumentStore {
   async #readVersion(absolute: string): Promise<{ bytes?: Buffer; version: FileVersion | null; mode?: number }> {
     try {
       const [bytes, info] = await Promise.all([readFile(absolute), stat(absolute)]);
-      return { bytes, version: { mtimeMs: info.mtimeMs, size: bytes.length, hash: sha256(bytes) }, mode: info.mode & 0o777 };
+      return {
+        bytes,
+        version: { mtimeMs: info.mtimeMs, size: bytes.length, hash: sha256(bytes) },
+        mode: info.mode & 0o777,
+      };
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return { version: null };
       throw new AppError('E_IO', `${path.basename(absolute)} could not be read: ${errnoCode(error) ?? String(error)}.`);

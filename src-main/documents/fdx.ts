@@ -2,7 +2,7 @@
  * Final Draft (.fdx) <-> Fountain, as pure functions with no Node or DOM imports so the renderer can use
  * them too. FDX is XML: `<FinalDraft><Content><Paragraph Type="Action"><Text>...</Text></Paragraph>...`.
  */
-import { AppError } from '../contract/errors.js';
+import { AppError } from '../contract/errors.ts';
 
 export type FdxParagraphType =
   | 'Scene Heading'
@@ -51,7 +51,8 @@ function parseAttributes(source: string): Record<string, string> {
   return attributes;
 }
 
-const TOKEN = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
+const TOKEN =
+  /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
 
 function invalid(reason: string): AppError {
   return new AppError('E_INVALID_INPUT', `Not a valid Final Draft file: ${reason}.`);
@@ -148,7 +149,16 @@ function fountainBlock(paragraph: FdxParagraph): { text: string; joinsNext: bool
       return { text: text.startsWith('(') ? text : `(${text})`, joinsNext: true };
     case 'Dialogue':
     case 'Lyrics':
-      return { text: paragraph.type === 'Lyrics' ? text.split('\n').map((line) => `~${line}`).join('\n') : text, joinsNext: true };
+      return {
+        text:
+          paragraph.type === 'Lyrics'
+            ? text
+                .split('\n')
+                .map((line) => `~${line}`)
+                .join('\n')
+            : text,
+        joinsNext: true,
+      };
     case 'Transition': {
       const upper = text.toUpperCase();
       return { text: upper.endsWith('TO:') ? upper : `> ${upper}`, joinsNext: false };
@@ -219,7 +229,10 @@ function readTitlePage(lines: readonly string[]): { entries: FountainTitleEntry[
 }
 
 function isUpperCue(line: string): boolean {
-  const name = line.replace(/\s*\^\s*$/, '').replace(/\s*\([^)]*\)\s*$/, '').trim();
+  const name = line
+    .replace(/\s*\^\s*$/, '')
+    .replace(/\s*\([^)]*\)\s*$/, '')
+    .trim();
   return /\p{Lu}/u.test(name) && name === name.toUpperCase() && !/TO:$/.test(name) && !/^[!.>~=#]/.test(name);
 }
 
@@ -233,7 +246,15 @@ function readBlock(block: readonly string[], into: FdxParagraph[]): void {
   const single = block.length === 1;
   if (/^={3,}$/.test(first) || /^#/.test(first) || /^=(?!=)/.test(first)) return;
   if (single && /^\.[^.]/.test(first)) {
-    into.push(paragraph('Scene Heading', first.slice(1).replace(/\s*#[^#]*#$/, '').trim()));
+    into.push(
+      paragraph(
+        'Scene Heading',
+        first
+          .slice(1)
+          .replace(/\s*#[^#]*#$/, '')
+          .trim(),
+      ),
+    );
     return;
   }
   if (single && SCENE_PREFIX.test(first)) {
@@ -241,7 +262,9 @@ function readBlock(block: readonly string[], into: FdxParagraph[]): void {
     return;
   }
   if (/^>.*<$/.test(first)) {
-    into.push(paragraph('Action', block.map((line) => line.trim().replace(/^>\s*|\s*<$/g, '')).join('\n'), { centered: true }));
+    into.push(
+      paragraph('Action', block.map((line) => line.trim().replace(/^>\s*|\s*<$/g, '')).join('\n'), { centered: true }),
+    );
     return;
   }
   if (single && (/^>/.test(first) || (/^[^a-z]*TO:$/.test(first) && /\p{Lu}/u.test(first)))) {
@@ -294,12 +317,15 @@ export function parseFountain(source: string): ParsedFountain {
 }
 
 function escapeXml(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- XML 1.0 forbids these characters
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }
 
 interface TextRun {
@@ -317,7 +343,8 @@ export function emphasisRuns(text: string): TextRun[] {
       if (chunk[match.index - 1] === '\\') continue;
       if (match.index > last) runs.push({ text: chunk.slice(last, match.index), styles });
       const mark = match[1] ?? '';
-      const added = mark === '***' ? ['Bold', 'Italic'] : mark === '**' ? ['Bold'] : mark === '*' ? ['Italic'] : ['Underline'];
+      const added =
+        mark === '***' ? ['Bold', 'Italic'] : mark === '**' ? ['Bold'] : mark === '*' ? ['Italic'] : ['Underline'];
       visit(match[2] ?? '', [...styles, ...added.filter((style) => !styles.includes(style))]);
       last = match.index + match[0].length;
     }
@@ -332,7 +359,9 @@ function textXml(text: string): string {
   return emphasisRuns(text)
     .map(({ text: runText, styles }) => {
       const style = order.filter((name) => styles.includes(name)).join('+');
-      return style === '' ? `<Text>${escapeXml(runText)}</Text>` : `<Text Style="${style}">${escapeXml(runText)}</Text>`;
+      return style === ''
+        ? `<Text>${escapeXml(runText)}</Text>`
+        : `<Text Style="${style}">${escapeXml(runText)}</Text>`;
     })
     .join('');
 }
@@ -376,7 +405,11 @@ function titlePageXml(entries: readonly FountainTitleEntry[]): string {
   const rows = entries.flatMap((entry) =>
     entry.value
       .split('\n')
-      .map((line) => paragraph('General', line.replace(/^_+|_+$/g, ''), { centered: CENTERED_TITLE_KEYS.has(entry.key.toLowerCase()) })),
+      .map((line) =>
+        paragraph('General', line.replace(/^_+|_+$/g, ''), {
+          centered: CENTERED_TITLE_KEYS.has(entry.key.toLowerCase()),
+        }),
+      ),
   );
   return `  <TitlePage>\n    <Content>\n${rows.map((row) => paragraphXml(row, '      ')).join('\n')}\n    </Content>\n  </TitlePage>\n`;
 }

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../documents/atomic-file.js';
+import { writeFileAtomic } from '../documents/atomic-file.ts';
 
 /** The whole settings document, stored and replaced as one value (electron-store in the app, a JSON file under Node). */
 export interface KeyValueBackend {

@@ -1,4 +1,4 @@
-import { SETTINGS_VERSION } from './schema.js';
+import { SETTINGS_VERSION } from './schema.ts';
 
 type Raw = Record<string, unknown>;
 

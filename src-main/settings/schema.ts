@@ -22,7 +22,12 @@ export const settingsFields = {
   /** Nucleus sampling mass; 1 turns it off. */
   topP: z.number().gt(0).max(1),
   /** `null` draws a fresh seed for every generation. */
-  seed: z.number().int().min(0).max(2 ** 32 - 1).nullable(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullable(),
   preset: z.enum(['small', 'medium', 'large']),
   theme: z.enum(['system', 'light', 'dark']),
   windowBounds: windowBoundsSchema.nullable(),
@@ -31,7 +36,11 @@ export const settingsFields = {
   /** `null` means the platform's default app-data directory. */
   dataDirectory: z.string().min(1).nullable(),
   /** Corpus files above this many bytes are refused. */
-  maxCorpusBytes: z.number().int().min(1024).max(2 ** 31),
+  maxCorpusBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 31),
   tourSeen: z.boolean(),
 };
 

@@ -1,10 +1,17 @@
 import path from 'node:path';
 import type { z } from 'zod';
-import { AppError } from '../contract/errors.js';
-import type { RecentFilesStore } from '../documents/document-store.js';
-import { JsonFileBackend, type KeyValueBackend } from './key-value-backend.js';
-import { migrateSettings } from './migrations.js';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION, settingsFields, settingsPatchSchema, type SettingKey, type Settings } from './schema.js';
+import { AppError } from '../contract/errors.ts';
+import type { RecentFilesStore } from '../documents/document-store.ts';
+import { JsonFileBackend, type KeyValueBackend } from './key-value-backend.ts';
+import { migrateSettings } from './migrations.ts';
+import {
+  DEFAULT_SETTINGS,
+  SETTINGS_VERSION,
+  settingsFields,
+  settingsPatchSchema,
+  type SettingKey,
+  type Settings,
+} from './schema.ts';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -41,7 +48,12 @@ export class SettingsStore {
   /** The schema version found on disk before migration (`null` on first launch). */
   readonly migratedFrom: number | null;
 
-  private constructor(backend: KeyValueBackend, settings: Settings, repaired: SettingKey[], migratedFrom: number | null) {
+  private constructor(
+    backend: KeyValueBackend,
+    settings: Settings,
+    repaired: SettingKey[],
+    migratedFrom: number | null,
+  ) {
     this.#backend = backend;
     this.#settings = Object.freeze(settings);
     this.repairedKeys = repaired;

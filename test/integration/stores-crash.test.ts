@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorpusStore } from '../../src-main/corpora/corpus-store.js';
-import { DocumentStore } from '../../src-main/documents/document-store.js';
+import { CorpusStore } from '../../src-main/corpora/corpus-store.ts';
+import { DocumentStore } from '../../src-main/documents/document-store.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHILD = path.join(ROOT, 'test/fixtures/corpora/crash-child.mjs');
@@ -94,7 +94,12 @@ describe('a process killed mid-write leaves the stores consistent', () => {
     const store = await CorpusStore.open(data, { samplePath: null });
     const entries = await readdir(path.join(data, 'corpora'));
     expect(entries.filter((name) => name.endsWith(TEMP_MARK))).toEqual([]);
-    expect(entries.sort()).toEqual(store.list().map((c) => c.id).sort());
+    expect(entries.sort()).toEqual(
+      store
+        .list()
+        .map((c) => c.id)
+        .sort(),
+    );
     for (const corpus of store.list()) {
       const text = await store.readText(corpus.id);
       expect(createHash('sha256').update(text).digest('hex')).toBe(corpus.contentHash);
@@ -117,7 +122,8 @@ describe('a process killed mid-write leaves the stores consistent', () => {
     const text = await readFile(document, 'utf8');
     const version = Number(/^VERSION (\d+)\n/.exec(text)?.[1]);
     expect(text.endsWith(`END ${version}\n`)).toBe(true);
-    if (version > 1) expect(text.length).toBe(`VERSION ${version}\n`.length + DOCUMENT_CHARS + `\nEND ${version}\n`.length);
+    if (version > 1)
+      expect(text.length).toBe(`VERSION ${version}\n`.length + DOCUMENT_CHARS + `\nEND ${version}\n`.length);
 
     const store = await DocumentStore.open(data);
     const opened = await store.openFile(document);

@@ -2,10 +2,10 @@ import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { CorpusStore } from '../../../src-main/corpora/corpus-store.js';
-import { fountainToFdx } from '../../../src-main/documents/fdx.js';
-import { makeDocx } from './helpers/make-docx.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { CorpusStore } from '../../../src-main/corpora/corpus-store.ts';
+import { fountainToFdx } from '../../../src-main/documents/fdx.ts';
+import { makeDocx } from './helpers/make-docx.ts';
+import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
 
@@ -25,7 +25,13 @@ interface Case {
 
 const IMPORTS: Case[] = [
   { file: 'plain.txt', bytes: () => Buffer.from(PROSE), text: PROSE, encoding: 'utf-8', format: 'txt', kind: 'prose' },
-  { file: 'bom.txt', bytes: () => Buffer.concat([BOM, Buffer.from(`${PROSE}bom`)]), text: `${PROSE}bom\n`, encoding: 'utf-8-bom', format: 'txt' },
+  {
+    file: 'bom.txt',
+    bytes: () => Buffer.concat([BOM, Buffer.from(`${PROSE}bom`)]),
+    text: `${PROSE}bom\n`,
+    encoding: 'utf-8-bom',
+    format: 'txt',
+  },
   {
     file: 'utf16le.txt',
     bytes: () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${PROSE}le 🎭`, 'utf16le')]),
@@ -40,11 +46,43 @@ const IMPORTS: Case[] = [
     encoding: 'utf-16be',
     format: 'txt',
   },
-  { file: 'legacy.txt', bytes: () => iconv.encode(LEGACY.replace(/\n/g, '\r\n'), 'windows-1252'), text: LEGACY, encoding: 'windows-1252', format: 'txt' },
-  { file: 'notes.md', bytes: () => Buffer.from('# Notes\r\n\r\nSome *markdown*.\r\n'), text: '# Notes\n\nSome *markdown*.\n', encoding: 'utf-8', format: 'md' },
-  { file: 'office.fountain', bytes: () => Buffer.from(SCREENPLAY), text: SCREENPLAY, encoding: 'utf-8', format: 'fountain', kind: 'screenplay' },
-  { file: 'office.fdx', bytes: () => Buffer.from(fountainToFdx(`${SCREENPLAY}\nThe end.\n`)), text: `${SCREENPLAY}\nThe end.\n`, encoding: 'utf-8', format: 'fdx', kind: 'screenplay' },
-  { file: 'draft.docx', bytes: () => makeDocx(['Chapter One', 'The door “creaked”.']), text: 'Chapter One\n\nThe door “creaked”.\n', encoding: 'docx', format: 'docx' },
+  {
+    file: 'legacy.txt',
+    bytes: () => iconv.encode(LEGACY.replace(/\n/g, '\r\n'), 'windows-1252'),
+    text: LEGACY,
+    encoding: 'windows-1252',
+    format: 'txt',
+  },
+  {
+    file: 'notes.md',
+    bytes: () => Buffer.from('# Notes\r\n\r\nSome *markdown*.\r\n'),
+    text: '# Notes\n\nSome *markdown*.\n',
+    encoding: 'utf-8',
+    format: 'md',
+  },
+  {
+    file: 'office.fountain',
+    bytes: () => Buffer.from(SCREENPLAY),
+    text: SCREENPLAY,
+    encoding: 'utf-8',
+    format: 'fountain',
+    kind: 'screenplay',
+  },
+  {
+    file: 'office.fdx',
+    bytes: () => Buffer.from(fountainToFdx(`${SCREENPLAY}\nThe end.\n`)),
+    text: `${SCREENPLAY}\nThe end.\n`,
+    encoding: 'utf-8',
+    format: 'fdx',
+    kind: 'screenplay',
+  },
+  {
+    file: 'draft.docx',
+    bytes: () => makeDocx(['Chapter One', 'The door “creaked”.']),
+    text: 'Chapter One\n\nThe door “creaked”.\n',
+    encoding: 'docx',
+    format: 'docx',
+  },
   {
     file: 'gutenberg.txt',
     bytes: () =>
@@ -66,7 +104,11 @@ interface Refusal {
 const REFUSALS: Refusal[] = [
   { file: 'empty.txt', bytes: () => Buffer.alloc(0), code: 'E_EMPTY' },
   { file: 'blank.fountain', bytes: () => Buffer.from(' \r\n\t\r\n'), code: 'E_EMPTY' },
-  { file: 'binary.txt', bytes: () => Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0xff, 0xff]), code: 'E_BINARY' },
+  {
+    file: 'binary.txt',
+    bytes: () => Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0xff, 0xff]),
+    code: 'E_BINARY',
+  },
   { file: 'picture.md', bytes: () => Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), code: 'E_BINARY' },
   { file: 'huge.txt', bytes: () => Buffer.alloc(5000, 'a'), code: 'E_TOO_LARGE' },
   { file: 'slides.pdf', bytes: () => Buffer.from('%PDF-1.7'), code: 'E_UNSUPPORTED_TYPE' },
@@ -96,7 +138,10 @@ describe('corpus import matrix', () => {
 
   it.each(REFUSALS)('refuses $file with $code, naming the file, storing nothing', async ({ file, bytes, code }) => {
     const { store, inbox, data } = await storeWithFiles([{ file, bytes }], 4096);
-    await expect(store.importFile(path.join(inbox, file))).rejects.toMatchObject({ code, message: expect.stringContaining(file) });
+    await expect(store.importFile(path.join(inbox, file))).rejects.toMatchObject({
+      code,
+      message: expect.stringContaining(file),
+    });
     expect(store.list()).toEqual([]);
     expect(await readdir(path.join(data, 'corpora'))).toEqual([]);
   });
@@ -114,7 +159,9 @@ describe('corpus import matrix', () => {
     ]);
     const report = await store.importPaths([path.join(inbox, 'a.txt'), path.join(inbox, 'b.txt')]);
     expect(report.imported).toHaveLength(1);
-    expect(report.duplicates).toEqual([{ path: path.join(inbox, 'b.txt'), existingId: report.imported[0]?.id, existingName: 'a' }]);
+    expect(report.duplicates).toEqual([
+      { path: path.join(inbox, 'b.txt'), existingId: report.imported[0]?.id, existingName: 'a' },
+    ]);
     await expect(store.importFile(path.join(inbox, 'a.txt'))).rejects.toMatchObject({ code: 'E_DUPLICATE' });
     expect(store.list()).toHaveLength(1);
   });
@@ -130,7 +177,10 @@ describe('corpus import matrix', () => {
     const report = await store.importPaths([inbox]);
     expect(report.imported.map((c) => c.name).sort()).toEqual(['one', 'two']);
     expect(report.failed).toEqual([
-      { path: path.join(inbox, 'cover.jpg'), error: { code: 'E_UNSUPPORTED_TYPE', message: expect.stringContaining('cover.jpg') } },
+      {
+        path: path.join(inbox, 'cover.jpg'),
+        error: { code: 'E_UNSUPPORTED_TYPE', message: expect.stringContaining('cover.jpg') },
+      },
     ]);
   });
 });

@@ -2,8 +2,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CorpusStore, SAMPLE_CORPUS_ID } from '../../../src-main/corpora/corpus-store.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { CorpusStore, SAMPLE_CORPUS_ID } from '../../../src-main/corpora/corpus-store.ts';
+import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
 const SAMPLE = fileURLToPath(new URL('../../../resources/corpora/shakespeare.txt', import.meta.url));
@@ -21,7 +21,10 @@ async function withCorpus(text = 'Call me Ishmael. Some years ago, never mind ho
 describe('CorpusStore management', () => {
   it('persists corpora with stats and estimates across reopening', async () => {
     const { data, corpus } = await withCorpus();
-    const reopened = await CorpusStore.open(data, { samplePath: null, charsPerSecondByPreset: { small: 1, medium: 1, large: 1 } });
+    const reopened = await CorpusStore.open(data, {
+      samplePath: null,
+      charsPerSecondByPreset: { small: 1, medium: 1, large: 1 },
+    });
     const [listed] = reopened.list();
     expect(listed).toMatchObject({ id: corpus.id, name: 'moby', included: true, readOnly: false, origin: 'import' });
     expect(listed?.stats).toMatchObject({ chars: 64, words: 11, lines: 1, kind: 'prose' });
@@ -92,7 +95,12 @@ describe('sample corpus', () => {
     const dir = await tempDir();
     const store = await CorpusStore.open(dir, { samplePath: SAMPLE });
     const [sample] = store.list();
-    expect(sample).toMatchObject({ id: SAMPLE_CORPUS_ID, name: 'Shakespeare (sample)', readOnly: true, origin: 'sample' });
+    expect(sample).toMatchObject({
+      id: SAMPLE_CORPUS_ID,
+      name: 'Shakespeare (sample)',
+      readOnly: true,
+      origin: 'sample',
+    });
     expect(sample?.stats.kind).toBe('stage play');
     expect(sample?.stats.characterNames.slice(0, 3)).toContain('GLOUCESTER');
     expect(sample?.stats.chars).toBe(Array.from((await readFile(SAMPLE, 'utf8')).trimEnd()).length + 1);

@@ -1,8 +1,8 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DocumentStore } from '../../../src-main/documents/document-store.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { DocumentStore } from '../../../src-main/documents/document-store.ts';
+import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
 
@@ -20,7 +20,13 @@ describe('DocumentStore', () => {
     const file = path.join(dir, 'scripts', 'pilot.fountain');
     const saved = await store.saveAs(file, 'INT. LAB - NIGHT\n', { fromDocKey: draft.docKey });
     const opened = await store.openFile(file);
-    expect(opened).toMatchObject({ path: file, docKey: file, text: 'INT. LAB - NIGHT\n', lineEnding: 'lf', recovery: null });
+    expect(opened).toMatchObject({
+      path: file,
+      docKey: file,
+      text: 'INT. LAB - NIGHT\n',
+      lineEnding: 'lf',
+      recovery: null,
+    });
     expect(opened.version).toEqual(saved.version);
     const other = path.join(dir, 'other.fountain');
     await store.saveAs(other, 'x');
@@ -37,7 +43,9 @@ describe('DocumentStore', () => {
     const opened = await store.openFile(file);
     await writeFile(file, 'changed elsewhere\n');
     expect((await store.fileVersion(file))?.hash).not.toBe(opened.version.hash);
-    await expect(store.save(file, 'mine\n', { baseVersion: opened.version })).rejects.toMatchObject({ code: 'E_CONFLICT' });
+    await expect(store.save(file, 'mine\n', { baseVersion: opened.version })).rejects.toMatchObject({
+      code: 'E_CONFLICT',
+    });
     expect(await readFile(file, 'utf8')).toBe('changed elsewhere\n');
     const forced = await store.save(file, 'mine\n', { baseVersion: opened.version, force: true });
     const again = await store.save(file, 'mine, more\n', { baseVersion: forced.version });

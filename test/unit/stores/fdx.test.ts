@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emphasisRuns, fdxToFountain, fountainToFdx, parseFdx } from '../../../src-main/documents/fdx.js';
+import { emphasisRuns, fdxToFountain, fountainToFdx, parseFdx } from '../../../src-main/documents/fdx.ts';
 
 const SCRIPT = `INT. HOUSE - DAY
 

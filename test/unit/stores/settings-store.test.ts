@@ -1,10 +1,10 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JsonFileBackend, type KeyValueBackend } from '../../../src-main/settings/key-value-backend.js';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../../src-main/settings/schema.js';
-import { SettingsStore } from '../../../src-main/settings/settings-store.js';
-import { useTempDirs } from './helpers/temp-dir.js';
+import { JsonFileBackend, type KeyValueBackend } from '../../../src-main/settings/key-value-backend.ts';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../../src-main/settings/schema.ts';
+import { SettingsStore } from '../../../src-main/settings/settings-store.ts';
+import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
 
@@ -20,7 +20,12 @@ describe('SettingsStore', () => {
     expect(store.migratedFrom).toBeNull();
     const seen: number[] = [];
     const unsubscribe = store.onChange((settings) => seen.push(settings.temperature));
-    await store.update({ temperature: 1.2, theme: 'dark', windowBounds: { width: 1200, height: 800, maximized: false }, seed: 42 });
+    await store.update({
+      temperature: 1.2,
+      theme: 'dark',
+      windowBounds: { width: 1200, height: 800, maximized: false },
+      seed: 42,
+    });
     unsubscribe();
     await store.update({ temperature: 0.5 });
     expect(seen).toEqual([1.2]);
@@ -33,7 +38,14 @@ describe('SettingsStore', () => {
     const dir = await tempDir();
     const store = await SettingsStore.openInDirectory(dir);
     const before = await storedJson(dir);
-    for (const patch of [{ temperature: 9 }, { theme: 'neon' }, { alternatives: 2.5 }, { unknownKey: 1 }, { preset: 'medium', length: -1 }, 'nope']) {
+    for (const patch of [
+      { temperature: 9 },
+      { theme: 'neon' },
+      { alternatives: 2.5 },
+      { unknownKey: 1 },
+      { preset: 'medium', length: -1 },
+      'nope',
+    ]) {
       await expect(store.update(patch)).rejects.toMatchObject({ code: 'E_INVALID_SETTINGS' });
     }
     await expect(store.update({ topP: 0 })).rejects.toThrow(/topP/);
@@ -45,7 +57,15 @@ describe('SettingsStore', () => {
     const dir = await tempDir();
     await writeFile(
       path.join(dir, 'settings.json'),
-      JSON.stringify({ version: 1, temperature: 0.6, length: 900, theme: 'auto', model: 'model-7', recent: ['/s/a.fountain'], windowBounds: null }),
+      JSON.stringify({
+        version: 1,
+        temperature: 0.6,
+        length: 900,
+        theme: 'auto',
+        model: 'model-7',
+        recent: ['/s/a.fountain'],
+        windowBounds: null,
+      }),
     );
     const store = await SettingsStore.openInDirectory(dir);
     expect(store.migratedFrom).toBe(1);
@@ -62,7 +82,10 @@ describe('SettingsStore', () => {
 
   it('migrates a version 2 size limit in megabytes and repairs invalid stored values to defaults', async () => {
     const dir = await tempDir();
-    await writeFile(path.join(dir, 'settings.json'), JSON.stringify({ schemaVersion: 2, maxCorpusMb: 10, preset: 'huge', alternatives: 3 }));
+    await writeFile(
+      path.join(dir, 'settings.json'),
+      JSON.stringify({ schemaVersion: 2, maxCorpusMb: 10, preset: 'huge', alternatives: 3 }),
+    );
     const store = await SettingsStore.openInDirectory(dir);
     expect(store.get()).toMatchObject({ maxCorpusBytes: 10 * 1024 * 1024, preset: 'medium', alternatives: 3 });
     expect(store.repairedKeys).toEqual(['preset']);

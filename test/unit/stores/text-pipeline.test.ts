@@ -1,8 +1,8 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeText, looksBinary } from '../../../src-main/corpora/decode.js';
-import { normaliseText, stripGutenberg } from '../../../src-main/corpora/normalise.js';
-import { computeStats, DEFAULT_CHARS_PER_SECOND, estimateTrainingSeconds } from '../../../src-main/corpora/stats.js';
+import { decodeText, looksBinary } from '../../../src-main/corpora/decode.ts';
+import { normaliseText, stripGutenberg } from '../../../src-main/corpora/normalise.ts';
+import { computeStats, DEFAULT_CHARS_PER_SECOND, estimateTrainingSeconds } from '../../../src-main/corpora/stats.ts';
 
 const LEGACY_TEXT =
   'The café on the corner served crème brûlée. “Don’t go,” she said — and he stayed. ' +
@@ -15,7 +15,10 @@ describe('decodeText', () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
     const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
     expect(decodeText(utf8, 'a.txt')).toEqual({ text, encoding: 'utf-8' });
-    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), 'a.txt')).toEqual({ text, encoding: 'utf-8-bom' });
+    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), 'a.txt')).toEqual({
+      text,
+      encoding: 'utf-8-bom',
+    });
     expect(decodeText(le, 'a.txt')).toEqual({ text, encoding: 'utf-16le' });
     expect(decodeText(be, 'a.txt')).toEqual({ text, encoding: 'utf-16be' });
   });
@@ -47,9 +50,12 @@ describe('normaliseText', () => {
       '*** START OF THE PROJECT GUTENBERG EBOOK HAMLET ***\n\n\nACT I\n\nWho’s there?\n\n' +
       '*** END OF THE PROJECT GUTENBERG EBOOK HAMLET ***\n\nSection 1. General Terms of Use...\n';
     expect(normaliseText(book)).toEqual({ text: 'ACT I\n\nWho’s there?\n', gutenbergStripped: true });
-    const old = 'Header\n*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\nBody.\nEnd of the Project Gutenberg EBook of X\nlicence';
+    const old =
+      'Header\n*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\nBody.\nEnd of the Project Gutenberg EBook of X\nlicence';
     expect(stripGutenberg(old)).toEqual({ text: '\nBody.\n', gutenbergStripped: true });
-    expect(stripGutenberg('A book that merely mentions *** START OF THE PROJECT GUTENBERG EBOOK')).toMatchObject({ gutenbergStripped: false });
+    expect(stripGutenberg('A book that merely mentions *** START OF THE PROJECT GUTENBERG EBOOK')).toMatchObject({
+      gutenbergStripped: false,
+    });
   });
 
   it('returns empty text for whitespace only', () => {
@@ -65,23 +71,46 @@ describe('computeStats', () => {
 
   it('detects a screenplay and its character names, most frequent first', () => {
     const script = [
-      'INT. KITCHEN - NIGHT', '', 'Rain on the window.', '',
-      'ANNA', 'Where were you?', '',
-      'BEN (V.O.)', '(softly)', 'Out.', '',
-      'ANNA', 'All night?', '',
-      'CUT TO:', '',
-      'EXT. STREET - DAY', '', 'BEN', 'Yes.', '',
+      'INT. KITCHEN - NIGHT',
+      '',
+      'Rain on the window.',
+      '',
+      'ANNA',
+      'Where were you?',
+      '',
+      'BEN (V.O.)',
+      '(softly)',
+      'Out.',
+      '',
+      'ANNA',
+      'All night?',
+      '',
+      'CUT TO:',
+      '',
+      'EXT. STREET - DAY',
+      '',
+      'BEN',
+      'Yes.',
+      '',
     ].join('\n');
     expect(computeStats(script)).toMatchObject({ kind: 'screenplay', characterNames: ['ANNA', 'BEN'] });
   });
 
   it('detects a stage play from speaker lines', () => {
-    const play = 'First Citizen:\nBefore we proceed.\n\nAll:\nSpeak, speak.\n\nFirst Citizen:\nYou are resolved?\n\nMENENIUS:\nWhy, masters.\n';
-    expect(computeStats(play)).toMatchObject({ kind: 'stage play', characterNames: ['First Citizen', 'All', 'MENENIUS'] });
+    const play =
+      'First Citizen:\nBefore we proceed.\n\nAll:\nSpeak, speak.\n\nFirst Citizen:\nYou are resolved?\n\nMENENIUS:\nWhy, masters.\n';
+    expect(computeStats(play)).toMatchObject({
+      kind: 'stage play',
+      characterNames: ['First Citizen', 'All', 'MENENIUS'],
+    });
   });
 
   it('estimates training time per preset from throughput', () => {
-    expect(estimateTrainingSeconds(12_000, { small: 6000, medium: 2000, large: 1000 }, 2)).toEqual({ small: 4, medium: 12, large: 24 });
+    expect(estimateTrainingSeconds(12_000, { small: 6000, medium: 2000, large: 1000 }, 2)).toEqual({
+      small: 4,
+      medium: 12,
+      large: 24,
+    });
     expect(estimateTrainingSeconds(2000).medium).toBe(Math.ceil(2000 / DEFAULT_CHARS_PER_SECOND.medium));
   });
 });

@@ -1,0 +1,197 @@
+import type { ErrorInfo, PresetName } from '../../../src-main/contract/index.ts';
+import type { Toasts } from './toasts.svelte.ts';
+
+/** A corpus as the panels show it (the store's summary, trimmed to what the UI reads). */
+export interface CorpusView {
+  id: string;
+  name: string;
+  included: boolean;
+  readOnly: boolean;
+  importedAt: string;
+  source: { format: string; bytes: number; path: string | null };
+  stats: { chars: number; words: number; lines: number; kind: string; characterNames: string[] };
+  estimatedTrainingSeconds: Partial<Record<PresetName, number>>;
+}
+
+/** A file picked or dropped by the writer, read in the renderer (works the same in Electron and a browser). */
+export interface PickedFile {
+  name: string;
+  /** Base64 of the file's bytes: the decoder in main detects the encoding. */
+  base64: string;
+}
+
+export interface ImportOutcome {
+  imported: CorpusView[];
+  duplicates: { name: string; existingName: string }[];
+  failed: { name: string; error: ErrorInfo }[];
+}
+
+type Res<T> = Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>;
+
+/** What the corpus library needs from main; `corporaPort(api)` builds it from the contract. */
+export interface CorporaPort {
+  list(): Res<CorpusView[]>;
+  importFiles(files: PickedFile[]): Res<ImportOutcome>;
+  preview(id: string): Res<{ text: string; truncated: boolean }>;
+  rename(id: string, name: string): Res<CorpusView>;
+  setIncluded(id: string, included: boolean): Res<CorpusView>;
+  remove(id: string): Res<unknown>;
+  restore(id: string): Res<CorpusView>;
+}
+
+/** The corpus library: list, import with per-file errors, include toggles, preview, rename, delete with undo. */
+export class Corpora {
+  #list = $state.raw<CorpusView[]>([]);
+  #loaded = $state(false);
+  #importing = $state(false);
+  /** Errors from the last import, next to the file that caused them. */
+  #fileErrors = $state.raw<{ name: string; message: string }[]>([]);
+  #error = $state.raw<ErrorInfo | null>(null);
+  #previewId = $state<string | null>(null);
+  #preview = $state.raw<{ text: string; truncated: boolean } | null>(null);
+
+  readonly included = $derived(this.#list.filter((corpus) => corpus.included));
+  readonly characterNames = $derived([...new Set(this.#list.flatMap((corpus) => corpus.stats.characterNames))]);
+
+  constructor(
+    private readonly port: CorporaPort,
+    private readonly toasts: Toasts,
+  ) {}
+
+  get list(): readonly CorpusView[] {
+    return this.#list;
+  }
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+  get importing(): boolean {
+    return this.#importing;
+  }
+  get fileErrors(): readonly { name: string; message: string }[] {
+    return this.#fileErrors;
+  }
+  get error(): ErrorInfo | null {
+    return this.#error;
+  }
+  get previewId(): string | null {
+    return this.#previewId;
+  }
+  get preview(): { text: string; truncated: boolean } | null {
+    return this.#preview;
+  }
+
+  async load(): Promise<void> {
+    const result = await this.port.list();
+    if (result.ok) this.#list = result.value;
+    else this.#error = result.error;
+    this.#loaded = true;
+  }
+
+  /** Reads the files in the renderer and imports them; returns how many new corpora arrived. */
+  async importFiles(files: readonly File[]): Promise<number> {
+    if (files.length === 0) return 0;
+    this.#importing = true;
+    this.#fileErrors = [];
+    this.#error = null;
+    try {
+      const picked = await Promise.all(files.map(readPicked));
+      const result = await this.port.importFiles(picked);
+      if (!result.ok) {
+        this.#error = result.error;
+        return 0;
+      }
+      const { imported, duplicates, failed } = result.value;
+      this.#fileErrors = [
+        ...failed.map((failure) => ({ name: failure.name, message: failure.error.message })),
+        ...duplicates.map((dup) => ({ name: dup.name, message: `Already in your library as “${dup.existingName}”.` })),
+      ];
+      await this.load();
+      if (imported.length > 0) {
+        this.toasts.show(imported.length === 1 ? `Imported “${imported[0]?.name}”.` : `Imported ${imported.length} files.`);
+      }
+      return imported.length;
+    } finally {
+      this.#importing = false;
+    }
+  }
+
+  async setIncluded(id: string, included: boolean): Promise<void> {
+    this.#patch(id, { included });
+    const result = await this.port.setIncluded(id, included);
+    if (result.ok) this.#replace(result.value);
+    else this.#fail(result.error, () => this.#patch(id, { included: !included }));
+  }
+
+  async rename(id: string, name: string): Promise<boolean> {
+    const result = await this.port.rename(id, name);
+    if (result.ok) this.#replace(result.value);
+    else this.#error = result.error;
+    return result.ok;
+  }
+
+  /** Deletes (to the store's trash) and offers Undo in a toast. */
+  async remove(id: string): Promise<void> {
+    const corpus = this.#list.find((entry) => entry.id === id);
+    const result = await this.port.remove(id);
+    if (!result.ok) {
+      this.#error = result.error;
+      return;
+    }
+    this.#list = this.#list.filter((entry) => entry.id !== id);
+    if (this.#previewId === id) this.closePreview();
+    this.toasts.show(`Deleted “${corpus?.name ?? 'corpus'}”.`, {
+      tone: 'info',
+      action: { label: 'Undo', run: () => this.restore(id) },
+    });
+  }
+
+  async restore(id: string): Promise<void> {
+    const result = await this.port.restore(id);
+    if (result.ok) await this.load();
+    else this.#error = result.error;
+  }
+
+  async showPreview(id: string): Promise<void> {
+    if (this.#previewId === id) return this.closePreview();
+    this.#previewId = id;
+    this.#preview = null;
+    const result = await this.port.preview(id);
+    if (this.#previewId !== id) return;
+    if (result.ok) this.#preview = result.value;
+    else this.#error = result.error;
+  }
+
+  closePreview(): void {
+    this.#previewId = null;
+    this.#preview = null;
+  }
+
+  dismissErrors(): void {
+    this.#fileErrors = [];
+    this.#error = null;
+  }
+
+  #patch(id: string, patch: Partial<CorpusView>): void {
+    this.#list = this.#list.map((entry) => (entry.id === id ? { ...entry, ...patch } : entry));
+  }
+
+  #replace(corpus: CorpusView): void {
+    this.#list = this.#list.map((entry) => (entry.id === corpus.id ? corpus : entry));
+  }
+
+  #fail(error: ErrorInfo, rollback: () => void): void {
+    rollback();
+    this.#error = error;
+  }
+}
+
+async function readPicked(file: File): Promise<PickedFile> {
+  return { name: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) };
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return btoa(binary);
+}

@@ -1,0 +1,191 @@
+import type { ErrorInfo, GenerationEvent, GenerationStopReason, UnderstudyApi } from '../../../src-main/contract/index.ts';
+import type { DraftProvenance } from '../fountain/provenance.ts';
+import { startStream } from '../run-stream.ts';
+
+export interface GenerationControls {
+  temperature: number;
+  /** Characters per alternative. */
+  length: number;
+  alternatives: number;
+  topP: number;
+  /** `null` draws a fresh seed each time (and records it in the provenance). */
+  seed: number | null;
+}
+
+export interface GenerationModel {
+  id: string;
+  name: string;
+}
+
+interface Request {
+  prime: string;
+  controls: GenerationControls;
+  seed: number;
+  model: GenerationModel;
+  startedAt: string;
+}
+
+export type GenerationPhase = 'idle' | 'running' | 'done' | 'stopped' | 'error';
+
+/** Characters of script before the cursor sent as the prime; the model only needs recent context. */
+export const PRIME_CHARS = 4000;
+const MAX_SEED = 2 ** 31 - 1;
+
+export function randomSeed(): number {
+  return Math.floor(Math.random() * MAX_SEED);
+}
+
+/** One Generate-scene request at a time: streams 1-4 alternatives, and can stop, retry or discard them. */
+export class Generation {
+  #phase = $state<GenerationPhase>('idle');
+  #texts = $state.raw<string[]>([]);
+  #reasons = $state.raw<GenerationStopReason[]>([]);
+  #error = $state.raw<ErrorInfo | null>(null);
+  #request = $state.raw<Request | null>(null);
+  #charsPerSecond = $state<number | null>(null);
+  #runId: string | null = null;
+  #detach: (() => void) | null = null;
+  /** Bumped per run so a superseded run's ending cannot touch the new one. */
+  #token = 0;
+
+  constructor(private readonly api: UnderstudyApi) {}
+
+  get phase(): GenerationPhase {
+    return this.#phase;
+  }
+  get running(): boolean {
+    return this.#phase === 'running';
+  }
+  get texts(): readonly string[] {
+    return this.#texts;
+  }
+  get reasons(): readonly GenerationStopReason[] {
+    return this.#reasons;
+  }
+  get error(): ErrorInfo | null {
+    return this.#error;
+  }
+  get charsPerSecond(): number | null {
+    return this.#charsPerSecond;
+  }
+  /** The seed and model of the shown drafts. */
+  get request(): Readonly<Request> | null {
+    return this.#request;
+  }
+  get hasDrafts(): boolean {
+    return this.#texts.some((text) => text.length > 0);
+  }
+
+  /** Continues `prime` (the script before the cursor); resolves when the run ends. */
+  async generate(prime: string, controls: GenerationControls, model: GenerationModel): Promise<void> {
+    const seed = controls.seed ?? randomSeed();
+    await this.#run({ prime, controls: { ...controls }, seed, model, startedAt: new Date().toISOString() });
+  }
+
+  /** Same prime and settings; a fresh seed unless the writer fixed one. */
+  async retry(): Promise<void> {
+    const last = this.#request;
+    if (!last) return;
+    const seed = last.controls.seed ?? randomSeed();
+    await this.#run({ ...last, seed, startedAt: new Date().toISOString() });
+  }
+
+  async stop(): Promise<void> {
+    const runId = this.#runId;
+    if (runId === null || this.#phase !== 'running') return;
+    await this.api.generation.cancel({ runId });
+  }
+
+  discard(): void {
+    if (this.running) void this.stop();
+    this.#token++;
+    this.#detach?.();
+    this.#texts = [];
+    this.#reasons = [];
+    this.#error = null;
+    this.#phase = 'idle';
+  }
+
+  /** The chosen alternative and where it came from, for the editor to insert. */
+  draft(index: number): { text: string; provenance: DraftProvenance } | null {
+    const text = this.#texts[index];
+    const request = this.#request;
+    if (text === undefined || text.length === 0 || !request) return null;
+    return {
+      text,
+      provenance: {
+        model: request.model.name,
+        temperature: request.controls.temperature,
+        seed: request.seed,
+        date: request.startedAt,
+      },
+    };
+  }
+
+  async #run(request: Request): Promise<void> {
+    if (this.running) await this.stop();
+    this.#detach?.();
+    const token = ++this.#token;
+    this.#request = request;
+    this.#texts = Array.from({ length: request.controls.alternatives }, () => '');
+    this.#reasons = [];
+    this.#error = null;
+    this.#charsPerSecond = null;
+    this.#phase = 'running';
+    const { controls } = request;
+    const started = await startStream<GenerationEvent, { runId: string }>(
+      (listener) => this.api.generation.onEvent(listener),
+      () =>
+        this.api.generation.start({
+          modelId: request.model.id,
+          prime: request.prime.slice(-PRIME_CHARS),
+          temperature: controls.temperature,
+          topP: controls.topP,
+          maxLength: controls.length,
+          alternatives: controls.alternatives,
+          seed: request.seed,
+        }),
+      (event) => this.#apply(event),
+      (event) => event.type === 'done' || event.type === 'error',
+    );
+    if (token !== this.#token) {
+      if (started.ok) {
+        started.value.detach();
+        void this.api.generation.cancel({ runId: started.value.value.runId });
+      }
+      return;
+    }
+    if (!started.ok) {
+      this.#error = started.error;
+      this.#phase = 'error';
+      return;
+    }
+    this.#runId = started.value.value.runId;
+    this.#detach = started.value.detach;
+    await started.value.finished;
+    if (token !== this.#token) return;
+    if (this.#phase === 'running') this.#phase = 'stopped';
+    this.#runId = null;
+  }
+
+  #apply(event: GenerationEvent): void {
+    switch (event.type) {
+      case 'started':
+        if (event.alternatives !== this.#texts.length) this.#texts = Array.from({ length: event.alternatives }, () => '');
+        break;
+      case 'chunk':
+        this.#texts = this.#texts.map((text, i) => text + (event.deltas[i] ?? ''));
+        break;
+      case 'done':
+        this.#texts = event.texts;
+        this.#reasons = event.reasons;
+        this.#charsPerSecond = event.charsPerSecond;
+        this.#phase = event.reasons.every((reason) => reason === 'cancelled') ? 'stopped' : 'done';
+        break;
+      case 'error':
+        this.#error = event.error;
+        this.#phase = event.error.code === 'E_CANCELLED' ? 'stopped' : 'error';
+        break;
+    }
+  }
+}

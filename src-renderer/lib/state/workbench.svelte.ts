@@ -1,0 +1,251 @@
+import type { UnderstudyApi } from '../../../src-main/contract/index.ts';
+import type { DraftProvenance } from '../fountain/provenance.ts';
+import type { ShortcutId } from '../shortcuts.ts';
+import { AppStatus } from './app-status.svelte.ts';
+import { Corpora, type CorporaPort } from './corpora.svelte.ts';
+import { DocumentSession, type DocumentsPort } from './document.svelte.ts';
+import { Generation, PRIME_CHARS } from './generation.svelte.ts';
+import { Layout } from './layout.svelte.ts';
+import { Models } from './models.svelte.ts';
+import { Settings, applyTheme, type SettingsPort } from './settings.svelte.ts';
+import { Toasts } from './toasts.svelte.ts';
+import { Tour } from './tour.svelte.ts';
+import { Training } from './training.svelte.ts';
+
+/** What the workbench needs from the editor component (ScreenplayEditor's exported functions). */
+export interface EditorHandle {
+  getTextBeforeCursor(maxChars?: number): string;
+  insertAtCursor(text: string, provenance?: DraftProvenance | string): void;
+  focus(): void;
+}
+
+export interface Ports {
+  settings: SettingsPort;
+  corpora: CorporaPort;
+  documents: DocumentsPort;
+  /** Native dialogs in Electron; absent in a browser, where the app asks for a path itself. */
+  dialogs?: {
+    openPath(): Promise<string | null>;
+    savePath(suggestedName: string): Promise<string | null>;
+  };
+  /** Fountain -> Final Draft XML, when the build provides it. */
+  exportFdx?: (text: string) => string;
+}
+
+export interface FirstRun {
+  /** The sample screenplay opened on the first launch (and when nothing else is open). */
+  sampleText: string;
+  sampleName: string;
+}
+
+export type PathRequest = { mode: 'open' | 'saveAs'; suggested: string };
+
+/** The app's controller: owns every state object and the actions that span them (generate -> insert, save...). */
+export class Workbench {
+  readonly toasts = new Toasts();
+  readonly layout = new Layout();
+  readonly status: AppStatus;
+  readonly settings: Settings;
+  readonly generation: Generation;
+  readonly models: Models;
+  readonly training: Training;
+  readonly corpora: Corpora;
+  readonly document: DocumentSession;
+  readonly tour: Tour;
+  #editor: EditorHandle | null = null;
+  #pathRequest = $state.raw<PathRequest | null>(null);
+  #resolvePath: ((path: string | null) => void) | null = null;
+  #started = $state(false);
+
+  constructor(
+    readonly api: UnderstudyApi,
+    private readonly ports: Ports,
+    private readonly firstRun: FirstRun,
+  ) {
+    this.status = new AppStatus(api);
+    this.settings = new Settings(ports.settings);
+    this.generation = new Generation(api);
+    this.models = new Models(api);
+    this.training = new Training(api);
+    this.corpora = new Corpora(ports.corpora, this.toasts);
+    this.document = new DocumentSession(ports.documents);
+    this.tour = new Tour(() => this.settings.set('tourSeen', true));
+  }
+
+  get started(): boolean {
+    return this.#started;
+  }
+  get pathRequest(): PathRequest | null {
+    return this.#pathRequest;
+  }
+
+  attachEditor(editor: EditorHandle | null): void {
+    this.#editor = editor;
+  }
+
+  /** Loads everything, opens the right document, offers recovery, and starts the tour on a first launch. */
+  async start(): Promise<void> {
+    await Promise.all([this.status.load(), this.settings.load(), this.models.load(), this.corpora.load()]);
+    applyTheme(this.settings.values.theme);
+    this.training.preset = this.models.status?.recommendedPreset ?? this.settings.values.preset;
+    const trainingRunId = this.models.status?.trainingRunId;
+    if (trainingRunId) this.training.follow(trainingRunId);
+    await Promise.all([this.document.loadRecoveries(), this.document.loadRecent()]);
+    const last = this.document.recent[0];
+    const reopened = this.settings.values.tourSeen && last !== undefined && (await this.document.open(last));
+    if (!reopened) {
+      this.document.newDocument(this.firstRun.sampleText, this.firstRun.sampleName);
+      this.document.dismissError();
+    }
+    if (!this.settings.values.tourSeen) this.tour.start();
+    this.#started = true;
+  }
+
+  /** Subscriptions that live as long as the window. */
+  listen(): () => void {
+    const stops = [this.status.listen(), this.models.listen()];
+    return () => {
+      for (const stop of stops) stop();
+      this.training.detach();
+      this.document.dispose();
+      void this.settings.flush();
+    };
+  }
+
+  setTheme(theme: 'system' | 'light' | 'dark'): void {
+    this.settings.set('theme', theme);
+    applyTheme(theme);
+  }
+
+  async generate(): Promise<void> {
+    const model = this.models.active;
+    if (!model) {
+      this.layout.showTab('generate');
+      this.toasts.error('No model is active yet: train one, or pick one in Models.');
+      return;
+    }
+    if (this.generation.running) return;
+    this.layout.showTab('generate');
+    const prime = this.#editor?.getTextBeforeCursor(PRIME_CHARS) ?? this.document.text;
+    await this.generation.generate(prime, this.settings.controls, { id: model.id, name: model.name });
+  }
+
+  /** Inserts the chosen draft at the cursor (or over the selection) as one undo step, with its provenance. */
+  insertDraft(index: number): boolean {
+    const draft = this.generation.draft(index);
+    if (!draft || !this.#editor) return false;
+    this.#editor.insertAtCursor(draft.text, draft.provenance);
+    this.generation.discard();
+    this.#editor.focus();
+    return true;
+  }
+
+  async startTraining(): Promise<void> {
+    this.settings.set('preset', this.training.preset);
+    const ids = this.corpora.included.map((corpus) => corpus.id);
+    if (await this.training.start(ids)) this.layout.showTab('training');
+  }
+
+  newDocument(): void {
+    if (this.document.dirty && !confirmDiscard()) return;
+    this.document.newDocument('');
+    this.#editor?.focus();
+  }
+
+  async open(path?: string): Promise<void> {
+    if (this.document.dirty && !confirmDiscard()) return;
+    const target = path ?? (await this.#askPath('open', this.document.recent[0] ?? ''));
+    if (target === null) return;
+    if (await this.document.open(target)) this.toasts.show(`Opened ${this.document.title}.`);
+  }
+
+  async save(): Promise<boolean> {
+    const outcome = await this.document.save();
+    if (outcome === 'needs-path') return this.saveAs();
+    return this.#reportSave(outcome);
+  }
+
+  async saveAs(): Promise<boolean> {
+    const suggested = this.document.path ?? `${this.document.title.replace(/[\\/:*?"<>|]/g, '').trim() || 'Untitled'}.fountain`;
+    const path = await this.#askPath('saveAs', suggested);
+    if (path === null) return false;
+    return this.#reportSave(await this.document.saveAs(path));
+  }
+
+  /** Answers the in-app path prompt (the browser has no native file dialogs). */
+  answerPath(path: string | null): void {
+    const resolve = this.#resolvePath;
+    this.#resolvePath = null;
+    this.#pathRequest = null;
+    resolve?.(path === null || path.trim() === '' ? null : path.trim());
+  }
+
+  handleShortcut(id: ShortcutId): void {
+    switch (id) {
+      case 'generate':
+        void this.generate();
+        break;
+      case 'stopGeneration':
+        void this.generation.stop();
+        break;
+      case 'insertDraft':
+        this.insertDraft(0);
+        break;
+      case 'save':
+        void this.save();
+        break;
+      case 'saveAs':
+        void this.saveAs();
+        break;
+      case 'open':
+        void this.open();
+        break;
+      case 'newDocument':
+        this.newDocument();
+        break;
+      case 'help':
+        this.layout.toggleHelp();
+        break;
+      case 'showGenerate':
+        this.layout.showTab('generate');
+        break;
+      case 'showTraining':
+        this.layout.showTab('training');
+        break;
+      case 'showModels':
+        this.layout.showTab('models');
+        break;
+      case 'focusEditor':
+        this.#editor?.focus();
+        break;
+    }
+  }
+
+  async #askPath(mode: 'open' | 'saveAs', suggested: string): Promise<string | null> {
+    const dialogs = this.ports.dialogs;
+    if (dialogs) return mode === 'open' ? dialogs.openPath() : dialogs.savePath(suggested);
+    this.#resolvePath?.(null);
+    this.#pathRequest = { mode, suggested };
+    return new Promise((resolve) => (this.#resolvePath = resolve));
+  }
+
+  async #reportSave(outcome: Awaited<ReturnType<DocumentSession['save']>>): Promise<boolean> {
+    if (outcome === 'saved') {
+      this.toasts.show(`Saved ${this.document.title}.`);
+      return true;
+    }
+    if (outcome === 'conflict') {
+      this.toasts.show('The file changed on disk since you opened it.', {
+        tone: 'error',
+        action: { label: 'Overwrite', run: async () => void this.#reportSave(await this.document.save(true)) },
+      });
+    } else if (this.document.error) {
+      this.toasts.error(this.document.error.message);
+    }
+    return false;
+  }
+}
+
+function confirmDiscard(): boolean {
+  return typeof window === 'undefined' || window.confirm('Discard the unsaved changes to this screenplay?');
+}

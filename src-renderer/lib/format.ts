@@ -39,3 +39,12 @@ export function formatBits(bits: number | null | undefined): string {
 export function modelBytes(parameters: number): number {
   return parameters * 4;
 }
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** Epoch milliseconds -> `14:05:09`. */
+export function formatClock(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

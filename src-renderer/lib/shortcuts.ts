@@ -62,7 +62,11 @@ export function describeKeys(keys: string, mac = isMac()): string {
 }
 
 /** True when a keyboard event is exactly this key spec (no extra modifiers). */
-export function matchesKeys(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>, keys: string, mac = isMac()): boolean {
+export function matchesKeys(
+  event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>,
+  keys: string,
+  mac = isMac(),
+): boolean {
   const parts = keys.split('-');
   const key = parts.at(-1) ?? '';
   const want = { mod: parts.includes('Mod'), shift: parts.includes('Shift'), alt: parts.includes('Alt') };

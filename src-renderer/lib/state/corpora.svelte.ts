@@ -51,7 +51,7 @@ export class Corpora {
   #preview = $state.raw<{ text: string; truncated: boolean } | null>(null);
 
   readonly included = $derived(this.#list.filter((corpus) => corpus.included));
-  readonly characterNames = $derived([...new Set(this.#list.flatMap((corpus) => corpus.stats.characterNames))]);
+  readonly characterNames = $derived(unique(this.#list.flatMap((corpus) => corpus.stats.characterNames)));
 
   constructor(
     private readonly port: CorporaPort,
@@ -107,7 +107,9 @@ export class Corpora {
       ];
       await this.load();
       if (imported.length > 0) {
-        this.toasts.show(imported.length === 1 ? `Imported “${imported[0]?.name}”.` : `Imported ${imported.length} files.`);
+        this.toasts.show(
+          imported.length === 1 ? `Imported “${imported[0]?.name}”.` : `Imported ${imported.length} files.`,
+        );
       }
       return imported.length;
     } finally {
@@ -194,4 +196,8 @@ export function toBase64(bytes: Uint8Array): string {
   const chunk = 0x8000;
   for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
   return btoa(binary);
+}
+
+function unique(names: string[]): string[] {
+  return names.filter((name, index) => names.indexOf(name) === index);
 }

@@ -33,7 +33,13 @@ type Res<T> = Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>;
 /** What the document session needs from main; `documentsPort(api)` builds it from the contract. */
 export interface DocumentsPort {
   open(path: string): Res<OpenedFile>;
-  save(input: { path: string; text: string; baseVersion: FileVersion | null; force?: boolean; fromDocKey?: string }): Res<SavedFile>;
+  save(input: {
+    path: string;
+    text: string;
+    baseVersion: FileVersion | null;
+    force?: boolean;
+    fromDocKey?: string;
+  }): Res<SavedFile>;
   writeRecovery(docKey: string, text: string, path: string | null): Res<unknown>;
   listRecoveries(): Res<RecoveryInfo[]>;
   readRecovery(docKey: string): Res<RecoveryInfo & { text: string }>;
@@ -64,7 +70,8 @@ export class DocumentSession {
   #docKey = newDocKey();
   #version: FileVersion | null = null;
   #autosave = $state<AutosaveState>('idle');
-  #autosavedAt = $state<Date | null>(null);
+  /** Epoch milliseconds of the last recovery copy. */
+  #autosavedAt = $state<number | null>(null);
   #recoveredText: string | null = null;
   #recoveries = $state.raw<RecoveryInfo[]>([]);
   #error = $state.raw<ErrorInfo | null>(null);
@@ -92,7 +99,7 @@ export class DocumentSession {
   get autosave(): AutosaveState {
     return this.#autosave;
   }
-  get autosavedAt(): Date | null {
+  get autosavedAt(): number | null {
     return this.#autosavedAt;
   }
   get recoveries(): readonly RecoveryInfo[] {
@@ -167,7 +174,7 @@ export class DocumentSession {
     const result = await this.port.writeRecovery(this.#docKey, text, this.#path);
     if (result.ok) {
       this.#recoveredText = text;
-      this.#autosavedAt = new Date();
+      this.#autosavedAt = Date.now();
       this.#autosave = 'saved';
     } else {
       this.#autosave = 'error';

@@ -1,5 +1,11 @@
-import type { ErrorInfo, GenerationEvent, GenerationStopReason, UnderstudyApi } from '../../../src-main/contract/index.ts';
+import type {
+  ErrorInfo,
+  GenerationEvent,
+  GenerationStopReason,
+  UnderstudyApi,
+} from '../../../src-main/contract/index.ts';
 import type { DraftProvenance } from '../fountain/provenance.ts';
+import { nowIso } from '../format.ts';
 import { startStream } from '../run-stream.ts';
 
 export interface GenerationControls {
@@ -79,7 +85,7 @@ export class Generation {
   /** Continues `prime` (the script before the cursor); resolves when the run ends. */
   async generate(prime: string, controls: GenerationControls, model: GenerationModel): Promise<void> {
     const seed = controls.seed ?? randomSeed();
-    await this.#run({ prime, controls: { ...controls }, seed, model, startedAt: new Date().toISOString() });
+    await this.#run({ prime, controls: { ...controls }, seed, model, startedAt: nowIso() });
   }
 
   /** Same prime and settings; a fresh seed unless the writer fixed one. */
@@ -87,7 +93,7 @@ export class Generation {
     const last = this.#request;
     if (!last) return;
     const seed = last.controls.seed ?? randomSeed();
-    await this.#run({ ...last, seed, startedAt: new Date().toISOString() });
+    await this.#run({ ...last, seed, startedAt: nowIso() });
   }
 
   async stop(): Promise<void> {
@@ -171,7 +177,8 @@ export class Generation {
   #apply(event: GenerationEvent): void {
     switch (event.type) {
       case 'started':
-        if (event.alternatives !== this.#texts.length) this.#texts = Array.from({ length: event.alternatives }, () => '');
+        if (event.alternatives !== this.#texts.length)
+          this.#texts = Array.from({ length: event.alternatives }, () => '');
         break;
       case 'chunk':
         this.#texts = this.#texts.map((text, i) => text + (event.deltas[i] ?? ''));

@@ -97,7 +97,9 @@ export class Models {
 
   #replace(model: ModelSummary): void {
     const known = this.#list.some((entry) => entry.id === model.id);
-    this.#list = known ? this.#list.map((entry) => (entry.id === model.id ? model : entry)) : sortNewestFirst([...this.#list, model]);
+    this.#list = known
+      ? this.#list.map((entry) => (entry.id === model.id ? model : entry))
+      : sortNewestFirst([...this.#list, model]);
   }
 
   async #guard(id: string, work: () => Promise<{ ok: true } | { ok: false; error: ErrorInfo }>): Promise<boolean> {

@@ -10,7 +10,7 @@ export interface Toast {
 export class Toasts {
   #items = $state.raw<Toast[]>([]);
   #nextId = 1;
-  #timers = new Map<number, ReturnType<typeof setTimeout>>();
+  #timers: Record<number, ReturnType<typeof setTimeout>> = {};
 
   constructor(private readonly lifetimeMs = 8000) {}
 
@@ -21,10 +21,7 @@ export class Toasts {
   show(message: string, options: Omit<Toast, 'id' | 'message'> = { tone: 'info' }): number {
     const id = this.#nextId++;
     this.#items = [...this.#items, { id, message, ...options }];
-    this.#timers.set(
-      id,
-      setTimeout(() => this.dismiss(id), this.lifetimeMs),
-    );
+    this.#timers[id] = setTimeout(() => this.dismiss(id), this.lifetimeMs);
     return id;
   }
 
@@ -39,8 +36,8 @@ export class Toasts {
   }
 
   dismiss(id: number): void {
-    clearTimeout(this.#timers.get(id));
-    this.#timers.delete(id);
+    clearTimeout(this.#timers[id]);
+    delete this.#timers[id];
     this.#items = this.#items.filter((item) => item.id !== id);
   }
 }

@@ -205,7 +205,12 @@ export class Training {
     this.#reset();
     this.#runId = runId;
     this.#phase = 'running';
-    this.#detach = followRun<TrainingEvent>((l) => this.api.training.onEvent(l), runId, (e) => this.#apply(e), isFinal).detach;
+    this.#detach = followRun<TrainingEvent>(
+      (l) => this.api.training.onEvent(l),
+      runId,
+      (e) => this.#apply(e),
+      isFinal,
+    ).detach;
   }
 
   async pause(): Promise<void> {

@@ -166,7 +166,8 @@ export class Workbench {
   }
 
   async saveAs(): Promise<boolean> {
-    const suggested = this.document.path ?? `${this.document.title.replace(/[\\/:*?"<>|]/g, '').trim() || 'Untitled'}.fountain`;
+    const suggested =
+      this.document.path ?? `${this.document.title.replace(/[\\/:*?"<>|]/g, '').trim() || 'Untitled'}.fountain`;
     const path = await this.#askPath('saveAs', suggested);
     if (path === null) return false;
     return this.#reportSave(await this.document.saveAs(path));

@@ -33,7 +33,8 @@ export function characterCompletions(context: CompletionContext): CompletionResu
   }));
   for (const name of state.facet(externalCharacterNames)) {
     const upper = name.trim().toUpperCase();
-    if (upper !== '' && !inScript.includes(upper)) options.push({ label: upper, type: 'character', detail: 'from your corpora' });
+    if (upper !== '' && !inScript.includes(upper))
+      options.push({ label: upper, type: 'character', detail: 'from your corpora' });
   }
   const remaining = options.filter((option) => option.label !== word.toUpperCase() || word === '');
   if (remaining.length === 0) return null;

@@ -1,5 +1,5 @@
 import { StateField, type EditorState, type Extension, type Range } from '@codemirror/state';
-import { Decoration, EditorView, ViewPlugin, type DecorationSet, type ViewUpdate } from '@codemirror/view';
+import { Decoration, ViewPlugin, type DecorationSet, type EditorView, type ViewUpdate } from '@codemirror/view';
 import { parseFountain } from '../../lib/fountain/parse.ts';
 import type { ClassifiedLine, FountainDocument } from '../../lib/fountain/types.ts';
 
@@ -47,7 +47,10 @@ function lineMarks(line: ClassifiedLine, into: Range<Decoration>[]): void {
   const { source, from } = line;
   const lead = source.length - source.trimStart().length;
   const forced = /^[.@!>~=#]+/.exec(source.slice(lead));
-  if (forced && ['scene-heading', 'character', 'action', 'transition', 'lyrics', 'synopsis', 'section'].includes(line.type))
+  if (
+    forced &&
+    ['scene-heading', 'character', 'action', 'transition', 'lyrics', 'synopsis', 'section'].includes(line.type)
+  )
     into.push(marks.marker.range(from + lead, from + lead + forced[0].length));
   if (line.type === 'centered') {
     into.push(marks.marker.range(from + lead, from + lead + 1));
@@ -60,16 +63,21 @@ function lineMarks(line: ClassifiedLine, into: Range<Decoration>[]): void {
   }
   if (line.type === 'scene-heading' && line.sceneNumber !== undefined) {
     const number = /#[^#]*#\s*$/.exec(source);
-    if (number) into.push(marks.sceneNumber.range(from + number.index, from + number.index + number[0].trimEnd().length));
+    if (number)
+      into.push(marks.sceneNumber.range(from + number.index, from + number.index + number[0].trimEnd().length));
   }
   if (line.type === 'character') {
     const extension = /\(.*\)/.exec(source);
-    if (extension) into.push(marks.extension.range(from + extension.index, from + extension.index + extension[0].length));
+    if (extension)
+      into.push(marks.extension.range(from + extension.index, from + extension.index + extension[0].length));
   }
-  if (['action', 'dialogue', 'parenthetical', 'lyrics', 'centered', 'scene-heading', 'title-page'].includes(line.type)) {
+  if (
+    ['action', 'dialogue', 'parenthetical', 'lyrics', 'centered', 'scene-heading', 'title-page'].includes(line.type)
+  ) {
     for (const [pattern, decorations] of EMPHASIS) {
       for (const match of source.matchAll(pattern)) {
-        for (const decoration of decorations) into.push(decoration.range(from + match.index, from + match.index + match[0].length));
+        for (const decoration of decorations)
+          into.push(decoration.range(from + match.index, from + match.index + match[0].length));
       }
     }
   }

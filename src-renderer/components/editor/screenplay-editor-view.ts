@@ -6,7 +6,13 @@ import { drawSelection, dropCursor, EditorView, highlightActiveLine, keymap, typ
 import type { DraftProvenance } from '../../lib/fountain/provenance.ts';
 import type { FountainDocument } from '../../lib/fountain/types.ts';
 import { characterCompletions, externalCharacterNames } from './character-completion.ts';
-import { insertDraft, jumpToLine, selectionInfo, textBeforeCursor, type EditorSelectionInfo } from './editor-commands.ts';
+import {
+  insertDraft,
+  jumpToLine,
+  selectionInfo,
+  textBeforeCursor,
+  type EditorSelectionInfo,
+} from './editor-commands.ts';
 import { fountain, fountainOf } from './fountain-language.ts';
 import { screenplayTheme } from './screenplay-theme.ts';
 
@@ -18,6 +24,8 @@ export interface ScreenplayEditorOptions {
   readOnly?: boolean;
   onChange?: (value: string) => void;
   onSelectionChange?: (selection: EditorSelectionInfo) => void;
+  /** The script as parsed for highlighting, so views like the navigator need not parse it again. */
+  onDocumentChange?: (document: FountainDocument) => void;
   /** Mod-Enter, reserved for Generate scene. */
   onGenerate?: () => void;
 }
@@ -58,6 +66,7 @@ export class ScreenplayEditorView {
   setValue(value: string): void {
     if (value === this.value) return;
     this.view.setState(this.#createState(value));
+    this.#options.onDocumentChange?.(this.document);
   }
 
   setCharacterNames(names: readonly string[]): void {
@@ -144,7 +153,10 @@ export class ScreenplayEditorView {
   }
 
   #notify(update: ViewUpdate): void {
-    if (update.docChanged) this.#options.onChange?.(update.state.doc.toString());
+    if (update.docChanged) {
+      this.#options.onChange?.(update.state.doc.toString());
+      this.#options.onDocumentChange?.(fountainOf(update.state));
+    }
     if (update.docChanged || update.selectionSet) this.#options.onSelectionChange?.(selectionInfo(update.state));
   }
 }

@@ -4,19 +4,15 @@ import type { FountainDocument, Scene } from '../../lib/fountain/types.ts';
 
 /** What the navigator and the counts show for the script being edited: scenes, the current one, stats. */
 export class ScriptOutline {
-  #text = $state.raw('');
+  #document = $state.raw<FountainDocument>(parseFountain(''));
   #cursorLine = $state(0);
-  #document = $derived<FountainDocument>(parseFountain(this.#text));
   #stats = $derived<ScriptStats>(scriptStats(this.#document));
   #currentScene = $derived<Scene | undefined>(sceneAtLine(this.#document.scenes, this.#cursorLine));
 
   constructor(text = '') {
-    this.#text = text;
+    this.setText(text);
   }
 
-  get text(): string {
-    return this.#text;
-  }
   get document(): FountainDocument {
     return this.#document;
   }
@@ -34,7 +30,12 @@ export class ScriptOutline {
   }
 
   setText(text: string): void {
-    this.#text = text;
+    this.#document = parseFountain(text);
+  }
+
+  /** Takes the editor's own parse, so each keystroke parses the script once. */
+  setDocument(document: FountainDocument): void {
+    this.#document = document;
   }
 
   /** 0-based line of the cursor, from the editor's selection callback. */

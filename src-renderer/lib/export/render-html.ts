@@ -1,8 +1,8 @@
-import { parseFountain } from '../fountain/parse';
-import type { TitleField } from '../fountain/types';
-import { escapeHtml, inlineHtml } from './inline-html';
-import { printStylesheet, type Paper } from './print-css';
-import { printBlocks, type PrintBlock } from './print-blocks';
+import { parseFountain } from '../fountain/parse.ts';
+import type { TitleField } from '../fountain/types.ts';
+import { escapeHtml, inlineHtml } from './inline-html.ts';
+import { printStylesheet, type Paper } from './print-css.ts';
+import { printBlocks, type PrintBlock } from './print-blocks.ts';
 
 export interface RenderOptions {
   paper: Paper;

@@ -1,5 +1,5 @@
-import { findHiddenSpans, stripHidden } from './hidden-spans';
-import type { ClassifiedLine, HiddenSpan } from './types';
+import { findHiddenSpans, stripHidden } from './hidden-spans.ts';
+import type { ClassifiedLine, HiddenSpan } from './types.ts';
 
 const TITLE_KEY =
   /^\s*(title|credit|authors?|source|draft date|date|contact(?: info)?|copyright|notes|revision|watermark|font)\s*:/i;
@@ -49,17 +49,12 @@ export function classifyFountain(text: string): { lines: ClassifiedLine[]; hidde
   const context: Context = { afterBlank: true, inDialogue: false };
   for (let index = 0; index < sources.length; index++) {
     const source = sources[index] ?? '';
-    const from = offsets[index] ?? 0;
-    const base = { index, from, to: from + source.length, source };
     const kind = transparentKind[index];
-    if (index < titleEnd) {
-      lines.push({ ...base, type: 'title-page', text: (effective[index] ?? '').trim() });
-    } else if (kind) {
-      lines.push({ ...base, type: kind, text: '' });
-    } else {
-      const nextBlank = isNextBlank(effective, transparentKind, index);
-      lines.push({ ...base, ...classifyLine(effective[index] ?? '', context, nextBlank) });
-    }
+    let facts: LineFacts;
+    if (index < titleEnd) facts = { type: 'title-page', text: (effective[index] ?? '').trim() };
+    else if (kind) facts = { type: kind, text: '' };
+    else facts = classifyLine(effective[index] ?? '', context, isNextBlank(effective, transparentKind, index));
+    lines.push(toLine(index, offsets[index] ?? 0, source, facts));
   }
   return { lines, hidden };
 }
@@ -85,6 +80,15 @@ function isNextBlank(
 }
 
 type LineFacts = Omit<ClassifiedLine, 'index' | 'from' | 'to' | 'source'>;
+
+// Built field by field: spreading objects of varying shape is several times slower in V8.
+function toLine(index: number, from: number, source: string, facts: LineFacts): ClassifiedLine {
+  const line: ClassifiedLine = { index, from, to: from + source.length, type: facts.type, source, text: facts.text };
+  if (facts.depth !== undefined) line.depth = facts.depth;
+  if (facts.sceneNumber !== undefined) line.sceneNumber = facts.sceneNumber;
+  if (facts.dual !== undefined) line.dual = facts.dual;
+  return line;
+}
 
 function classifyLine(line: string, context: Context, nextBlank: boolean): LineFacts {
   const facts = classifyInContext(line, context, nextBlank);

@@ -1,4 +1,4 @@
-import type { HiddenSpan } from './types';
+import type { HiddenSpan } from './types.ts';
 
 /**
  * Finds closed `[[notes]]` and `/* boneyard *\/` spans. A note may wrap lines but not cross an empty

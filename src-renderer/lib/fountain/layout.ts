@@ -1,4 +1,4 @@
-import type { ClassifiedLine, LineType } from './types';
+import type { ClassifiedLine, LineType } from './types.ts';
 
 /** Printed lines on a US Letter page: 12pt Courier at 6 lines an inch, 1in top and 0.83in bottom margin. */
 export const LINES_PER_PAGE = 55;

@@ -1,5 +1,5 @@
-import { classifyFountain, cueName } from './classify';
-import type { ClassifiedLine, FountainDocument, Scene, TitleField } from './types';
+import { classifyFountain, cueName } from './classify.ts';
+import type { ClassifiedLine, FountainDocument, Scene, TitleField } from './types.ts';
 
 /** Parses a Fountain script. Offsets refer to the text with line breaks normalised to `\n`. */
 export function parseFountain(text: string): FountainDocument {

@@ -1,5 +1,5 @@
-import { estimatePages, isPrinted } from './layout';
-import type { FountainDocument } from './types';
+import { estimatePages, isPrinted } from './layout.ts';
+import type { FountainDocument } from './types.ts';
 
 export interface ScriptStats {
   words: number;

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { inlineHtml } from '../../../../src-renderer/lib/export/inline-html';
 import { renderScreenplayHtml } from '../../../../src-renderer/lib/export/render-html';
 
-const sample = readFileSync(resolve(import.meta.dirname, '../../../../resources/samples/sample-screenplay.fountain'), 'utf8');
+const sample = readFileSync(
+  resolve(import.meta.dirname, '../../../../resources/samples/sample-screenplay.fountain'),
+  'utf8',
+);
 
 function parse(html: string): Document {
   return new DOMParser().parseFromString(html, 'text/html');
@@ -51,7 +54,9 @@ describe('renderScreenplayHtml', () => {
       'dialogue',
     ]);
     expect(firstSpeech?.querySelector('.character')?.textContent).toBe('DESMOND');
-    expect(firstSpeech?.querySelector('.dialogue')?.textContent).toBe("Last one, ma'am. You want Harrow Point, this is it.");
+    expect(firstSpeech?.querySelector('.dialogue')?.textContent).toBe(
+      "Last one, ma'am. You want Harrow Point, this is it.",
+    );
     expect(classes(document, '.transition')).toHaveLength(2);
     expect(script?.querySelector('.centered')?.textContent).toBe('THE END');
     const text = script?.textContent ?? '';
@@ -80,7 +85,9 @@ describe('renderScreenplayHtml', () => {
     expect(inlineHtml('<b> & *it* **bold** ***both*** _under_ \\*not\\*')).toBe(
       '&lt;b&gt; &amp; <em>it</em> <strong>bold</strong> <strong><em>both</em></strong> <u>under</u> *not*',
     );
-    const document = parse(renderScreenplayHtml('Title: <script>x</script>\n\nA <img src=x onerror=alert(1)>.', { paper: 'letter' }));
+    const document = parse(
+      renderScreenplayHtml('Title: <script>x</script>\n\nA <img src=x onerror=alert(1)>.', { paper: 'letter' }),
+    );
     expect(document.querySelectorAll('script, img')).toHaveLength(0);
     expect(document.querySelector('.action')?.textContent).toBe('A <img src=x onerror=alert(1)>.');
   });

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Fountain } from 'fountain-js';
@@ -7,7 +8,10 @@ import { parseFountain } from '../../../../src-renderer/lib/fountain/parse';
 import { LINE_TYPES, type LineType } from '../../../../src-renderer/lib/fountain/types';
 
 const everyElement = readFileSync(resolve(import.meta.dirname, 'every-element.fountain'), 'utf8');
-const sample = readFileSync(resolve(import.meta.dirname, '../../../../resources/samples/sample-screenplay.fountain'), 'utf8');
+const sample = readFileSync(
+  resolve(import.meta.dirname, '../../../../resources/samples/sample-screenplay.fountain'),
+  'utf8',
+);
 
 function typeOf(text: string, needle: string): LineType | undefined {
   const { lines } = classifyFountain(text);

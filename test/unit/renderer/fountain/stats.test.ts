@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { estimatePages, wrappedHeight } from '../../../../src-renderer/lib/fountain/layout';
 import { parseFountain, sceneAtLine } from '../../../../src-renderer/lib/fountain/parse';
@@ -43,7 +44,8 @@ describe('word, scene and page counts', () => {
   });
 
   it('counts only printed words', () => {
-    const script = 'Title: Not Counted\n\n# Section words\n\n= synopsis words\n\nINT. ROOM - DAY\n\nShe [[note words]] sits. /* gone */\n\nBOB\n(quietly)\nHello there.';
+    const script =
+      'Title: Not Counted\n\n# Section words\n\n= synopsis words\n\nINT. ROOM - DAY\n\nShe [[note words]] sits. /* gone */\n\nBOB\n(quietly)\nHello there.';
     expect(scriptStats(parseFountain(script))).toEqual({ words: 9, scenes: 1, pages: 1 });
   });
 

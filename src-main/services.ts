@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AppService } from './app/app-service.ts';
 import { EngineService, type EngineLike } from './app/engine-service.ts';
+import { installBundledModels } from './app/first-run.ts';
 import { CorpusStore } from './corpora/corpus-store.ts';
 import { DocumentStore } from './documents/document-store.ts';
 import { EventBus } from './ipc/event-bus.ts';
@@ -45,13 +46,16 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
   const settings = await SettingsStore.open(
     options.settingsBackend ?? new JsonFileBackend(join(options.dataDir, SETTINGS_FILE)),
   );
+  const modelsDir = join(options.dataDir, 'models');
+  // Before the engine opens its model store, so the demo model is there on a first launch.
+  await installBundledModels(join(options.resourcesDir, 'models'), options.dataDir, modelsDir, settings);
   const [corpora, documents, engineLike] = await Promise.all([
     CorpusStore.open(options.dataDir, {
       maxBytes: settings.get().maxCorpusBytes,
       samplePath: join(options.resourcesDir, 'corpora', 'shakespeare.txt'),
     }),
     DocumentStore.open(options.dataDir, { recent: settings.recentFilesStore() }),
-    options.createEngine({ modelsDir: join(options.dataDir, 'models'), resourcesDir: options.resourcesDir }),
+    options.createEngine({ modelsDir, resourcesDir: options.resourcesDir }),
   ]);
   settings.onChange((next) => corpora.setMaxBytes(next.maxCorpusBytes));
   const engine = new EngineService({ engine: engineLike, corpora, settings, bus });

@@ -16,8 +16,9 @@ async function tryBackend(name: BackendName): Promise<boolean> {
     if (!(await tf.setBackend(name))) return false;
     await tf.ready();
     if (name === 'wasm') {
-      registerWasmSegmentSum();
       registerWasmKernelOverrides();
+      // Fallback for the embedding gradient if the overrides do not provide it.
+      registerWasmSegmentSum();
     }
     return true;
   } catch {

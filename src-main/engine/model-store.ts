@@ -48,6 +48,7 @@ const metadataSchema = z.object({
   training: z.object({
     budget,
     evalEvery: z.number().int().positive(),
+    evalSteps: z.array(z.number().int().positive()).optional(),
     earlyStopping: z.object({ enabled: z.boolean(), patience: z.number().int().positive() }),
     seed: z.number(),
     sampleLength: z.number().int().nonnegative(),

@@ -13,7 +13,8 @@ import {
   zeroState,
 } from './model.ts';
 import { newModelId, type ModelMetadata, type ModelStore } from './model-store.ts';
-import { ADAM_DEFAULTS, adamUpdate, clipByGlobalNorm, disposeAdamState, type AdamState } from './optimizer.ts';
+import { disposeAdamState, type AdamState } from './optimizer.ts';
+import { toTimeMajor, trainStep } from './train-step.ts';
 import { Rng } from './rng.ts';
 import { sample } from './sampler.ts';
 import {
@@ -57,13 +58,6 @@ interface RunState {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** [B, T] batch-major -> [T, B] time-major. */
-function toTimeMajor(values: Int32Array, count: number, length: number): Int32Array {
-  const out = new Int32Array(values.length);
-  for (let b = 0; b < count; b++) for (let t = 0; t < length; t++) out[t * count + b] = values[b * length + t] ?? 0;
-  return out;
-}
-
 function totalSteps(budget: TrainingBudget, stepsPerEpoch: number): number | null {
   if (budget.kind === 'steps') return Math.floor(budget.steps);
   if (budget.kind === 'epochs') return Math.ceil(budget.epochs * stepsPerEpoch);
@@ -104,6 +98,7 @@ export async function createTrainingRun(config: TrainingConfig, corpora: readonl
     training: {
       budget: config.budget,
       evalEvery: config.evalEvery,
+      ...(config.evalSteps === undefined ? {} : { evalSteps: config.evalSteps }),
       earlyStopping: config.earlyStopping,
       seed: config.seed,
       sampleLength: config.sampleLength,
@@ -279,7 +274,8 @@ export class TrainingRun {
         lastProgress = performance.now();
         this.emitProgress(loss);
       }
-      if (this.step % metadata.training.evalEvery === 0 && (await this.evaluate())) return 'early-stopped';
+      const evalDue = this.step % metadata.training.evalEvery === 0 || (metadata.training.evalSteps?.includes(this.step) ?? false);
+      if (evalDue && (await this.evaluate())) return 'early-stopped';
     }
   }
 
@@ -329,25 +325,11 @@ export class TrainingRun {
 
   /** One Adam step on one batch; returns the batch's mean loss in nats/char. */
   private async trainStep(batch: Batch): Promise<number> {
-    const { metadata, adam } = this.s;
-    const { optimizer, model } = metadata;
-    const inputs = tf.tensor2d(toTimeMajor(batch.inputs, batch.count, batch.length), [batch.length, batch.count], 'int32');
-    const targets = tf.tensor1d(toTimeMajor(batch.targets, batch.count, batch.length), 'int32');
-    const seeds = Array.from({ length: model.layers }, () => this.s.rng.nextUint32());
-    const lossFn = (...ws: tf.Tensor[]): tf.Scalar => {
-      const w = unflattenWeights(ws);
-      const { logits } = forward(w, inputs, zeroState(w, batch.count), { rate: model.dropout, seeds });
-      return crossEntropy(logits, targets);
-    };
-    const result = tf.tidy(() => {
-      const { value, grads } = tf.valueAndGrads(lossFn)(this.s.weights);
-      const clipped = clipByGlobalNorm(grads, optimizer.clipNorm);
-      return { loss: value, ...adamUpdate(this.s.weights, clipped, adam, { ...ADAM_DEFAULTS, learningRate: optimizer.learningRate }) };
-    });
-    tf.dispose([inputs, targets, ...this.s.weights]);
-    disposeAdamState(adam);
+    const { metadata } = this.s;
+    const seeds = Array.from({ length: metadata.model.layers }, () => this.s.rng.nextUint32());
+    const result = trainStep(this.s.weights, this.s.adam, batch, metadata.model, metadata.optimizer, seeds);
     this.s.weights = result.weights;
-    this.s.adam = { m: result.m, v: result.v, step: adam.step + 1 };
+    this.s.adam = result.adam;
     metadata.step += 1;
     const loss = (await result.loss.data())[0] ?? NaN;
     result.loss.dispose();

@@ -40,6 +40,8 @@ export interface TrainingConfig {
   budget: TrainingBudget;
   /** Steps between validations (and checkpoints). */
   evalEvery: number;
+  /** Extra steps to validate at (e.g. to compare with a reference curve). */
+  evalSteps?: number[];
   earlyStopping: EarlyStopping;
   seed: number;
   /** Characters per sample shown at each evaluation. */

@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: one JSON object with, per backend that loads, training and generation speed, tensors and RSS.
+ * `npm run bench -- --quality --corpus FILE --preset P --steps N`: the validation curve of a real training run.
+ * `npm run bench -- --reference [--steps 500]`: our curve on tinyshakespeare against the PyTorch reference.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { BACKEND_NAMES, type BackendName, type PresetName } from '../src-main/engine/types.ts';
+import { Args } from './args.ts';
+import { qualityCurve } from './quality.ts';
+import { compareWithReference } from './reference.ts';
+import { measureResponsiveness } from './responsiveness.ts';
+import { measureBackend } from './speed.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const DEFAULT_CORPUS = resolve(process.cwd(), '../shared/corpora/tinyshakespeare.txt');
+const presets: readonly PresetName[] = ['small', 'medium', 'large'];
+
+function preset(args: Args): PresetName {
+  const name = args.string('preset', 'medium');
+  const match = presets.find((p) => p === name);
+  if (match === undefined) throw new Error(`--preset must be one of ${presets.join(', ')}`);
+  return match;
+}
+
+function backendOrder(args: Args): BackendName[] | undefined {
+  const name = args.optionalString('backend');
+  if (name === undefined) return undefined;
+  const match = BACKEND_NAMES.find((b) => b === name);
+  if (match === undefined) throw new Error(`--backend must be one of ${BACKEND_NAMES.join(', ')}`);
+  return [match];
+}
+
+/** Each backend runs in its own process, so its peak RSS and tensor counts are its own. */
+async function speedReport(args: Args, text: string): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  const only = backendOrder(args);
+  for (const backend of only ?? BACKEND_NAMES) {
+    const childArgs = [join(here, 'bench.js'), '--child', backend, '--corpus', args.string('corpus', DEFAULT_CORPUS), '--preset', preset(args)];
+    for (const name of ['steps', 'warmup', 'gen-length']) {
+      const value = args.optionalString(name);
+      if (value !== undefined) childArgs.push(`--${name}`, value);
+    }
+    if (args.flag('stock-on-cpu')) childArgs.push('--stock-on-cpu');
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, childArgs, { maxBuffer: 16 * 1024 * 1024 });
+      results[backend] = JSON.parse(stdout) as unknown;
+    } catch (error) {
+      results[backend] = { loaded: false, error: String(error).slice(0, 500) };
+    }
+    process.stderr.write(`${backend}: ${JSON.stringify(results[backend])}\n`);
+  }
+  const responsiveness = args.flag('no-host') ? null : await measureResponsiveness(join(here, 'engine-worker.js'), text.slice(0, 200_000), args.number('host-steps', 30));
+  return {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    corpus: args.string('corpus', DEFAULT_CORPUS),
+    backends: results,
+    whileTraining: responsiveness,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = new Args(process.argv.slice(2));
+  const text = await readFile(args.string('corpus', DEFAULT_CORPUS), 'utf8');
+  let report: unknown;
+  const child = args.optionalString('child');
+  if (child !== undefined) {
+    const backend = BACKEND_NAMES.find((b) => b === child) ?? 'cpu';
+    const slow = backend === 'cpu';
+    report = await measureBackend(backend, {
+      text,
+      preset: preset(args),
+      warmupSteps: args.number('warmup', slow ? 1 : 2),
+      steps: args.number('steps', slow ? 1 : 5),
+      stock: !slow || args.flag('stock-on-cpu'),
+      generationLength: args.number('gen-length', slow ? 100 : 500),
+    });
+  } else if (args.flag('quality')) {
+    const steps = args.number('steps', 500);
+    const order = backendOrder(args);
+    report = await qualityCurve({
+      text,
+      preset: preset(args),
+      optimizer: { batchSize: args.number('batch', 32), seqLen: args.number('seq-len', 100) },
+      steps,
+      evalEvery: args.number('eval-every', Math.max(1, Math.round(steps / 10))),
+      seed: args.number('seed', 1),
+      ...(order === undefined ? {} : { backendOrder: order }),
+      log: args.flag('log'),
+    });
+  } else if (args.flag('reference')) {
+    const order = backendOrder(args);
+    report = await compareWithReference({
+      text,
+      referenceFile: args.string('reference-file', resolve(process.cwd(), '../shared/reference/torch-charlstm-tinyshakespeare.json')),
+      steps: args.number('steps', 500),
+      seed: args.number('seed', 1),
+      ...(order === undefined ? {} : { backendOrder: order }),
+      log: args.flag('log'),
+    });
+  } else {
+    report = await speedReport(args, text);
+  }
+  process.stdout.write(`${JSON.stringify(report, null, 1)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

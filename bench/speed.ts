@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src-main/engine/backend.ts';
+import { CharDataset } from '../src-main/engine/dataset.ts';
+import { crossEntropy, disposeWeights, initialWeightValues, weightSpecs, weightsFromValues } from '../src-main/engine/model.ts';
+import { disposeAdamState, zeroAdamState } from '../src-main/engine/optimizer.ts';
+import { Rng } from '../src-main/engine/rng.ts';
+import { sample } from '../src-main/engine/sampler.ts';
+import { trainStep } from '../src-main/engine/train-step.ts';
+import { DEFAULT_OPTIMIZER, PRESETS, type BackendName, type PresetName } from '../src-main/engine/types.ts';
+import { Vocab } from '../src-main/engine/vocab.ts';
+
+export interface SpeedOptions {
+  text: string;
+  preset: PresetName;
+  warmupSteps: number;
+  steps: number;
+  /** Also time tfjs-layers' stock LSTM (slow on cpu). */
+  stock: boolean;
+  generationLength: number;
+}
+
+const seconds = (from: number): number => (performance.now() - from) / 1000;
+
+/** Our functional model with the engine's own train step (the LSTM from src-main/engine/lstm). */
+async function ourTraining(dataset: CharDataset, vocab: Vocab, preset: PresetName, opts: SpeedOptions): Promise<number> {
+  const model = PRESETS[preset];
+  const optimizer = DEFAULT_OPTIMIZER;
+  const rng = Rng.fromSeed(1);
+  const specs = weightSpecs(model, vocab.size);
+  const values = initialWeightValues(model, vocab.size, rng);
+  let weights = specs.map((s, i) => tf.tensor(values[i] ?? new Float32Array(0), s.shape, 'float32'));
+  let adam = zeroAdamState(weights);
+  let started = 0;
+  for (let i = 0; i < opts.warmupSteps + opts.steps; i++) {
+    if (i === opts.warmupSteps) started = performance.now();
+    const seeds = Array.from({ length: model.layers }, () => rng.nextUint32());
+    const result = trainStep(weights, adam, dataset.sampleBatch(rng, optimizer.batchSize), model, optimizer, seeds);
+    weights = result.weights;
+    adam = result.adam;
+    await result.loss.data();
+    result.loss.dispose();
+  }
+  const elapsed = seconds(started);
+  tf.dispose(weights);
+  disposeAdamState(adam);
+  return (opts.steps * optimizer.batchSize * optimizer.seqLen) / elapsed;
+}
+
+/** The same model built from tfjs-layers (stock LSTM layer), trained with optimizer.minimize in a custom loop. */
+async function stockTraining(dataset: CharDataset, vocab: Vocab, preset: PresetName, opts: SpeedOptions): Promise<number> {
+  const hp = PRESETS[preset];
+  const { batchSize, seqLen, learningRate } = DEFAULT_OPTIMIZER;
+  const model = tf.sequential();
+  model.add(tf.layers.embedding({ inputDim: vocab.size, outputDim: hp.embeddingSize, batchInputShape: [null, null] }));
+  for (let l = 0; l < hp.layers; l++) {
+    model.add(tf.layers.lstm({ units: hp.units, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }));
+  }
+  model.add(tf.layers.dense({ units: vocab.size }));
+  const optimizer = tf.train.adam(learningRate);
+  const rng = Rng.fromSeed(1);
+  let started = 0;
+  for (let i = 0; i < opts.warmupSteps + opts.steps; i++) {
+    if (i === opts.warmupSteps) started = performance.now();
+    const batch = dataset.sampleBatch(rng, batchSize);
+    const x = tf.tensor2d(batch.inputs, [batchSize, seqLen], 'float32');
+    const y = tf.tensor1d(batch.targets, 'int32');
+    const loss = optimizer.minimize(() => {
+      const logits = model.apply(x, { training: true }) as tf.Tensor3D;
+      return crossEntropy(tf.reshape(logits, [batchSize * seqLen, vocab.size]), y);
+    }, true);
+    await loss?.data();
+    tf.dispose([x, y, loss ?? []]);
+  }
+  const elapsed = seconds(started);
+  optimizer.dispose();
+  model.dispose();
+  return (opts.steps * batchSize * seqLen) / elapsed;
+}
+
+async function generation(vocab: Vocab, preset: PresetName, text: string, opts: SpeedOptions): Promise<Record<string, number | null>> {
+  const model = { weights: weightsFromValues(PRESETS[preset], vocab.size, initialWeightValues(PRESETS[preset], vocab.size, Rng.fromSeed(2))), vocab };
+  const prime = text.slice(0, 10_000);
+  const run = (alternatives: number, primeChars: number, maxLength: number) =>
+    sample(model, { prime, primeChars, temperatures: new Array<number>(alternatives).fill(0.8), topK: 0, topP: 1, maxLength, stopStrings: [], seed: 1 });
+  await run(1, 200, 50);
+  const one = await run(1, 2000, opts.generationLength);
+  const four = await run(4, 2000, opts.generationLength);
+  const short = await run(1, 0, 20);
+  disposeWeights(model.weights);
+  return {
+    charsPerSecond1: one.charsPerSecond,
+    charsPerSecond4: four.charsPerSecond,
+    timeToFirstCharMs: one.timeToFirstCharMs,
+    timeToFirstCharMsEmptyPrime: short.timeToFirstCharMs,
+  };
+}
+
+/** Everything `npm run bench` reports for one backend, measured in this process. */
+export async function measureBackend(backend: BackendName, opts: SpeedOptions): Promise<Record<string, unknown>> {
+  try {
+    await initBackend([backend]);
+  } catch (error) {
+    return { loaded: false, error: String(error) };
+  }
+  const numTensorsBefore = tf.memory().numTensors;
+  const vocab = Vocab.fromTexts([opts.text]);
+  const dataset = CharDataset.fromTexts([opts.text], vocab, DEFAULT_OPTIMIZER.seqLen);
+  const ours = await ourTraining(dataset, vocab, opts.preset, opts);
+  const stock = opts.stock ? await stockTraining(dataset, vocab, opts.preset, opts) : null;
+  const gen = await generation(vocab, opts.preset, opts.text, opts);
+  return {
+    loaded: true,
+    preset: opts.preset,
+    vocabSize: vocab.size,
+    timedSteps: opts.steps,
+    trainingCharsPerSecond: ours,
+    stockLayersTrainingCharsPerSecond: stock,
+    speedupOverStock: stock === null ? null : ours / stock,
+    generation: gen,
+    numTensorsBefore,
+    numTensorsAfter: tf.memory().numTensors,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+  };
+}

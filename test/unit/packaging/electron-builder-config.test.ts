@@ -84,6 +84,7 @@ describe('electron-builder.yml', () => {
       'out/preload/index.cjs',
       'out/renderer/index.html',
       'out/renderer/favicon.png',
+      'out/tools/train-demo.js',
       'src-main/index.ts',
       'src-renderer/App.svelte',
       'test/unit/packaging/electron-builder-config.test.ts',
@@ -145,6 +146,7 @@ describe('electron-builder.yml', () => {
     }
     for (const file of [
       'out/main/index.js.map',
+      'out/tools/train-demo.js',
       'src-main/index.ts',
       'src-renderer/App.svelte',
       'test/unit/packaging/electron-builder-config.test.ts',

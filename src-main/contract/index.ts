@@ -1,24 +1,36 @@
 import type { z } from 'zod';
 import { appEvents, appRequests } from './app.ts';
+import { corporaRequests } from './corpora.ts';
+import { documentsRequests } from './documents.ts';
+import { dialogRequests } from './dialogs.ts';
 import { engineEvents, engineRequests } from './engine.ts';
+import { settingsEvents, settingsRequests } from './settings.ts';
 import type { EventSpec, RequestSpec } from './define.ts';
 import type { Result } from './result.ts';
 
 export * from './app.ts';
+export * from './corpora.ts';
+export * from './documents.ts';
+export * from './dialogs.ts';
 export * from './engine.ts';
 export * from './errors.ts';
 export * from './result.ts';
+export * from './settings.ts';
 
 /** Every request the renderer can make, by `domain:action` channel. */
 export const requests = {
   ...appRequests,
   ...engineRequests,
+  ...corporaRequests,
+  ...documentsRequests,
+  ...settingsRequests,
 };
 
 /** Every event main can push, by `domain:event` channel. */
 export const events = {
   ...appEvents,
   ...engineEvents,
+  ...settingsEvents,
 };
 
 export type Requests = typeof requests;

@@ -3,6 +3,7 @@ import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isAppError, type ErrorInfo } from '../contract/errors.ts';
+import type { CorpusPreview, CorpusSummary, ImportReport } from './types.ts';
 import {
   TEMP_MARK,
   fsyncDirectory,
@@ -15,39 +16,14 @@ import { extractText, formatOf } from './extract.ts';
 import { normaliseText } from './normalise.ts';
 import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds, type TrainingPreset } from './stats.ts';
 
+export type * from './types.ts';
+
 export const DEFAULT_MAX_CORPUS_BYTES = 50 * 1024 * 1024;
 export const SAMPLE_CORPUS_ID = 'sample-shakespeare';
 export const SAMPLE_CORPUS_NAME = 'Shakespeare (sample)';
 const TEXT_FILE = 'corpus.txt';
 const META_FILE = 'meta.json';
 const DEFAULT_TRASH_RETENTION_MS = 7 * 24 * 3600 * 1000;
-
-export interface CorpusSummary extends CorpusMeta {
-  /** Seconds for one pass over the text, per preset (see `DEFAULT_CHARS_PER_SECOND`). */
-  estimatedTrainingSeconds: Record<TrainingPreset, number>;
-}
-
-export interface ImportDuplicate {
-  path: string;
-  existingId: string;
-  existingName: string;
-}
-
-export interface ImportFailure {
-  path: string;
-  error: ErrorInfo;
-}
-
-export interface ImportReport {
-  imported: CorpusSummary[];
-  duplicates: ImportDuplicate[];
-  failed: ImportFailure[];
-}
-
-export interface CorpusPreview {
-  text: string;
-  truncated: boolean;
-}
 
 export interface CorpusStoreOptions {
   /** Files larger than this are refused with `E_TOO_LARGE` (default 50 MB). */

@@ -5,38 +5,22 @@ import { z } from 'zod';
 import { AppError } from '../contract/errors.ts';
 import { decodeText } from '../corpora/decode.ts';
 import { removeTempLeftovers, writeFileAtomic } from './atomic-file.ts';
+import { fountainToFdx } from './fdx.ts';
+import type {
+  FileVersion,
+  LineEnding,
+  NewDocument,
+  OpenedDocument,
+  Recovery,
+  RecoverySummary,
+  SaveResult,
+} from './types.ts';
+
+export type * from './types.ts';
 
 const DOCUMENT_EXTENSIONS = new Set(['.fountain', '.spmd', '.txt']);
 const DEFAULT_RECENT_LIMIT = 10;
 const PREVIEW_CHARS = 200;
-
-/** What the editor last saw of a file on disk; `save` refuses to overwrite anything else. */
-export interface FileVersion {
-  mtimeMs: number;
-  size: number;
-  /** SHA-256 (hex) of the file's bytes. */
-  hash: string;
-}
-
-export type LineEnding = 'lf' | 'crlf';
-
-export interface OpenedDocument {
-  path: string;
-  /** Identifies the document for recovery copies: its absolute path, or `untitled:<uuid>`. */
-  docKey: string;
-  /** Always with LF line endings; `lineEnding` says what the file used so a save can keep it. */
-  text: string;
-  lineEnding: LineEnding;
-  version: FileVersion;
-  /** A recovery copy newer than the file (left by a crash), if any. */
-  recovery: RecoverySummary | null;
-}
-
-export interface NewDocument {
-  docKey: string;
-  path: null;
-  text: string;
-}
 
 export interface SaveOptions {
   /** The version returned by the last open/save; `null` when the editor believes the file is new. */
@@ -46,24 +30,6 @@ export interface SaveOptions {
   lineEnding?: LineEnding;
   /** The recovery copy this save supersedes (e.g. `untitled:...` after a first save). */
   fromDocKey?: string;
-}
-
-export interface SaveResult {
-  path: string;
-  docKey: string;
-  version: FileVersion;
-}
-
-export interface RecoverySummary {
-  docKey: string;
-  path: string | null;
-  savedAt: string;
-  chars: number;
-  preview: string;
-}
-
-export interface Recovery extends RecoverySummary {
-  text: string;
 }
 
 /** Where the recent-files list lives: a JSON file by default, the settings store in the app. */
@@ -212,6 +178,23 @@ export class DocumentStore {
     options: Omit<SaveOptions, 'baseVersion' | 'force'> = {},
   ): Promise<SaveResult> {
     return this.save(filePath, text, { ...options, baseVersion: null, force: true });
+  }
+
+  /** Writes the screenplay as Final Draft XML, atomically, to the `.fdx` path the writer chose. */
+  async exportFdx(filePath: string, fountain: string): Promise<{ path: string }> {
+    const absolute = path.resolve(filePath);
+    if (path.extname(absolute).toLowerCase() !== '.fdx') {
+      throw new AppError('E_UNSUPPORTED_TYPE', `${path.basename(absolute)} must be an .fdx file.`);
+    }
+    try {
+      await writeFileAtomic(absolute, fountainToFdx(fountain));
+    } catch (error) {
+      throw new AppError(
+        'E_IO',
+        `${path.basename(absolute)} could not be written: ${errnoCode(error) ?? String(error)}.`,
+      );
+    }
+    return { path: absolute };
   }
 
   /** The file's current version on disk (null if gone), so the editor can notice outside changes. */

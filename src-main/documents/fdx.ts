@@ -403,13 +403,11 @@ const CENTERED_TITLE_KEYS = new Set(['title', 'credit', 'author', 'authors', 'so
 function titlePageXml(entries: readonly FountainTitleEntry[]): string {
   if (entries.length === 0) return '';
   const rows = entries.flatMap((entry) =>
-    entry.value
-      .split('\n')
-      .map((line) =>
-        paragraph('General', line.replace(/^_+|_+$/g, ''), {
-          centered: CENTERED_TITLE_KEYS.has(entry.key.toLowerCase()),
-        }),
-      ),
+    entry.value.split('\n').map((line) =>
+      paragraph('General', line.replace(/^_+|_+$/g, ''), {
+        centered: CENTERED_TITLE_KEYS.has(entry.key.toLowerCase()),
+      }),
+    ),
   );
   return `  <TitlePage>\n    <Content>\n${rows.map((row) => paragraphXml(row, '      ')).join('\n')}\n    </Content>\n  </TitlePage>\n`;
 }

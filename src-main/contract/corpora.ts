@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import type { CorpusPreview, CorpusSummary, ImportReport } from '../corpora/types.ts';
+import { request } from './define.ts';
+
+export type * from '../corpora/types.ts';
+
+const id = z.string().min(1).max(200);
+const filePath = z.string().min(1).max(4096);
+
+export const corporaRequests = {
+  'corpora:list': request<CorpusSummary[]>()(z.undefined()),
+  /** Files and folders (recursively); each file is imported, reported as a duplicate, or refused with a code. */
+  'corpora:importFiles': request<ImportReport>()(z.object({ paths: z.array(filePath).min(1).max(10_000) })),
+  'corpora:preview': request<CorpusPreview>()(
+    z.object({ id, maxChars: z.number().int().min(1).max(200_000).optional() }),
+  ),
+  'corpora:rename': request<CorpusSummary>()(z.object({ id, name: z.string().trim().min(1).max(200) })),
+  'corpora:setIncluded': request<CorpusSummary>()(z.object({ id, included: z.boolean() })),
+  /** Moves the corpus to the trash; `corpora:restore` undoes it. */
+  'corpora:delete': request<void>()(z.object({ id })),
+  'corpora:restore': request<CorpusSummary>()(z.object({ id })),
+};

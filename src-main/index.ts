@@ -2,6 +2,7 @@ import { app, shell, type BrowserWindow } from 'electron';
 import { join, resolve } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import { startEngineHost } from './engine-host/start-engine.ts';
+import { electronDialogs } from './electron-dialogs.ts';
 import { installApplicationMenu } from './menu.ts';
 import { PRODUCT_NAME } from './paths.ts';
 import { hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
@@ -37,6 +38,7 @@ app.whenReady().then(async () => {
     shell: 'electron',
     createEngine: ({ modelsDir }) => startEngineHost(appPath, modelsDir),
     settingsBackend: new ElectronStoreBackend(),
+    dialogs: electronDialogs(() => window),
     openExternal: (url) => shell.openExternal(url),
   });
   attachElectronIpc(runtime.dispatch, runtime.services.bus, () => window);

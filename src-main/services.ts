@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AppService } from './app/app-service.ts';
+import { noDialogs, type DialogService } from './app/dialog-service.ts';
 import { EngineService, type EngineLike } from './app/engine-service.ts';
 import { installBundledModels } from './app/first-run.ts';
 import { CorpusStore } from './corpora/corpus-store.ts';
@@ -21,6 +22,8 @@ export interface ServicesOptions {
   /** electron-store in the app; a JSON file in the data directory otherwise. */
   settingsBackend?: KeyValueBackend;
   openExternal?: (url: string) => Promise<void>;
+  /** Native dialogs in the desktop app; none over the loopback transport. */
+  dialogs?: DialogService;
   /** Milliseconds between heartbeats; 0 disables them. */
   heartbeatMs?: number;
 }
@@ -32,6 +35,7 @@ export interface Services {
   corpora: CorpusStore;
   documents: DocumentStore;
   engine: EngineService;
+  dialogs: DialogService;
 }
 
 export interface Runtime {
@@ -58,9 +62,10 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
     options.createEngine({ modelsDir, resourcesDir: options.resourcesDir }),
   ]);
   settings.onChange((next) => corpora.setMaxBytes(next.maxCorpusBytes));
+  settings.onChange((next) => bus.emit('settings:changed', next));
   const engine = new EngineService({ engine: engineLike, corpora, settings, bus });
   const app = new AppService({ ...options, backend: () => engineLike.getBackend() });
-  const services: Services = { bus, app, settings, corpora, documents, engine };
+  const services: Services = { bus, app, settings, corpora, documents, engine, dialogs: options.dialogs ?? noDialogs };
   const dispatch = createDispatcher(createHandlers(services), (channel, error) =>
     console.error(`[understudy] ${channel} failed:`, error),
   );

@@ -24,6 +24,7 @@ export const requests = {
   ...corporaRequests,
   ...documentsRequests,
   ...settingsRequests,
+  ...dialogRequests,
 };
 
 /** Every event main can push, by `domain:event` channel. */

@@ -1,0 +1,10 @@
+import type { DialogService } from '../app/dialog-service.ts';
+import type { DomainHandlers } from './dispatcher.ts';
+
+export function dialogHandlers(dialogs: DialogService) {
+  return {
+    'dialogs:openFiles': (input) => dialogs.openFiles(input),
+    'dialogs:saveFile': (input) => dialogs.saveFile(input),
+    'dialogs:printToPdf': (input) => dialogs.printToPdf(input),
+  } satisfies DomainHandlers<'dialogs'>;
+}

@@ -3,6 +3,7 @@ import type { CorpusPreview, CorpusSummary, ImportReport } from '../corpora/type
 import { request } from './define.ts';
 
 export type * from '../corpora/types.ts';
+export { SAMPLE_CORPUS_ID, SAMPLE_CORPUS_NAME } from '../corpora/corpus-meta.ts';
 
 const id = z.string().min(1).max(200);
 const filePath = z.string().min(1).max(4096);

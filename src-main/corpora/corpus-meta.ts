@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 export const CORPUS_META_VERSION = 1;
 
+/** The bundled, read-only sample corpus. */
+export const SAMPLE_CORPUS_ID = 'sample-shakespeare';
+export const SAMPLE_CORPUS_NAME = 'Shakespeare (sample)';
+
 export const corpusStatsSchema = z.object({
   chars: z.number().int().nonnegative(),
   words: z.number().int().nonnegative(),

@@ -11,7 +11,15 @@ import {
   writeFileAtomic,
   writeFileDurable,
 } from '../documents/atomic-file.ts';
-import { CORPUS_META_VERSION, corpusMetaSchema, type CorpusMeta } from './corpus-meta.ts';
+import {
+  CORPUS_META_VERSION,
+  SAMPLE_CORPUS_ID,
+  SAMPLE_CORPUS_NAME,
+  corpusMetaSchema,
+  type CorpusMeta,
+} from './corpus-meta.ts';
+
+export { SAMPLE_CORPUS_ID, SAMPLE_CORPUS_NAME };
 import { extractText, formatOf } from './extract.ts';
 import { normaliseText } from './normalise.ts';
 import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds, type TrainingPreset } from './stats.ts';
@@ -19,8 +27,6 @@ import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds, type T
 export type * from './types.ts';
 
 export const DEFAULT_MAX_CORPUS_BYTES = 50 * 1024 * 1024;
-export const SAMPLE_CORPUS_ID = 'sample-shakespeare';
-export const SAMPLE_CORPUS_NAME = 'Shakespeare (sample)';
 const TEXT_FILE = 'corpus.txt';
 const META_FILE = 'meta.json';
 const DEFAULT_TRASH_RETENTION_MS = 7 * 24 * 3600 * 1000;

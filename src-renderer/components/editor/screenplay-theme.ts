@@ -7,12 +7,11 @@ const line = (name: string): string => `&.cm-editor .cm-line.cm-fountain-${name}
 
 /**
  * The page look: a 60-character column in 12pt Courier with cue, parenthetical and dialogue indents
- * (3.7in, 3.1in, 2.5in from the paper's edge) and right-aligned transitions. Colours follow the
- * system through `light-dark()`; `--editor-*` variables let the app theme override them.
+ * (3.7in, 3.1in, 2.5in from the paper's edge) and right-aligned transitions. Colours use
+ * `light-dark()`, so they follow the inherited `color-scheme`; `--editor-*` variables override them.
  */
 export const screenplayTheme = EditorView.theme({
   '&': {
-    colorScheme: 'light dark',
     height: '100%',
     backgroundColor: 'var(--editor-desk, light-dark(#e9e9ec, #111114))',
     color: 'var(--editor-ink, light-dark(#111, #e6e6e6))',
@@ -22,6 +21,7 @@ export const screenplayTheme = EditorView.theme({
   '.cm-scroller': { fontFamily: FONT, lineHeight: '1.35', overflow: 'auto' },
   '.cm-content': {
     boxSizing: 'content-box',
+    flex: '0 1 auto',
     width: '60ch',
     maxWidth: 'calc(100% - 4ch)',
     margin: '2em auto',

@@ -77,6 +77,7 @@ export class CorpusStore {
   #maxBytes: number;
   #charsPerSecond: Readonly<Record<TrainingPreset, number>>;
   #queue: Promise<unknown> = Promise.resolve();
+  #sampleError: ErrorInfo | null = null;
 
   private constructor(dataDir: string, options: CorpusStoreOptions) {
     this.#root = path.join(dataDir, 'corpora');
@@ -95,6 +96,11 @@ export class CorpusStore {
     await store.purgeTrash(options.trashRetentionMs ?? DEFAULT_TRASH_RETENTION_MS);
     if (options.samplePath) await store.#installSample(options.samplePath);
     return store;
+  }
+
+  /** Why the bundled sample could not be installed, if it could not. */
+  get sampleError(): ErrorInfo | null {
+    return this.#sampleError;
   }
 
   get maxBytes(): number {
@@ -330,7 +336,7 @@ export class CorpusStore {
     try {
       const info = await stat(filePath);
       if (!info.isFile()) throw new AppError('E_IO', `${name} is not a regular file.`);
-      if (info.size > this.#maxBytes) {
+      if (origin === 'import' && info.size > this.#maxBytes) {
         const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
         throw new AppError('E_TOO_LARGE', `${name} is ${mb(info.size)}; the limit is ${mb(this.#maxBytes)}.`);
       }
@@ -390,8 +396,13 @@ export class CorpusStore {
     return updated;
   }
 
+  /** A missing or unreadable sample must not stop the app from starting; `sampleError` says why it is absent. */
   async #installSample(samplePath: string): Promise<void> {
     if (this.#corpora.has(SAMPLE_CORPUS_ID)) return;
-    await this.#commit(await this.#prepare(samplePath, 'sample'));
+    try {
+      await this.#commit(await this.#prepare(samplePath, 'sample'));
+    } catch (error) {
+      this.#sampleError = toInfo(error);
+    }
   }
 }

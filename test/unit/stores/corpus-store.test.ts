@@ -113,4 +113,12 @@ describe('sample corpus', () => {
     expect(reopened.list()).toHaveLength(1);
     expect(reopened.get(SAMPLE_CORPUS_ID).included).toBe(false);
   });
+
+  it('ignores the size limit for the sample, and starts without it if the file is missing', async () => {
+    const small = await CorpusStore.open(await tempDir(), { samplePath: SAMPLE, maxBytes: 1024 });
+    expect(small.list().map((c) => c.id)).toEqual([SAMPLE_CORPUS_ID]);
+    const missing = await CorpusStore.open(await tempDir(), { samplePath: '/nonexistent/shakespeare.txt' });
+    expect(missing.list()).toEqual([]);
+    expect(missing.sampleError).toMatchObject({ code: 'E_IO' });
+  });
 });

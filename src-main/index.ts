@@ -1,4 +1,5 @@
 import { app, shell, type BrowserWindow } from 'electron';
+import { screenplayArgs } from './app/app-service.ts';
 import { join, resolve } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
 import { startEngineHost } from './engine-host/start-engine.ts';
@@ -19,9 +20,23 @@ if (process.env.UNDERSTUDY_DATA_DIR) app.setPath('userData', resolve(process.env
 if (!app.requestSingleInstanceLock()) app.quit();
 registerAppScheme();
 
-app.on('second-instance', () => {
+const launchFiles = screenplayArgs(process.argv.slice(1));
+
+function openFromOs(path: string) {
+  if (runtime) runtime.services.bus.emit('app:openFileRequested', { path });
+  else launchFiles.push(path);
+}
+
+app.on('second-instance', (_event, argv) => {
+  for (const path of screenplayArgs(argv.slice(1))) openFromOs(path);
   if (window?.isMinimized()) window.restore();
   window?.focus();
+});
+
+// macOS delivers double-clicked documents this way, possibly before `ready`.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  openFromOs(path);
 });
 
 app.whenReady().then(async () => {
@@ -39,6 +54,7 @@ app.whenReady().then(async () => {
     createEngine: ({ modelsDir }) => startEngineHost(appPath, modelsDir),
     settingsBackend: new ElectronStoreBackend(),
     dialogs: electronDialogs(() => window),
+    launchFiles,
     openExternal: (url) => shell.openExternal(url),
   });
   attachElectronIpc(runtime.dispatch, runtime.services.bus, () => window);

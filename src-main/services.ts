@@ -22,6 +22,8 @@ export interface ServicesOptions {
   /** electron-store in the app; a JSON file in the data directory otherwise. */
   settingsBackend?: KeyValueBackend;
   openExternal?: (url: string) => Promise<void>;
+  /** Screenplays to open at launch (file association, command line). */
+  launchFiles?: readonly string[];
   /** Native dialogs in the desktop app; none over the loopback transport. */
   dialogs?: DialogService;
   /** Milliseconds between heartbeats; 0 disables them. */

@@ -9,10 +9,22 @@ export interface AppServiceOptions {
   backend: () => Promise<BackendName>;
   /** Hands an https URL to the operating system (Electron's shell.openExternal); absent in the browser. */
   openExternal?: (url: string) => Promise<void>;
+  /** Screenplays named on the command line or by the OS at launch. */
+  launchFiles?: readonly string[];
 }
 
 export class AppService {
-  constructor(private readonly options: AppServiceOptions) {}
+  #launchFiles: string[];
+
+  constructor(private readonly options: AppServiceOptions) {
+    this.#launchFiles = [...(options.launchFiles ?? [])];
+  }
+
+  takeLaunchFiles(): string[] {
+    const files = this.#launchFiles;
+    this.#launchFiles = [];
+    return files;
+  }
 
   async getInfo(): Promise<AppInfo> {
     const { name, version, dataDir, shell } = this.options;
@@ -39,4 +51,9 @@ export function isSafeExternalUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The screenplay files among command-line arguments (Electron passes its own flags and the app path too). */
+export function screenplayArgs(argv: readonly string[]): string[] {
+  return argv.filter((arg) => !arg.startsWith('-') && /\.fountain$/i.test(arg));
 }

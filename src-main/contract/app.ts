@@ -26,8 +26,12 @@ export const appRequests = {
   /** Round trip of a trivial request: used to measure responsiveness while the engine works. */
   'app:ping': request<{ echo: string; at: number }>()(z.object({ echo: z.string().max(1000) })),
   'app:openExternal': request<void>()(z.object({ url: z.string().max(4096) })),
+  /** `.fountain` files the app was launched with (file association, command line); each is handed out once. */
+  'app:takeLaunchFiles': request<string[]>()(z.undefined()),
 };
 
 export const appEvents = {
   'app:heartbeat': event<Heartbeat>(),
+  /** The OS asked the running app to open a file (double-click on a `.fountain`, second launch). */
+  'app:openFileRequested': event<{ path: string }>(),
 };

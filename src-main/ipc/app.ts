@@ -6,5 +6,6 @@ export function appHandlers(app: AppService) {
     'app:getInfo': () => app.getInfo(),
     'app:ping': ({ echo }) => ({ echo, at: Date.now() }),
     'app:openExternal': ({ url }) => app.openExternal(url),
+    'app:takeLaunchFiles': () => app.takeLaunchFiles(),
   } satisfies DomainHandlers<'app'>;
 }

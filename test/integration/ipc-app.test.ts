@@ -21,6 +21,7 @@ describe('app domain over the in-memory transport', () => {
       dataDir,
       resourcesDir: 'resources',
       createEngine: startTestEngine,
+      launchFiles: ['/scripts/Pilot.fountain'],
       shell: 'web',
       heartbeatMs: 20,
     });
@@ -49,6 +50,11 @@ describe('app domain over the in-memory transport', () => {
     expect(ping).toMatchObject({ ok: true, value: { echo: 'stage left' } });
     const link = await api.app.openExternal({ url: 'file:///etc/passwd' });
     expect(link).toMatchObject({ ok: false, error: { code: 'E_FORBIDDEN' } });
+  });
+
+  it('hands out the screenplays the app was launched with exactly once', async () => {
+    expect(await api.app.takeLaunchFiles()).toEqual({ ok: true, value: ['/scripts/Pilot.fountain'] });
+    expect(await api.app.takeLaunchFiles()).toEqual({ ok: true, value: [] });
   });
 
   it('delivers heartbeat events until the subscriber unsubscribes', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeExternalUrl } from '../../../src-main/app/app-service.ts';
+import { isSafeExternalUrl, screenplayArgs } from '../../../src-main/app/app-service.ts';
 import { APP_ORIGIN, contentSecurityPolicy, isTrustedOrigin } from '../../../src-main/security-policy.ts';
 
 describe('security policy', () => {
@@ -27,5 +27,12 @@ describe('security policy', () => {
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("connect-src 'self' ws://127.0.0.1:1234");
+  });
+
+  it('finds the screenplays among the command-line arguments Electron passes', () => {
+    expect(screenplayArgs(['.', '--no-sandbox', '/home/w/Pilot.fountain', 'notes.txt', '/x/B.FOUNTAIN'])).toEqual([
+      '/home/w/Pilot.fountain',
+      '/x/B.FOUNTAIN',
+    ]);
   });
 });

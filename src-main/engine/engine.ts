@@ -3,7 +3,7 @@ import { AppError } from '../contract/errors.ts';
 import { initBackend } from './backend.ts';
 import { disposeWeights, weightSpecs, unflattenWeights, type CharLstmWeights } from './model.ts';
 import { ModelStore, summaryOf } from './model-store.ts';
-import { lastCodePoints, sample, sampleRequestFrom } from './sampler.ts';
+import { PrimeCache, primeWindow, sample, sampleRequestFrom } from './sampler.ts';
 import { createTrainingRun, resumeTrainingRun, type TrainingRun } from './trainer.ts';
 import type {
   BackendName,
@@ -29,6 +29,7 @@ interface LoadedModel {
   summary: ModelSummary;
   weights: CharLstmWeights;
   vocab: Vocab;
+  primeCache: PrimeCache;
   /** Generations using these tensors; they are disposed only when none is. */
   users: number;
   retired: boolean;
@@ -85,7 +86,7 @@ export class Engine {
     const specs = weightSpecs(loaded.metadata.model, loaded.metadata.vocabSize);
     const weights = unflattenWeights(specs.map((s, i) => tf.tensor(loaded.best[i] ?? new Float32Array(0), s.shape, 'float32')));
     this.retireActive();
-    this.active = { summary: summaryOf(loaded.metadata), weights, vocab: Vocab.fromCodePoints(loaded.codePoints), users: 0, retired: false };
+    this.active = { summary: summaryOf(loaded.metadata), weights, vocab: Vocab.fromCodePoints(loaded.codePoints), primeCache: new PrimeCache(), users: 0, retired: false };
     return this.active.summary;
   }
 
@@ -94,7 +95,12 @@ export class Engine {
     this.active = null;
     if (previous === null) return;
     previous.retired = true;
-    if (previous.users === 0) disposeWeights(previous.weights);
+    if (previous.users === 0) this.disposeModel(previous);
+  }
+
+  private disposeModel(model: LoadedModel): void {
+    model.primeCache.dispose();
+    disposeWeights(model.weights);
   }
 
   private checkIdle(): void {
@@ -153,11 +159,11 @@ export class Engine {
     this.generations.set(runId, controller);
     model.users += 1;
     const alternatives = request.temperatures.length;
-    const unknown = model.vocab.encode(lastCodePoints(opts.prime, request.primeChars)).unknown;
+    const unknown = model.vocab.encode(primeWindow(opts.prime, request.primeChars)).unknown;
     // As with training: the reply with the run id goes out before the first event.
     setImmediate(() => {
       onEvent({ type: 'started', runId, alternatives, unknownPrimeChars: unknown });
-      void sample(model, request, { signal: controller.signal, onChunk: (deltas) => onEvent({ type: 'chunk', runId, deltas }) })
+      void sample(model, request, { signal: controller.signal, primeCache: model.primeCache, onChunk: (deltas) => onEvent({ type: 'chunk', runId, deltas }) })
         .then((result) =>
           onEvent({
             type: 'done',
@@ -172,7 +178,7 @@ export class Engine {
         .finally(() => {
           this.generations.delete(runId);
           model.users -= 1;
-          if (model.retired && model.users === 0) disposeWeights(model.weights);
+          if (model.retired && model.users === 0) this.disposeModel(model);
         });
     });
     return { runId };

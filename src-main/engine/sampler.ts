@@ -28,6 +28,8 @@ export interface SampleCallbacks {
   /** Text added to each alternative since the previous chunk. */
   onChunk?: (deltas: string[]) => void;
   signal?: AbortSignal;
+  /** Reuses the state of an earlier prime this one extends (one cache per loaded model). */
+  primeCache?: PrimeCache;
 }
 
 export interface SampleResult {
@@ -106,19 +108,76 @@ function safeLength(text: string, holdback: number): number {
   return end;
 }
 
+/** Number of code points in text (a surrogate pair counts once). */
+function codePointLength(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xdc00 || code > 0xdfff || i === 0) n++;
+  }
+  return n;
+}
+
+/** Granularity of the prime window's start, so that text typed at its end keeps the same start (see PrimeCache). */
+export const PRIME_ALIGN = 256;
+
+/**
+ * The prime window: at least the last `primeChars` code points, starting at a multiple of PRIME_ALIGN counted
+ * from the start of the text, so consecutive generations at a growing cursor share a prefix.
+ */
+export function primeWindow(text: string, primeChars: number): string {
+  if (primeChars <= 0) return '';
+  const total = codePointLength(text);
+  const start = Math.floor(Math.max(0, total - primeChars) / PRIME_ALIGN) * PRIME_ALIGN;
+  return lastCodePoints(text, total - start);
+}
+
+/**
+ * Remembers the state after the last prime, so a generation whose prime extends it (the writer typed or
+ * accepted text at the cursor) only runs the new characters: time to first character stays small.
+ */
+export class PrimeCache {
+  private ids: Int32Array = new Int32Array(0);
+  private state: LstmState | null = null;
+
+  /** The state after feeding ids [n] from a zero state (batch 1); the caller owns the returned tensors. */
+  stateAfter(weights: CharLstmWeights, ids: Int32Array): LstmState {
+    const cached = this.state;
+    const reusable = cached !== null && this.ids.length <= ids.length && this.ids.every((id, i) => id === ids[i]);
+    const from = reusable ? this.ids.length : 0;
+    const start = reusable && cached !== null ? cached.map((s) => ({ h: tf.clone(s.h), c: tf.clone(s.c) })) : zeroState(weights, 1);
+    let state = start;
+    if (from < ids.length) {
+      const input = tf.tensor2d(ids.subarray(from), [ids.length - from, 1], 'int32');
+      state = advanceState(weights, input, start);
+      tf.dispose(input);
+      disposeState(start);
+    }
+    this.dispose();
+    this.ids = ids.slice();
+    this.state = state.map((s) => ({ h: tf.clone(s.h), c: tf.clone(s.c) }));
+    return state;
+  }
+
+  dispose(): void {
+    if (this.state !== null) disposeState(this.state);
+    this.state = null;
+    this.ids = new Int32Array(0);
+  }
+}
+
 /** Runs the prime through the model; the state is for batch 1, `last` is the first input of generation. */
-function prime(model: SamplerModel, text: string, primeChars: number): { state: LstmState; last: number; unknown: number } {
-  const encoded = model.vocab.encode(lastCodePoints(text, primeChars));
-  const ids = Array.from(encoded.ids);
+function prime(model: SamplerModel, text: string, primeChars: number, cache: PrimeCache | undefined): { state: LstmState; last: number; unknown: number } {
+  const encoded = model.vocab.encode(primeWindow(text, primeChars));
+  let ids = encoded.ids;
   // An empty prime starts from a line break when the vocabulary has one: the start of a fresh paragraph.
-  if (ids.length === 0) ids.push(model.vocab.indexOf('\n') ?? 0);
-  const initial = zeroState(model.weights, 1);
-  if (ids.length === 1) return { state: initial, last: ids[0] ?? 0, unknown: encoded.unknown };
-  const input = tf.tensor2d(ids.slice(0, -1), [ids.length - 1, 1], 'int32');
-  const state = advanceState(model.weights, input, initial);
-  tf.dispose(input);
-  disposeState(initial);
-  return { state, last: ids[ids.length - 1] ?? 0, unknown: encoded.unknown };
+  if (ids.length === 0) ids = Int32Array.of(model.vocab.indexOf('\n') ?? 0);
+  const last = ids[ids.length - 1] ?? 0;
+  const body = ids.subarray(0, ids.length - 1);
+  const used = cache ?? new PrimeCache();
+  const state = used.stateAfter(model.weights, body);
+  if (cache === undefined) used.dispose();
+  return { state, last, unknown: encoded.unknown };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -128,7 +187,7 @@ export async function sample(model: SamplerModel, req: SampleRequest, cb: Sample
   const started = performance.now();
   const n = req.temperatures.length;
   const rng = Rng.fromSeed(req.seed);
-  const primed = prime(model, req.prime, req.primeChars);
+  const primed = prime(model, req.prime, req.primeChars, cb.primeCache);
   let state: LstmState = primed.state.map((s) => ({ h: tf.tile(s.h, [n, 1]), c: tf.tile(s.c, [n, 1]) }));
   disposeState(primed.state);
   const vocabSize = model.vocab.size;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
 import { disposeWeights } from '../../../src-main/engine/model.ts';
 import { Rng } from '../../../src-main/engine/rng.ts';
-import { lastCodePoints, pickIndex, sample, type SampleRequest } from '../../../src-main/engine/sampler.ts';
+import { lastCodePoints, pickIndex, PRIME_ALIGN, PrimeCache, primeWindow, sample, type SampleRequest } from '../../../src-main/engine/sampler.ts';
+import { disposeState } from '../../../src-main/engine/model.ts';
 import { randomModel, tinyCorpus } from './helpers.ts';
 
 const probs = [0.5, 0.25, 0.125, 0.125];
@@ -48,6 +49,19 @@ describe('lastCodePoints', () => {
     expect(lastCodePoints('🎬🎬🎬', 1)).toBe('🎬');
     expect(lastCodePoints('abc', 10)).toBe('abc');
     expect(lastCodePoints('abc', 0)).toBe('');
+  });
+});
+
+describe('primeWindow', () => {
+  test('keeps at least primeChars, starting at an aligned position so typing at the end keeps the start', () => {
+    const text = 'x'.repeat(1000);
+    const w = primeWindow(text, 300);
+    expect(w.length).toBeGreaterThanOrEqual(300);
+    expect(w.length).toBeLessThan(300 + PRIME_ALIGN);
+    expect((1000 - w.length) % PRIME_ALIGN).toBe(0);
+    expect(primeWindow(text + 'abc', 300).startsWith(w)).toBe(true);
+    expect(primeWindow('short', 300)).toBe('short');
+    expect(primeWindow('🎬'.repeat(700), 300)).toBe('🎬'.repeat(700 - 256));
   });
 });
 
@@ -131,10 +145,33 @@ describe('sample', () => {
     expect(result.texts[0]!.length).toBeLessThan(100_000);
   });
 
+  test('a prime cache continues from the state of an earlier prime and matches priming from scratch', async () => {
+    const cache = new PrimeCache();
+    const ids = model.vocab.encode(text.slice(0, 300)).ids;
+    disposeState(cache.stateAfter(model.weights, ids.subarray(0, 200)));
+    const continued = cache.stateAfter(model.weights, ids);
+    const fresh = new PrimeCache().stateAfter(model.weights, ids);
+    for (let l = 0; l < continued.length; l++) {
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(continued[l]!.h, fresh[l]!.h))).dataSync()[0]);
+      expect(diff).toBeLessThan(1e-5);
+    }
+    disposeState(continued);
+    disposeState(fresh);
+    const prime = text.slice(0, 700);
+    const plain = await sample(model, request({ prime, temperatures: [0] }));
+    await sample(model, request({ prime: text.slice(0, 600), temperatures: [0] }), { primeCache: cache });
+    const cached = await sample(model, request({ prime, temperatures: [0] }), { primeCache: cache });
+    expect(cached.texts).toEqual(plain.texts);
+    cache.dispose();
+  });
+
   test('no tensors are left behind across generations', async () => {
     await sample(model, request());
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) await sample(model, request({ temperatures: [0.8, 1], seed: i, stopStrings: ['\n'] }));
+    const cache = new PrimeCache();
+    for (let i = 0; i < 3; i++) await sample(model, request({ prime: text.slice(0, 100 + i * 50) }), { primeCache: cache });
+    cache.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

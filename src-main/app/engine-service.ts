@@ -164,10 +164,13 @@ export class EngineService {
     if ((event.type === 'done' || event.type === 'error') && event.runId === this.#trainingRunId) {
       this.#trainingRunId = null;
     }
-    this.deps.bus.emit('training:event', event);
     if (event.type === 'done' && event.reason !== 'cancelled' && !this.deps.settings.get().activeModelId) {
-      // A writer's first trained model becomes the one Generate uses.
-      void this.setActive(event.modelId).catch(() => undefined);
+      // A writer's first trained model becomes the one Generate uses, before anyone hears the run is done.
+      void this.setActive(event.modelId)
+        .catch(() => undefined)
+        .finally(() => this.deps.bus.emit('training:event', event));
+      return;
     }
+    this.deps.bus.emit('training:event', event);
   }
 }

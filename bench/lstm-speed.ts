@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { lstmSequence, lstmStep } from '../src-main/engine/lstm/lstm-sequence';
 import { registerWasmKernelOverrides, unregisterWasmKernelOverrides } from '../src-main/engine/wasm-kernels/index';
+import { useThreadedWasm } from '../src-main/engine/wasm-kernels/threaded-backend';
 
 export interface SpeedShape {
   vocab: number;
@@ -146,7 +147,13 @@ export function measureTraining(
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   optimizer.dispose();
-  if (fused !== null) tf.dispose([fused.embedding, fused.denseKernel, fused.denseBias, ...fused.layers.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias])]);
+  if (fused !== null)
+    tf.dispose([
+      fused.embedding,
+      fused.denseKernel,
+      fused.denseBias,
+      ...fused.layers.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]),
+    ]);
   layers?.dispose();
   return {
     variant,
@@ -173,7 +180,14 @@ export function measureGeneration(
     let x = tf.gather(model.embedding, prime) as tf.Tensor3D;
     const zeros = tf.zeros([alternatives, shape.units]) as tf.Tensor2D;
     return model.layers.map((layer) => {
-      const out = lstmSequence(x, layer.kernel as tf.Tensor as tf.Tensor2D, layer.recurrentKernel as tf.Tensor as tf.Tensor2D, layer.bias as tf.Tensor as tf.Tensor1D, zeros, zeros);
+      const out = lstmSequence(
+        x,
+        layer.kernel as tf.Tensor as tf.Tensor2D,
+        layer.recurrentKernel as tf.Tensor as tf.Tensor2D,
+        layer.bias as tf.Tensor as tf.Tensor1D,
+        zeros,
+        zeros,
+      );
       x = out.outputs;
       return { h: out.hT, c: out.cT };
     });
@@ -187,7 +201,14 @@ export function measureGeneration(
       let x = tf.gather(model.embedding, tf.tensor1d(ids, 'int32')) as tf.Tensor2D;
       const newStates = model.layers.map((layer, i) => {
         const state = states[i]!;
-        const s = lstmStep(x, layer.kernel as tf.Tensor as tf.Tensor2D, layer.recurrentKernel as tf.Tensor as tf.Tensor2D, layer.bias as tf.Tensor as tf.Tensor1D, state.h, state.c);
+        const s = lstmStep(
+          x,
+          layer.kernel as tf.Tensor as tf.Tensor2D,
+          layer.recurrentKernel as tf.Tensor as tf.Tensor2D,
+          layer.bias as tf.Tensor as tf.Tensor1D,
+          state.h,
+          state.c,
+        );
         x = s.h;
         return s;
       });
@@ -204,7 +225,12 @@ export function measureGeneration(
   }
   const seconds = (performance.now() - start - firstCharMs) / 1000;
   tf.dispose(states.flatMap((s) => [s.h, s.c]));
-  tf.dispose([model.embedding, model.denseKernel, model.denseBias, ...model.layers.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias])]);
+  tf.dispose([
+    model.embedding,
+    model.denseKernel,
+    model.denseBias,
+    ...model.layers.flatMap((l) => [l.kernel, l.recurrentKernel, l.bias]),
+  ]);
   return {
     alternatives,
     charsPerSecond: Math.round(((chars - 1) * alternatives) / seconds),
@@ -238,6 +264,8 @@ function mulberry32(seed: number): () => number {
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  const threads = Number(process.argv.find((a) => a.startsWith('--threads='))?.slice('--threads='.length) ?? 1);
+  const threaded = useThreadedWasm(threads);
   await tf.setBackend('wasm');
   await tf.ready();
   const memoryBefore = tf.memory().numTensors;
@@ -248,13 +276,16 @@ async function main(): Promise<void> {
     training.push(measureTraining('layers', true, quick ? 1 : 2));
   }
   if (only === undefined || only === 'fused') {
-    training.push(measureTraining('fused', false, quick ? 2 : 4));
+    if (!process.argv.includes('--no-stock')) training.push(measureTraining('fused', false, quick ? 2 : 4));
     training.push(measureTraining('fused', true, quick ? 2 : 4));
   }
   const generation =
-    only === undefined || only === 'generation' ? [measureGeneration(1, 400, 2000), measureGeneration(4, 400, 2000)] : [];
+    only === undefined || only === 'generation'
+      ? [measureGeneration(1, 400, 2000), measureGeneration(4, 400, 2000)]
+      : [];
   const result = {
     backend: tf.getBackend(),
+    wasmThreads: threaded ? threads : 1,
     shape: MEDIUM,
     training,
     generation,
@@ -265,8 +296,10 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1]?.endsWith('lstm-speed.ts')) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${String(error)}\n`);
-    process.exitCode = 1;
-  });
+  main()
+    .catch((error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exitCode = 1;
+    })
+    .finally(() => process.exit());
 }

@@ -13,6 +13,8 @@ export interface BackendAccess {
   release(info: TensorInfo): void;
   /** a [M, K] x b [K, N] -> [M, N], through the backend's own BatchMatMul kernel. */
   matMul(a: TensorInfo, b: TensorInfo): TensorInfo;
+  /** The backend's own elementwise kernel (vectorised on wasm), e.g. Sigmoid or Tanh. */
+  unary(kernelName: string, x: TensorInfo): TensorInfo;
 }
 
 interface WasmBackendLike {
@@ -48,8 +50,17 @@ function backendMatMul(backendName: string, backend: object): (a: TensorInfo, b:
   };
 }
 
+function backendUnary(backendName: string, backend: object): (kernelName: string, x: TensorInfo) => TensorInfo {
+  return (kernelName, x) => {
+    const out = tf.getKernel(kernelName, backendName).kernelFunc({ inputs: { x }, backend, attrs: {} });
+    if (Array.isArray(out)) throw new Error(`${kernelName} returned several outputs`);
+    return out;
+  };
+}
+
 function wasmAccess(backend: WasmBackendLike): BackendAccess {
   const matMul = backendMatMul('wasm', backend);
+  const unary = backendUnary('wasm', backend);
   return {
     alloc(shape, zero = false) {
       const info = backend.makeOutput(shape, 'float32');
@@ -59,11 +70,13 @@ function wasmAccess(backend: WasmBackendLike): BackendAccess {
     view: (info) => backend.typedArrayFromHeap(info),
     release: (info) => void backend.disposeData(info.dataId),
     matMul,
+    unary,
   };
 }
 
 function cpuAccess(backend: CpuBackendLike): BackendAccess {
   const matMul = backendMatMul('cpu', backend);
+  const unary = backendUnary('cpu', backend);
   return {
     alloc: (shape) => backend.makeTensorInfo(shape, 'float32', new Float32Array(size(shape))),
     view(info) {
@@ -73,6 +86,7 @@ function cpuAccess(backend: CpuBackendLike): BackendAccess {
     },
     release: (info) => backend.disposeIntermediateTensorInfo(info),
     matMul,
+    unary,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The elementwise part of an LSTM time step as plain loops over Float32Arrays (no tensors, no allocation).
  * Row layout of pre-activations and gates: [B, 4U] with blocks i, f, g (cell candidate), o, as in Keras.
- * Arithmetic is done in float64 and stored as float32, so results match tf ops within float32 rounding.
+ * Transcendentals are left to the backend's vectorised Sigmoid/Tanh kernels; these loops do the cheap arithmetic.
  */
 
 /** A float32 buffer plus the element offset where the block of interest starts. */
@@ -10,58 +10,80 @@ export interface Block {
   offset: number;
 }
 
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+/** target[i] += source[i] for `count` elements, optionally adding bias[i % bias.length] too. */
+export function addInto(target: Block, source: Block, count: number, bias: Float32Array | null = null): void {
+  const t = target.data;
+  const s = source.data;
+  const width = bias === null ? 0 : bias.length;
+  for (let i = 0; i < count; i++) {
+    let v = (t[target.offset + i] as number) + (s[source.offset + i] as number);
+    if (bias !== null) v += bias[i % width] as number;
+    t[target.offset + i] = v;
+  }
 }
 
 /**
- * One forward step. zRec [B, 4U] (h_{t-1} x recurrentKernel) plus zIn [B, 4U] (x_t x kernel + bias) give the
- * pre-activations; writes activated gates [B, 4U], c_t, tanh(c_t) and h_t (each [B, U]); hCopy, if given,
- * receives h_t as well (the next step's matmul operand).
+ * First half of a forward step, after the transcendentals ran vectorised over the whole pre-activation row block:
+ * sig = sigmoid(z), th = tanh(z), both [B, 4U]. Writes the activated gates [B, 4U] and c_t = f * c_{t-1} + i * g
+ * to c and, if given, cCopy (each [B, U]).
  */
-export function cellForward(
+export function gatesAndCell(
   batch: number,
   units: number,
-  zRec: Block,
-  zIn: Block,
+  sig: Float32Array,
+  th: Float32Array,
   cPrev: Block,
   gates: Block,
   c: Block,
-  tanhC: Block,
-  h: Block,
-  hCopy: Block | null,
+  cCopy: Float32Array | null,
 ): void {
   const width = 4 * units;
-  const zr = zRec.data;
-  const zi = zIn.data;
   const cp = cPrev.data;
   const g = gates.data;
   const cd = c.data;
-  const tc = tanhC.data;
-  const hd = h.data;
-  const hc = hCopy === null ? null : hCopy.data;
-  const hcOffset = hCopy === null ? 0 : hCopy.offset;
   for (let b = 0; b < batch; b++) {
-    const zRow = zRec.offset + b * width;
-    const inRow = zIn.offset + b * width;
-    const gRow = gates.offset + b * width;
-    const stateRow = b * units;
+    const row = b * width;
+    const gRow = gates.offset + row;
     for (let u = 0; u < units; u++) {
-      const ig = sigmoid((zr[zRow + u] as number) + (zi[inRow + u] as number));
-      const fg = sigmoid((zr[zRow + units + u] as number) + (zi[inRow + units + u] as number));
-      const cand = Math.tanh((zr[zRow + 2 * units + u] as number) + (zi[inRow + 2 * units + u] as number));
-      const og = sigmoid((zr[zRow + 3 * units + u] as number) + (zi[inRow + 3 * units + u] as number));
+      const ig = sig[row + u] as number;
+      const fg = sig[row + units + u] as number;
+      const cand = th[row + 2 * units + u] as number;
+      const og = sig[row + 3 * units + u] as number;
       g[gRow + u] = ig;
       g[gRow + units + u] = fg;
       g[gRow + 2 * units + u] = cand;
       g[gRow + 3 * units + u] = og;
-      const cNew = Math.fround(fg * (cp[cPrev.offset + stateRow + u] as number) + ig * cand);
-      const tanhNew = Math.tanh(cNew);
-      cd[c.offset + stateRow + u] = cNew;
-      tc[tanhC.offset + stateRow + u] = tanhNew;
-      const hNew = og * tanhNew;
-      hd[h.offset + stateRow + u] = hNew;
-      if (hc !== null) hc[hcOffset + stateRow + u] = hNew;
+      const s = b * units + u;
+      const cNew = fg * (cp[cPrev.offset + s] as number) + ig * cand;
+      cd[c.offset + s] = cNew;
+      if (cCopy !== null) cCopy[s] = cNew;
+    }
+  }
+}
+
+/** Second half of a forward step: given tanh(c_t) [B, U], stores it and h_t = o * tanh(c_t) (to h and hCopy). */
+export function hiddenFromCell(
+  batch: number,
+  units: number,
+  tanhCell: Float32Array,
+  gates: Block,
+  tanhC: Block,
+  h: Block,
+  hCopy: Float32Array | null,
+): void {
+  const width = 4 * units;
+  const g = gates.data;
+  const tc = tanhC.data;
+  const hd = h.data;
+  for (let b = 0; b < batch; b++) {
+    const oRow = gates.offset + b * width + 3 * units;
+    for (let u = 0; u < units; u++) {
+      const s = b * units + u;
+      const t = tanhCell[s] as number;
+      const hNew = (g[oRow + u] as number) * t;
+      tc[tanhC.offset + s] = t;
+      hd[h.offset + s] = hNew;
+      if (hCopy !== null) hCopy[s] = hNew;
     }
   }
 }

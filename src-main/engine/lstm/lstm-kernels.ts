@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { backendAccess, type BackendAccess } from './backend-access';
-import { cellBackward, cellForward } from './lstm-cell-math';
+import { addInto, cellBackward, gatesAndCell, hiddenFromCell, type Block } from './lstm-cell-math';
 
 /** Kernel names; the `Understudy` prefix keeps them clear of tfjs's own. */
 export const LSTM_FORWARD = 'UnderstudyLstmForward';
@@ -19,6 +19,50 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
 
 function dims(info: TensorInfo): [number, number] {
   return [info.shape[0] ?? 0, info.shape[1] ?? 0];
+}
+
+/** Where one forward step reads and writes; getters, because wasm heap views go stale after any allocation. */
+interface StepPlaces {
+  zIn(): Block;
+  cPrev(): Block;
+  gates(): Block;
+  c(): Block;
+  tanhC(): Block;
+  h(): Block;
+  hCopy(): Float32Array | null;
+}
+
+/**
+ * One forward time step. zRec [B, 4U] = h_{t-1} x recurrentKernel (released here) plus zIn (plus bias, if given)
+ * is the pre-activation; cTensor [B, U] receives c_t (Tanh runs on it) besides places.c().
+ */
+function forwardStep(
+  access: BackendAccess,
+  batch: number,
+  units: number,
+  zRec: TensorInfo,
+  bias: Float32Array | null,
+  cTensor: TensorInfo,
+  places: StepPlaces,
+): void {
+  addInto({ data: access.view(zRec), offset: 0 }, places.zIn(), batch * 4 * units, bias);
+  const sig = access.unary(tf.Sigmoid, zRec);
+  const th = access.unary(tf.Tanh, zRec);
+  const cView = access.view(cTensor);
+  const c = places.c();
+  gatesAndCell(
+    batch,
+    units,
+    access.view(sig),
+    access.view(th),
+    places.cPrev(),
+    places.gates(),
+    c,
+    c.data === cView ? null : cView,
+  );
+  const tanhCell = access.unary(tf.Tanh, cTensor);
+  hiddenFromCell(batch, units, access.view(tanhCell), places.gates(), places.tanhC(), places.h(), places.hCopy());
+  for (const info of [zRec, sig, th, tanhCell]) access.release(info);
 }
 
 /**
@@ -39,26 +83,23 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
   const tanhC = access.alloc([steps, batch, units]);
   const gates = access.alloc([steps, batch, 4 * units]);
   const hNext = access.alloc([batch, units]);
+  const cNext = access.alloc([batch, units]);
   for (let t = 0; t < steps; t++) {
     const zRec = access.matMul(t === 0 ? h0 : hNext, recurrentKernel);
-    const cView = access.view(c);
-    const cPrev = t === 0 ? { data: access.view(c0), offset: 0 } : { data: cView, offset: (t - 1) * stateSize };
-    cellForward(
-      batch,
-      units,
-      { data: access.view(zRec), offset: 0 },
-      { data: access.view(xw), offset: t * gateSize },
-      cPrev,
-      { data: access.view(gates), offset: t * gateSize },
-      { data: cView, offset: t * stateSize },
-      { data: access.view(tanhC), offset: t * stateSize },
-      { data: access.view(y), offset: t * stateSize },
-      { data: access.view(hNext), offset: 0 },
-    );
-    access.release(zRec);
+    forwardStep(access, batch, units, zRec, null, cNext, {
+      zIn: () => ({ data: access.view(xw), offset: t * gateSize }),
+      cPrev: () =>
+        t === 0 ? { data: access.view(c0), offset: 0 } : { data: access.view(c), offset: (t - 1) * stateSize },
+      gates: () => ({ data: access.view(gates), offset: t * gateSize }),
+      c: () => ({ data: access.view(c), offset: t * stateSize }),
+      tanhC: () => ({ data: access.view(tanhC), offset: t * stateSize }),
+      h: () => ({ data: access.view(y), offset: t * stateSize }),
+      hCopy: () => access.view(hNext),
+    });
   }
-  access.view(y).set(access.view(c).subarray((steps - 1) * stateSize, steps * stateSize), steps * stateSize);
+  access.view(y).set(access.view(cNext), steps * stateSize);
   access.release(hNext);
+  access.release(cNext);
   return [y, c, tanhC, gates];
 }
 
@@ -112,24 +153,18 @@ function lstmStep(access: BackendAccess, inputs: NamedTensorInfoMap): TensorInfo
   const zRec = access.matMul(h, input(inputs, 'recurrentKernel'));
   const hOut = access.alloc([batch, units]);
   const cOut = access.alloc([batch, units]);
-  const zInView = access.view(zIn);
-  const biasView = access.view(input(inputs, 'bias'));
-  const width = 4 * units;
-  for (let i = 0; i < zInView.length; i++) zInView[i] = (zInView[i] as number) + (biasView[i % width] as number);
-  cellForward(
-    batch,
-    units,
-    { data: access.view(zRec), offset: 0 },
-    { data: zInView, offset: 0 },
-    { data: access.view(input(inputs, 'c')), offset: 0 },
-    { data: new Float32Array(batch * width), offset: 0 },
-    { data: access.view(cOut), offset: 0 },
-    { data: new Float32Array(batch * units), offset: 0 },
-    { data: access.view(hOut), offset: 0 },
-    null,
-  );
+  const gates = new Float32Array(batch * 4 * units);
+  const tanhC = new Float32Array(batch * units);
+  forwardStep(access, batch, units, zRec, access.view(input(inputs, 'bias')).slice(), cOut, {
+    zIn: () => ({ data: access.view(zIn), offset: 0 }),
+    cPrev: () => ({ data: access.view(input(inputs, 'c')), offset: 0 }),
+    gates: () => ({ data: gates, offset: 0 }),
+    c: () => ({ data: access.view(cOut), offset: 0 }),
+    tanhC: () => ({ data: tanhC, offset: 0 }),
+    h: () => ({ data: access.view(hOut), offset: 0 }),
+    hCopy: () => null,
+  });
   access.release(zIn);
-  access.release(zRec);
   return [hOut, cOut];
 }
 

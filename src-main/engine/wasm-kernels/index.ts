@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { sharedIdentityConfig } from './identity-kernel';
 import { transposingBatchMatMul } from './matmul-kernel';
 import { segmentSumConfig } from './segment-sum-kernel';
 import { heapSliceConfig, heapSplitVConfig, heapUnpackConfig } from './slice-kernels';
 
 /** The stock configs replaced by the overrides, so they can be restored (benchmarks compare both). */
-const replaced = new Map<string, KernelConfig | undefined>();
+const replaced = new Map<string, KernelConfig>();
 
 function stockKernel(name: string): KernelConfig {
   const config = tf.getKernel(name, 'wasm');
@@ -14,20 +15,13 @@ function stockKernel(name: string): KernelConfig {
 }
 
 function overrides(): KernelConfig[] {
-  const list = [
+  return [
     transposingBatchMatMul(stockKernel(tf.BatchMatMul), stockKernel(tf.Transpose)),
     heapSliceConfig,
     heapUnpackConfig,
     heapSplitVConfig,
+    sharedIdentityConfig,
   ];
-  // Another module may have registered its own segment sum already; keep that one then.
-  if (tf.getKernel(tf.UnsortedSegmentSum, 'wasm') === undefined) list.push(segmentSumConfig);
-  return list;
-}
-
-function install(config: KernelConfig): void {
-  if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
-  tf.registerKernel(config);
 }
 
 /** Names of the wasm kernels currently overridden. */
@@ -35,19 +29,25 @@ export function overriddenWasmKernels(): string[] {
   return [...replaced.keys()];
 }
 
-/** Registers faster wasm kernels in place of stock ones; call once after the wasm backend is ready. Idempotent. */
+/**
+ * Registers faster wasm kernels in place of stock ones, and the UnsortedSegmentSum that stock wasm lacks (unless
+ * another module registered one); call once after the wasm backend is ready. Idempotent.
+ */
 export function registerWasmKernelOverrides(): void {
+  if (tf.getKernel(tf.UnsortedSegmentSum, 'wasm') === undefined) tf.registerKernel(segmentSumConfig);
   if (replaced.size > 0) return;
-  const list = overrides();
-  for (const config of list) replaced.set(config.kernelName, tf.getKernel(config.kernelName, 'wasm'));
-  for (const config of list) install(config);
+  for (const config of overrides()) {
+    replaced.set(config.kernelName, stockKernel(config.kernelName));
+    tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
 }
 
-/** Puts the stock kernels back (for benchmarks that time both in one run). */
+/** Puts the stock kernels back (benchmarks time both in one run); the added UnsortedSegmentSum stays. */
 export function unregisterWasmKernelOverrides(): void {
   for (const [name, stock] of replaced) {
     tf.unregisterKernel(name, 'wasm');
-    if (stock !== undefined) tf.registerKernel(stock);
+    tf.registerKernel(stock);
   }
   replaced.clear();
 }

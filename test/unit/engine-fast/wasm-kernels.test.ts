@@ -65,8 +65,10 @@ describe('wasm kernel overrides', () => {
     await tf.setBackend('cpu');
   });
 
-  it('replaces BatchMatMul, Slice, Unpack and SplitV and provides UnsortedSegmentSum', () => {
-    expect(overriddenWasmKernels()).toEqual(expect.arrayContaining(['BatchMatMul', 'Slice', 'Unpack', 'SplitV']));
+  it('replaces BatchMatMul, Slice, Unpack, SplitV and Identity and provides UnsortedSegmentSum', () => {
+    expect(overriddenWasmKernels()).toEqual(
+      expect.arrayContaining(['BatchMatMul', 'Slice', 'Unpack', 'SplitV', 'Identity']),
+    );
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
   });
 
@@ -155,6 +157,18 @@ describe('wasm kernel overrides', () => {
       ),
       1e-6,
     );
+  });
+
+  it('Identity (clone) shares memory safely: the clone outlives its source', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const source = input([3, 4], 12);
+    const expected = source.arraySync();
+    const copy = tf.clone(source);
+    source.dispose();
+    expect(copy.arraySync()).toEqual(expected);
+    copy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('restores the stock kernels on request and reinstalls the overrides', () => {

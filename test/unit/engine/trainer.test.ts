@@ -145,3 +145,22 @@ describe('training', () => {
     await expect(createTrainingRun(tinyConfig(), [], { runId: 'x', store, backend, onEvent: () => {} })).rejects.toMatchObject({ code: 'E_NO_CORPORA' });
   });
 });
+
+describe('budgets', () => {
+  test('an epoch budget converts to steps from the training split size', async () => {
+    const { events } = await train(tinyConfig({ budget: { kind: 'epochs', epochs: 0.5 }, evalEvery: 1000 }));
+    const started = events.find((e) => e.type === 'started');
+    const trainChars = started?.type === 'started' ? started.trainChars : 0;
+    const expected = Math.ceil(0.5 * Math.floor(trainChars / (8 * 16)));
+    expect(started).toMatchObject({ totalSteps: expected });
+    expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'budget', step: expected });
+  });
+
+  test('a wall-clock budget stops after the given minutes of training', async () => {
+    const t0 = performance.now();
+    const { events } = await train(tinyConfig({ budget: { kind: 'minutes', minutes: 0.01 }, evalEvery: 1_000_000 }));
+    expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'budget' });
+    expect(performance.now() - t0).toBeGreaterThan(600);
+    expect(events.find((e) => e.type === 'started')).toMatchObject({ totalSteps: null });
+  });
+});

@@ -21,12 +21,12 @@ export const settingsFields = {
   alternatives: z.number().int().min(1).max(4),
   /** Nucleus sampling mass; 1 turns it off. */
   topP: z.number().gt(0).max(1),
-  /** `null` draws a fresh seed for every generation. */
+  /** `null` draws a fresh seed for every generation; the range matches the engine's seeds. */
   seed: z
     .number()
     .int()
     .min(0)
-    .max(2 ** 32 - 1)
+    .max(2 ** 31 - 1)
     .nullable(),
   preset: z.enum(['small', 'medium', 'large']),
   theme: z.enum(['system', 'light', 'dark']),

@@ -65,11 +65,7 @@ function toInfo(error: unknown): ErrorInfo {
   return isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL', message: String(error) };
 }
 
-/**
- * The writer's corpus library under `<dataDir>/corpora`: one directory per corpus holding its normalised
- * text and `meta.json`. A corpus directory only appears by renaming a complete staging directory, so a
- * crash leaves either nothing (a staging leftover, removed at the next open) or a complete corpus.
- */
+/** One directory per corpus (text + meta.json), renamed into place complete, so a crash never leaves half a corpus. */
 export class CorpusStore {
   readonly #root: string;
   readonly #trash: string;
@@ -132,12 +128,13 @@ export class CorpusStore {
   }
 
   /** Imports files and folders (recursively; hidden entries skipped). Each file succeeds or fails on its own. */
-  async importPaths(paths: readonly string[]): Promise<ImportReport> {
+  /** `recordSource: false` for files that only passed through a temp folder (browser uploads). */
+  async importPaths(paths: readonly string[], options: { recordSource?: boolean } = {}): Promise<ImportReport> {
     return this.#exclusive(async () => {
       const report: ImportReport = { imported: [], duplicates: [], failed: [] };
       for (const filePath of await this.#expand(paths, report)) {
         try {
-          const prepared = await this.#prepare(filePath);
+          const prepared = await this.#prepare(filePath, 'import', options.recordSource ?? true);
           const existing = this.#byHash(prepared.meta.contentHash);
           if (existing)
             report.duplicates.push({ path: filePath, existingId: existing.id, existingName: existing.name });
@@ -329,7 +326,7 @@ export class CorpusStore {
     return files;
   }
 
-  async #prepare(filePath: string, origin: CorpusMeta['origin'] = 'import'): Promise<Prepared> {
+  async #prepare(filePath: string, origin: CorpusMeta['origin'] = 'import', recordSource = true): Promise<Prepared> {
     const name = path.basename(filePath);
     formatOf(filePath);
     let bytes: Buffer;
@@ -356,7 +353,7 @@ export class CorpusStore {
       name: sample ? SAMPLE_CORPUS_NAME : path.basename(filePath, path.extname(filePath)) || name,
       origin,
       source: {
-        path: sample ? null : filePath,
+        path: sample || !recordSource ? null : filePath,
         format: extracted.format,
         encoding: extracted.encoding,
         bytes: bytes.length,

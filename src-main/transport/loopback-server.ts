@@ -29,7 +29,8 @@ export interface LoopbackServer {
 }
 
 const HOST = '127.0.0.1';
-const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+// Room for the largest request (64 MB of base64 uploads) plus its JSON envelope.
+const MAX_FRAME_BYTES = 80 * 1024 * 1024;
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

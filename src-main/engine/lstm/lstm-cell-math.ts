@@ -1,7 +1,7 @@
 /**
  * The elementwise part of an LSTM time step as plain loops over Float32Arrays (no tensors, no allocation).
  * Row layout of pre-activations and gates: [B, 4U] with blocks i, f, g (cell candidate), o, as in Keras.
- * Transcendentals are left to the backend's vectorised Sigmoid/Tanh kernels; these loops do the cheap arithmetic.
+ * Transcendentals are left to the backend's vectorised Sigmoid kernel; these loops do the cheap arithmetic.
  */
 
 /** A float32 buffer plus the element offset where the block of interest starts. */
@@ -10,32 +10,41 @@ export interface Block {
   offset: number;
 }
 
-/** target[i] += source[i] for `count` elements, optionally adding bias[i % bias.length] too. */
-export function addInto(target: Block, source: Block, count: number, bias: Float32Array | null = null): void {
-  const t = target.data;
-  const s = source.data;
-  const width = bias === null ? 0 : bias.length;
-  for (let i = 0; i < count; i++) {
-    let v = (t[target.offset + i] as number) + (s[source.offset + i] as number);
-    if (bias !== null) v += bias[i % width] as number;
-    t[target.offset + i] = v;
+/**
+ * Pre-activation z = zRec + zIn (+ bias) for [B, 4U], written over zRec, with the cell-candidate block doubled:
+ * tanh(x) = 2 * sigmoid(2x) - 1, so one vectorised Sigmoid call then covers all four gates.
+ */
+export function preActivation(
+  batch: number,
+  units: number,
+  zRec: Float32Array,
+  zIn: Block,
+  bias: Float32Array | null,
+): void {
+  const width = 4 * units;
+  const zi = zIn.data;
+  for (let b = 0; b < batch; b++) {
+    const row = b * width;
+    for (let j = 0; j < width; j++) {
+      let v = (zRec[row + j] as number) + (zi[zIn.offset + row + j] as number);
+      if (bias !== null) v += bias[j] as number;
+      zRec[row + j] = j >= 2 * units && j < 3 * units ? 2 * v : v;
+    }
   }
 }
 
 /**
- * First half of a forward step, after the transcendentals ran vectorised over the whole pre-activation row block:
- * sig = sigmoid(z), th = tanh(z), both [B, 4U]. Writes the activated gates [B, 4U] and c_t = f * c_{t-1} + i * g
- * to c and, if given, cCopy (each [B, U]).
+ * First half of a forward step, given sig = sigmoid(preActivation) [B, 4U]. Writes the activated gates [B, 4U],
+ * c_t = f * c_{t-1} + i * g to c, and 2 * c_t to twoC (whose sigmoid yields tanh(c_t)), each [B, U].
  */
 export function gatesAndCell(
   batch: number,
   units: number,
   sig: Float32Array,
-  th: Float32Array,
   cPrev: Block,
   gates: Block,
   c: Block,
-  cCopy: Float32Array | null,
+  twoC: Float32Array,
 ): void {
   const width = 4 * units;
   const cp = cPrev.data;
@@ -47,25 +56,25 @@ export function gatesAndCell(
     for (let u = 0; u < units; u++) {
       const ig = sig[row + u] as number;
       const fg = sig[row + units + u] as number;
-      const cand = th[row + 2 * units + u] as number;
+      const cand = 2 * (sig[row + 2 * units + u] as number) - 1;
       const og = sig[row + 3 * units + u] as number;
       g[gRow + u] = ig;
       g[gRow + units + u] = fg;
       g[gRow + 2 * units + u] = cand;
       g[gRow + 3 * units + u] = og;
       const s = b * units + u;
-      const cNew = fg * (cp[cPrev.offset + s] as number) + ig * cand;
+      const cNew = Math.fround(fg * (cp[cPrev.offset + s] as number) + ig * cand);
       cd[c.offset + s] = cNew;
-      if (cCopy !== null) cCopy[s] = cNew;
+      twoC[s] = 2 * cNew;
     }
   }
 }
 
-/** Second half of a forward step: given tanh(c_t) [B, U], stores it and h_t = o * tanh(c_t) (to h and hCopy). */
+/** Second half of a forward step, given sigTwoC = sigmoid(2 c_t): stores tanh(c_t) and h_t = o * tanh(c_t). */
 export function hiddenFromCell(
   batch: number,
   units: number,
-  tanhCell: Float32Array,
+  sigTwoC: Float32Array,
   gates: Block,
   tanhC: Block,
   h: Block,
@@ -79,12 +88,28 @@ export function hiddenFromCell(
     const oRow = gates.offset + b * width + 3 * units;
     for (let u = 0; u < units; u++) {
       const s = b * units + u;
-      const t = tanhCell[s] as number;
+      const t = 2 * (sigTwoC[s] as number) - 1;
       const hNew = (g[oRow + u] as number) * t;
       tc[tanhC.offset + s] = t;
       hd[h.offset + s] = hNew;
       if (hCopy !== null) hCopy[s] = hNew;
     }
+  }
+}
+
+/** Writes h [B, U] transposed into column block `column` (B wide) of a row-major [U, rowLength] matrix. */
+export function writeTransposed(
+  batch: number,
+  units: number,
+  h: Block,
+  target: Float32Array,
+  rowLength: number,
+  column: number,
+): void {
+  const hd = h.data;
+  for (let u = 0; u < units; u++) {
+    const row = u * rowLength + column * batch;
+    for (let b = 0; b < batch; b++) target[row + b] = hd[h.offset + b * units + u] as number;
   }
 }
 

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { backendAccess, type BackendAccess } from './backend-access';
-import { addInto, cellBackward, gatesAndCell, hiddenFromCell, type Block } from './lstm-cell-math';
+import {
+  cellBackward,
+  gatesAndCell,
+  hiddenFromCell,
+  preActivation,
+  writeTransposed,
+  type Block,
+} from './lstm-cell-math';
 
 /** Kernel names; the `Understudy` prefix keeps them clear of tfjs's own. */
 export const LSTM_FORWARD = 'UnderstudyLstmForward';
@@ -34,7 +41,7 @@ interface StepPlaces {
 
 /**
  * One forward time step. zRec [B, 4U] = h_{t-1} x recurrentKernel (released here) plus zIn (plus bias, if given)
- * is the pre-activation; cTensor [B, U] receives c_t (Tanh runs on it) besides places.c().
+ * is the pre-activation. Two vectorised Sigmoid calls do every transcendental (tanh via sigmoid).
  */
 function forwardStep(
   access: BackendAccess,
@@ -42,32 +49,21 @@ function forwardStep(
   units: number,
   zRec: TensorInfo,
   bias: Float32Array | null,
-  cTensor: TensorInfo,
   places: StepPlaces,
 ): void {
-  addInto({ data: access.view(zRec), offset: 0 }, places.zIn(), batch * 4 * units, bias);
+  preActivation(batch, units, access.view(zRec), places.zIn(), bias);
   const sig = access.unary(tf.Sigmoid, zRec);
-  const th = access.unary(tf.Tanh, zRec);
-  const cView = access.view(cTensor);
-  const c = places.c();
-  gatesAndCell(
-    batch,
-    units,
-    access.view(sig),
-    access.view(th),
-    places.cPrev(),
-    places.gates(),
-    c,
-    c.data === cView ? null : cView,
-  );
-  const tanhCell = access.unary(tf.Tanh, cTensor);
-  hiddenFromCell(batch, units, access.view(tanhCell), places.gates(), places.tanhC(), places.h(), places.hCopy());
-  for (const info of [zRec, sig, th, tanhCell]) access.release(info);
+  const twoC = access.alloc([batch, units]);
+  gatesAndCell(batch, units, access.view(sig), places.cPrev(), places.gates(), places.c(), access.view(twoC));
+  const sigTwoC = access.unary(tf.Sigmoid, twoC);
+  hiddenFromCell(batch, units, access.view(sigTwoC), places.gates(), places.tanhC(), places.h(), places.hCopy());
+  for (const info of [zRec, sig, twoC, sigTwoC]) access.release(info);
 }
 
 /**
  * Inputs xw [T*B, 4U] (x x kernel + bias, all steps), recurrentKernel [U, 4U], h0, c0 [B, U]; attr steps = T.
- * Outputs y [T+1, B, U] (h_1..h_T, then c_T), c [T, B, U], tanhC [T, B, U], gates [T, B, 4U] (activated).
+ * Outputs y [T+1, B, U] (h_1..h_T, then c_T), c [T, B, U], tanhC [T, B, U], gates [T, B, 4U] (activated) and
+ * hPrevT [U, T*B] (h_0..h_{T-1} transposed: the left operand of the recurrent-weight gradient, with no transpose).
  */
 function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo[] {
   const xw = input(inputs, 'xw');
@@ -82,11 +78,12 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
   const c = access.alloc([steps, batch, units]);
   const tanhC = access.alloc([steps, batch, units]);
   const gates = access.alloc([steps, batch, 4 * units]);
+  const hPrevT = access.alloc([units, steps * batch]);
   const hNext = access.alloc([batch, units]);
-  const cNext = access.alloc([batch, units]);
+  writeTransposed(batch, units, { data: access.view(h0), offset: 0 }, access.view(hPrevT), steps * batch, 0);
   for (let t = 0; t < steps; t++) {
     const zRec = access.matMul(t === 0 ? h0 : hNext, recurrentKernel);
-    forwardStep(access, batch, units, zRec, null, cNext, {
+    forwardStep(access, batch, units, zRec, null, {
       zIn: () => ({ data: access.view(xw), offset: t * gateSize }),
       cPrev: () =>
         t === 0 ? { data: access.view(c0), offset: 0 } : { data: access.view(c), offset: (t - 1) * stateSize },
@@ -96,11 +93,14 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
       h: () => ({ data: access.view(y), offset: t * stateSize }),
       hCopy: () => access.view(hNext),
     });
+    if (t + 1 < steps) {
+      const h = { data: access.view(hNext), offset: 0 };
+      writeTransposed(batch, units, h, access.view(hPrevT), steps * batch, t + 1);
+    }
   }
-  access.view(y).set(access.view(cNext), steps * stateSize);
+  access.view(y).set(access.view(c).subarray((steps - 1) * stateSize, steps * stateSize), steps * stateSize);
   access.release(hNext);
-  access.release(cNext);
-  return [y, c, tanhC, gates];
+  return [y, c, tanhC, gates, hPrevT];
 }
 
 /**
@@ -155,7 +155,7 @@ function lstmStep(access: BackendAccess, inputs: NamedTensorInfoMap): TensorInfo
   const cOut = access.alloc([batch, units]);
   const gates = new Float32Array(batch * 4 * units);
   const tanhC = new Float32Array(batch * units);
-  forwardStep(access, batch, units, zRec, access.view(input(inputs, 'bias')).slice(), cOut, {
+  forwardStep(access, batch, units, zRec, access.view(input(inputs, 'bias')).slice(), {
     zIn: () => ({ data: access.view(zIn), offset: 0 }),
     cPrev: () => ({ data: access.view(input(inputs, 'c')), offset: 0 }),
     gates: () => ({ data: gates, offset: 0 }),

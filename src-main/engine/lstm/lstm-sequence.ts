@@ -23,19 +23,11 @@ function saveArg(args: Array<tf.Tensor | tf.GradSaveFunc>): tf.GradSaveFunc {
   return save;
 }
 
-/** The previous hidden state of every step, h_0..h_{T-1}, stacked as [T*B, U] from h0 [B, U] and y [T+1, B, U]. */
-function previousHidden(h0: tf.Tensor, y: tf.Tensor): tf.Tensor2D {
-  const [stepsPlusOne = 1, batch = 0, units = 0] = y.shape;
-  const steps = stepsPlusOne - 1;
-  if (steps === 1) return h0 as tf.Tensor2D;
-  const earlier = tf.reshape(tf.slice(y, [0, 0, 0], [steps - 1, batch, units]), [(steps - 1) * batch, units]);
-  return tf.concat([h0 as tf.Tensor2D, earlier as tf.Tensor2D], 0);
-}
-
 /**
  * Forward and hand-written backprop through time over the fused kernels. Returns y [T+1, B, U]: h_1..h_T, then
  * c_T (one tensor, because customGrad has one output). Every matmul in the backward pass is untransposed: the
- * weights and activations are transposed once, explicitly, and the per-step recurrence runs inside the kernel.
+ * weights and the input are transposed once, explicitly, the forward kernel already wrote h_{t-1} transposed, and
+ * the per-step recurrence runs inside the backward kernel.
  */
 const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const x = tensorArg(args, 0);
@@ -47,19 +39,15 @@ const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
   const [steps = 0, batch = 0, inputSize = 0] = x.shape;
   const x2d = tf.reshape(x, [steps * batch, inputSize]) as tf.Tensor2D;
   const xw = tf.fused.matMul({ a: x2d, b: kernel as tf.Tensor2D, bias });
-  const [y, c, tanhC, gates] = tf.engine().runKernel(LSTM_FORWARD, { xw, recurrentKernel, h0, c0 }, { steps }) as [
-    tf.Tensor3D,
-    tf.Tensor3D,
-    tf.Tensor3D,
-    tf.Tensor3D,
-  ];
-  saveArg(args)([x2d, kernel, recurrentKernel, h0, c0, y, c, tanhC, gates]);
+  const [y, c, tanhC, gates, hPrevT] = tf
+    .engine()
+    .runKernel(LSTM_FORWARD, { xw, recurrentKernel, h0, c0 }, { steps }) as tf.Tensor[];
+  saveArg(args)([x2d, kernel, recurrentKernel, c0, c, tanhC, gates, hPrevT] as tf.Tensor[]);
   return {
-    value: y,
+    value: y as tf.Tensor3D,
     gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) =>
       tf.tidy(() => {
-        const [sx2d, sKernel, sRecurrent, sh0, sc0, sy, sc, sTanhC, sGates] = saved as [
-          tf.Tensor2D,
+        const [sx2d, sKernel, sRecurrent, sc0, sc, sTanhC, sGates, sHPrevT] = saved as [
           tf.Tensor2D,
           tf.Tensor2D,
           tf.Tensor2D,
@@ -67,7 +55,7 @@ const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
           tf.Tensor3D,
           tf.Tensor3D,
           tf.Tensor3D,
-          tf.Tensor3D,
+          tf.Tensor2D,
         ];
         const [dz, dh0, dc0] = tf.engine().runKernel(LSTM_BACKWARD, {
           dy,
@@ -79,7 +67,7 @@ const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
         }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const dx = tf.reshape(tf.matMul(dz, tf.transpose(sKernel)), [steps, batch, inputSize]);
         const dKernel = tf.matMul(tf.transpose(sx2d), dz);
-        const dRecurrent = tf.matMul(tf.transpose(previousHidden(sh0, sy)), dz);
+        const dRecurrent = tf.matMul(sHPrevT, dz);
         const dBias = tf.sum(dz, 0);
         return [dx, dKernel, dRecurrent, dBias, dh0, dc0];
       }),

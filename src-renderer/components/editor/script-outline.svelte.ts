@@ -2,8 +2,11 @@ import { parseFountain, sceneAtLine } from '../../lib/fountain/parse.ts';
 import { scriptStats, type ScriptStats } from '../../lib/fountain/stats.ts';
 import type { FountainDocument, Scene } from '../../lib/fountain/types.ts';
 
+export const OUTLINE_DELAY_MS = 250;
+
 /** What the navigator and the counts show for the script being edited: scenes, the current one, stats. */
 export class ScriptOutline {
+  #pending: ReturnType<typeof setTimeout> | undefined;
   #document = $state.raw<FountainDocument>(parseFountain(''));
   #cursorLine = $state(0);
   #stats = $derived<ScriptStats>(scriptStats(this.#document));
@@ -30,12 +33,24 @@ export class ScriptOutline {
   }
 
   setText(text: string): void {
-    this.#document = parseFountain(text);
+    this.setDocument(parseFountain(text));
   }
 
   /** Takes the editor's own parse, so each keystroke parses the script once. */
   setDocument(document: FountainDocument): void {
+    this.cancelPending();
     this.#document = document;
+  }
+
+  /** Like setDocument once typing pauses: counts and navigator need not redraw on every keystroke. */
+  queueDocument(document: FountainDocument, delayMs = OUTLINE_DELAY_MS): void {
+    this.cancelPending();
+    this.#pending = setTimeout(() => this.setDocument(document), delayMs);
+  }
+
+  cancelPending(): void {
+    clearTimeout(this.#pending);
+    this.#pending = undefined;
   }
 
   /** 0-based line of the cursor, from the editor's selection callback. */

@@ -1,9 +1,10 @@
+import './jsdom-ranges';
 import { EditorView } from '@codemirror/view';
 import { cleanup, render } from '@testing-library/svelte';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { tick } from 'svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import EditorPane from '../../../../src-renderer/components/editor/EditorPane.svelte';
 import { ScriptOutline } from '../../../../src-renderer/components/editor/script-outline.svelte';
 import { testIds } from '../../../../src-renderer/lib/test-ids';
@@ -52,8 +53,9 @@ describe('EditorPane: scene navigator and counts', () => {
       changes: { from: end, insert: '\nINT. HILLTOP HOUSE - DAWN\n\nA door opens.\n' },
       userEvent: 'input.type',
     });
-    await tick();
-    expect(items()).toHaveLength(6);
+    // Counts and navigator follow once typing pauses.
+    expect(items()).toHaveLength(5);
+    await vi.waitFor(() => expect(items()).toHaveLength(6), { timeout: 2000, interval: 50 });
     expect(items()[5]?.textContent).toContain('INT. HILLTOP HOUSE - DAWN');
     expect(getByTestId(testIds.scriptStats).textContent).toContain('6 scenes');
   });

@@ -1,3 +1,4 @@
+import './jsdom-ranges';
 import { CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { replaceAll, setSearchQuery, SearchQuery } from '@codemirror/search';
 import { EditorSelection, EditorState } from '@codemirror/state';

@@ -52,10 +52,7 @@ function legacyLabel(bytes: Uint8Array): string {
   return iconv.encodingExists(detected) ? detected : 'windows-1252';
 }
 
-/**
- * Decodes a text file: UTF-8 (with or without BOM), UTF-16 LE/BE with BOM, else the legacy encoding
- * a charset detector names. Throws `E_BINARY` for content that is not text.
- */
+/** UTF-8 (± BOM), UTF-16 LE/BE with BOM, else the legacy encoding chardet names; `E_BINARY` if not text. */
 export function decodeText(bytes: Uint8Array, fileName: string): DecodedText {
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) {
     return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };

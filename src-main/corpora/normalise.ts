@@ -43,10 +43,7 @@ export function stripGutenberg(text: string): NormalisedText {
   return { text: body, gutenbergStripped: stripped };
 }
 
-/**
- * Canonical corpus text: NFC, LF line endings, no BOM or control characters except tab and newline,
- * no Gutenberg boilerplate, no leading blank lines and exactly one trailing newline.
- */
+/** NFC, LF, no BOM/controls but tab and newline, no Gutenberg boilerplate, one trailing newline. */
 export function normaliseText(raw: string): NormalisedText {
   const cleaned = raw.replace(/\r\n?/g, '\n').replace(UNWANTED, '').normalize('NFC');
   const { text, gutenbergStripped } = stripGutenberg(cleaned);

@@ -14,11 +14,7 @@ export interface CorpusStats {
   characterNames: string[];
 }
 
-/**
- * Training throughput in corpus characters per second, per preset. Defaults are the Medium model at
- * ~2,000 chars/s on the optimised wasm backend of a 2-core machine, Small ~3x faster, Large ~3x slower;
- * callers pass measured numbers (e.g. from `npm run bench`) when they have them.
- */
+/** Chars/s per preset: Medium ~2,000 on optimised wasm with 2 cores (issue 3), Small ~3x faster, Large ~3x slower. */
 export const DEFAULT_CHARS_PER_SECOND: Readonly<Record<TrainingPreset, number>> = {
   small: 6000,
   medium: 2000,

@@ -16,10 +16,7 @@ export function isTempName(name: string): boolean {
   return name.endsWith(TEMP_MARK);
 }
 
-/**
- * Replaces `target` with `data` so a reader (or a crash) only ever sees the old or the new content:
- * write a temp sibling, fsync it, rename over the target, fsync the directory.
- */
+/** Temp sibling, fsync, rename, fsync the directory: readers and crashes see the old or the new content, never half. */
 export async function writeFileAtomic(
   target: string,
   data: string | Uint8Array,

@@ -90,10 +90,7 @@ export class JsonRecentFiles implements RecentFilesStore {
   }
 }
 
-/**
- * Screenplays as `.fountain` files anywhere on disk, plus crash-recovery copies under
- * `<dataDir>/recovery`. Saves are atomic and refuse to overwrite a file another program changed.
- */
+/** `.fountain` files anywhere on disk, saved atomically, never over outside edits; recovery copies in the data dir. */
 export class DocumentStore {
   readonly #recoveryDir: string;
   readonly #recent: RecentFilesStore;

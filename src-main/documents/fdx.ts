@@ -1,7 +1,4 @@
-/**
- * Final Draft (.fdx) <-> Fountain, as pure functions with no Node or DOM imports so the renderer can use
- * them too. FDX is XML: `<FinalDraft><Content><Paragraph Type="Action"><Text>...</Text></Paragraph>...`.
- */
+/** Final Draft XML <-> Fountain as pure functions (no Node or DOM), so the renderer can use them too. */
 import { AppError } from '../contract/errors.ts';
 
 export type FdxParagraphType =

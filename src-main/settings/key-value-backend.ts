@@ -2,7 +2,7 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../documents/atomic-file.ts';
 
-/** The whole settings document, stored and replaced as one value (electron-store in the app, a JSON file under Node). */
+/** The whole settings document as one value: electron-store in the app, a JSON file under plain Node. */
 export interface KeyValueBackend {
   /** `null` when nothing has been stored yet. */
   read(): Promise<Record<string, unknown> | null>;

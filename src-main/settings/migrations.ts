@@ -2,13 +2,9 @@ import { SETTINGS_VERSION } from './schema.ts';
 
 type Raw = Record<string, unknown>;
 
-/**
- * Upgrades stored settings one version at a time. History of the stored shape:
- * v1 `version: 1`, `theme: 'auto'|'light'|'dark'`, `model`, `recent`;
- * v2 `schemaVersion: 2`, `theme: 'system'|...`, `activeModelId`, `recentFiles`, `maxCorpusMb`;
- * v3 `maxCorpusBytes` instead of `maxCorpusMb`, plus `topP`, `seed`, `dataDirectory`, `tourSeen`.
- */
+/** Upgrades from each stored version to the next; the keys are the version a migration starts from. */
 const MIGRATIONS: Readonly<Record<number, (raw: Raw) => Raw>> = {
+  // v1 had `version`, theme 'auto', `model` and `recent`.
   1: ({ version: _version, model, recent, theme, ...rest }) => ({
     ...rest,
     ...(theme === undefined ? {} : { theme: theme === 'auto' ? 'system' : theme }),
@@ -16,6 +12,7 @@ const MIGRATIONS: Readonly<Record<number, (raw: Raw) => Raw>> = {
     ...(recent === undefined ? {} : { recentFiles: recent }),
     schemaVersion: 2,
   }),
+  // v2 stored the corpus size limit in megabytes; v3 adds topP, seed, dataDirectory and tourSeen with defaults.
   2: ({ maxCorpusMb, ...rest }) => ({
     ...rest,
     ...(typeof maxCorpusMb === 'number' ? { maxCorpusBytes: Math.round(maxCorpusMb * 1024 * 1024) } : {}),

@@ -34,10 +34,7 @@ function readFields(values: Record<string, unknown>): { settings: Settings; repa
   return { settings: settings as Settings, repaired };
 }
 
-/**
- * Validated, versioned settings over a `KeyValueBackend`. Every change is checked against the schema
- * first; an invalid value is refused with `E_INVALID_SETTINGS` and nothing is stored.
- */
+/** Validated, versioned settings: an invalid change is refused with `E_INVALID_SETTINGS` and nothing is stored. */
 export class SettingsStore {
   readonly #backend: KeyValueBackend;
   #settings: Readonly<Settings>;

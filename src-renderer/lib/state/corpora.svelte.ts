@@ -1,17 +1,8 @@
-import type { ErrorInfo, PresetName } from '../../../src-main/contract/index.ts';
+import type { CorpusSummary, ErrorInfo, Result } from '../../../src-main/contract/index.ts';
 import type { Toasts } from './toasts.svelte.ts';
 
-/** A corpus as the panels show it (the store's summary, trimmed to what the UI reads). */
-export interface CorpusView {
-  id: string;
-  name: string;
-  included: boolean;
-  readOnly: boolean;
-  importedAt: string;
-  source: { format: string; bytes: number; path: string | null };
-  stats: { chars: number; words: number; lines: number; kind: string; characterNames: string[] };
-  estimatedTrainingSeconds: Partial<Record<PresetName, number>>;
-}
+/** A corpus as the store summarises it. */
+export type CorpusView = CorpusSummary;
 
 /** A file picked or dropped by the writer, read in the renderer (works the same in Electron and a browser). */
 export interface PickedFile {
@@ -26,12 +17,14 @@ export interface ImportOutcome {
   failed: { name: string; error: ErrorInfo }[];
 }
 
-type Res<T> = Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>;
+type Res<T> = Promise<Result<T>>;
 
 /** What the corpus library needs from main; `corporaPort(api)` builds it from the contract. */
 export interface CorporaPort {
   list(): Res<CorpusView[]>;
   importFiles(files: PickedFile[]): Res<ImportOutcome>;
+  /** Files or folders on this computer, by path. */
+  importPaths(paths: string[]): Res<ImportOutcome>;
   preview(id: string): Res<{ text: string; truncated: boolean }>;
   rename(id: string, name: string): Res<CorpusView>;
   setIncluded(id: string, included: boolean): Res<CorpusView>;
@@ -90,12 +83,21 @@ export class Corpora {
   /** Reads the files in the renderer and imports them; returns how many new corpora arrived. */
   async importFiles(files: readonly File[]): Promise<number> {
     if (files.length === 0) return 0;
+    return this.#import(async () => this.port.importFiles(await Promise.all(files.map(readPicked))));
+  }
+
+  /** Imports files or whole folders by path (Electron's dialog, or a path typed in the browser). */
+  async importPaths(paths: readonly string[]): Promise<number> {
+    if (paths.length === 0) return 0;
+    return this.#import(() => this.port.importPaths([...paths]));
+  }
+
+  async #import(run: () => Res<ImportOutcome>): Promise<number> {
     this.#importing = true;
     this.#fileErrors = [];
     this.#error = null;
     try {
-      const picked = await Promise.all(files.map(readPicked));
-      const result = await this.port.importFiles(picked);
+      const result = await run();
       if (!result.ok) {
         this.#error = result.error;
         return 0;

@@ -1,34 +1,16 @@
-import type { ErrorInfo } from '../../../src-main/contract/index.ts';
+import type {
+  ErrorInfo,
+  FileVersion,
+  OpenedDocument,
+  RecoverySummary,
+  Result,
+  SaveResult,
+} from '../../../src-main/contract/index.ts';
 
-export interface FileVersion {
-  mtimeMs: number;
-  size: number;
-  hash: string;
-}
+export type RecoveryInfo = RecoverySummary;
+export type OpenedFile = Pick<OpenedDocument, 'path' | 'docKey' | 'text' | 'version' | 'recovery'>;
 
-export interface OpenedFile {
-  path: string;
-  docKey: string;
-  text: string;
-  version: FileVersion;
-  recovery: RecoveryInfo | null;
-}
-
-export interface SavedFile {
-  path: string;
-  docKey: string;
-  version: FileVersion;
-}
-
-export interface RecoveryInfo {
-  docKey: string;
-  path: string | null;
-  savedAt: string;
-  chars: number;
-  preview: string;
-}
-
-type Res<T> = Promise<{ ok: true; value: T } | { ok: false; error: ErrorInfo }>;
+type Res<T> = Promise<Result<T>>;
 
 /** What the document session needs from main; `documentsPort(api)` builds it from the contract. */
 export interface DocumentsPort {
@@ -39,7 +21,7 @@ export interface DocumentsPort {
     baseVersion: FileVersion | null;
     force?: boolean;
     fromDocKey?: string;
-  }): Res<SavedFile>;
+  }): Res<SaveResult>;
   writeRecovery(docKey: string, text: string, path: string | null): Res<unknown>;
   listRecoveries(): Res<RecoveryInfo[]>;
   readRecovery(docKey: string): Res<RecoveryInfo & { text: string }>;

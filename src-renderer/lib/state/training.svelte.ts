@@ -84,7 +84,11 @@ export class Training {
 
   readonly active = $derived(this.#phase === 'starting' || this.#phase === 'running' || this.#phase === 'paused');
 
-  constructor(private readonly api: UnderstudyApi) {}
+  constructor(
+    private readonly api: UnderstudyApi,
+    /** Told about every event of the followed run, after the state has taken it in. */
+    private readonly onRunEvent: (event: TrainingEvent) => void = () => {},
+  ) {}
 
   get preset(): PresetName {
     return this.#preset;
@@ -249,6 +253,11 @@ export class Training {
   }
 
   #apply(event: TrainingEvent): void {
+    this.#take(event);
+    this.onRunEvent(event);
+  }
+
+  #take(event: TrainingEvent): void {
     switch (event.type) {
       case 'started':
         this.#modelId = event.modelId;

@@ -38,7 +38,8 @@ export interface FirstRun {
   sampleName: string;
 }
 
-export type PathRequest = { mode: 'open' | 'saveAs'; suggested: string };
+export type PathMode = 'open' | 'saveAs' | 'import';
+export type PathRequest = { mode: PathMode; suggested: string };
 
 /** The app's controller: owns every state object and the actions that span them (generate -> insert, save...). */
 export class Workbench {
@@ -66,7 +67,15 @@ export class Workbench {
     this.settings = new Settings(ports.settings);
     this.generation = new Generation(api);
     this.models = new Models(api);
-    this.training = new Training(api);
+    this.training = new Training(api, (event) => {
+      if (event.type === 'started' || event.type === 'done') void this.models.load();
+      if (event.type === 'done' && event.reason !== 'cancelled') {
+        this.toasts.show('Training finished: your new model is in Models.', {
+          tone: 'info',
+          action: { label: 'Use it', run: async () => void (await this.models.setActive(event.modelId)) },
+        });
+      }
+    });
     this.corpora = new Corpora(ports.corpora, this.toasts);
     this.document = new DocumentSession(ports.documents);
     this.tour = new Tour(() => this.settings.set('tourSeen', true));
@@ -173,6 +182,12 @@ export class Workbench {
     return this.#reportSave(await this.document.saveAs(path));
   }
 
+  /** Imports a file or a whole folder by its location on this computer. */
+  async importFromPath(): Promise<void> {
+    const path = await this.#askPath('import', '');
+    if (path !== null) await this.corpora.importPaths([path]);
+  }
+
   /** Answers the in-app path prompt (the browser has no native file dialogs). */
   answerPath(path: string | null): void {
     const resolve = this.#resolvePath;
@@ -222,9 +237,9 @@ export class Workbench {
     }
   }
 
-  async #askPath(mode: 'open' | 'saveAs', suggested: string): Promise<string | null> {
+  async #askPath(mode: PathMode, suggested: string): Promise<string | null> {
     const dialogs = this.ports.dialogs;
-    if (dialogs) return mode === 'open' ? dialogs.openPath() : dialogs.savePath(suggested);
+    if (dialogs) return mode === 'saveAs' ? dialogs.savePath(suggested) : dialogs.openPath();
     this.#resolvePath?.(null);
     this.#pathRequest = { mode, suggested };
     return new Promise((resolve) => (this.#resolvePath = resolve));

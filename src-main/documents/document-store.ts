@@ -103,10 +103,12 @@ export class DocumentStore {
     this.#recentLimit = options.recentLimit ?? DEFAULT_RECENT_LIMIT;
   }
 
+  /** Also removes temp leftovers of interrupted saves next to recent files (others go when next opened). */
   static async open(dataDir: string, options: DocumentStoreOptions = {}): Promise<DocumentStore> {
     const store = new DocumentStore(dataDir, options);
     await mkdir(store.#recoveryDir, { recursive: true });
     await removeTempLeftovers(store.#recoveryDir);
+    for (const file of await store.#recent.read()) await removeTempLeftovers(path.dirname(file), path.basename(file));
     return store;
   }
 

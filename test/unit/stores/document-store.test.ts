@@ -95,12 +95,15 @@ describe('DocumentStore', () => {
     expect(await store.listRecoveries()).toEqual([]);
   });
 
-  it('cleans temp leftovers of an interrupted save and refuses what is not a screenplay', async () => {
+  it('cleans temp leftovers of an interrupted save (on open, and at start-up for recent files) and refuses what is not a screenplay', async () => {
     const { dir, store } = await setup();
     const file = path.join(dir, 'x.fountain');
     await writeFile(file, 'ok\n');
     await writeFile(path.join(dir, '.x.fountain.abc123.understudy-tmp'), 'half');
     await store.openFile(file);
+    expect(await readdir(dir)).toEqual(['data', 'x.fountain']);
+    await writeFile(path.join(dir, '.x.fountain.def456.understudy-tmp'), 'half again');
+    await DocumentStore.open(path.join(dir, 'data'));
     expect(await readdir(dir)).toEqual(['data', 'x.fountain']);
     await expect(store.openFile(path.join(dir, 'missing.fountain'))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
     await expect(store.openFile(path.join(dir, 'image.png'))).rejects.toMatchObject({ code: 'E_UNSUPPORTED_TYPE' });

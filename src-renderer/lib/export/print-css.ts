@@ -2,18 +2,22 @@ export type Paper = 'letter' | 'a4';
 
 interface PaperGeometry {
   size: string;
-  /** Page margins in inches: top, right, bottom, left. */
-  margins: [number, number, number, number];
+  widthIn: number;
+  heightIn: number;
   linesPerPage: number;
 }
 
-const LINE_HEIGHT_IN = 1 / 6;
-
-// Both papers keep a 6in text column (60 Courier characters), so a script wraps the same on either.
 export const PAPER: Record<Paper, PaperGeometry> = {
-  letter: { size: '8.5in 11in', margins: [1, 1, 11 - 1 - 55 * LINE_HEIGHT_IN, 1.5], linesPerPage: 55 },
-  a4: { size: '210mm 297mm', margins: [1, 8.2677 - 1.5 - 6, 11.6929 - 1 - 58 * LINE_HEIGHT_IN, 1.5], linesPerPage: 58 },
+  letter: { size: '8.5in 11in', widthIn: 8.5, heightIn: 11, linesPerPage: 55 },
+  a4: { size: '210mm 297mm', widthIn: 8.2677, heightIn: 11.6929, linesPerPage: 58 },
 };
+
+// Both papers keep the text column at 1.5in-7.5in (60 Courier characters), so a script wraps the same
+// on either; the page box reaches 0.75in beyond the column because Chromium clips what overflows it.
+const TEXT_LEFT_IN = 1.5;
+const TEXT_WIDTH_IN = 6;
+const GUTTER_IN = 0.75;
+const TOP_IN = 1;
 
 const FONT = `"Courier Prime", "Courier Final Draft", "Courier New", Courier, "Liberation Mono", "Nimbus Mono PS", monospace`;
 
@@ -23,17 +27,22 @@ const FONT = `"Courier Prime", "Courier Final Draft", "Courier New", Courier, "L
  * top right from the first script page, none on the title page.
  */
 export function printStylesheet(paper: Paper): string {
-  const { size, margins, linesPerPage } = PAPER[paper];
-  const [top, right, bottom, left] = margins.map((inches) => `${inches.toFixed(4)}in`);
-  const contentHeight = `${(linesPerPage * 12).toFixed(0)}pt`;
+  const { size, widthIn, heightIn, linesPerPage } = PAPER[paper];
+  const inches = (value: number): string => `${value.toFixed(4)}in`;
+  const left = inches(TEXT_LEFT_IN - GUTTER_IN);
+  const right = inches(widthIn - TEXT_LEFT_IN - TEXT_WIDTH_IN - GUTTER_IN);
+  const bottom = inches(heightIn - TOP_IN - linesPerPage / 6);
+  // A point short of the page box, so rounding can never push the title page onto two pages.
+  const contentHeight = `${linesPerPage * 12 - 1}pt`;
   return `
 @page {
   size: ${size};
-  margin: ${top} ${right} ${bottom} ${left};
+  margin: ${inches(TOP_IN)} ${right} ${bottom} ${left};
   @top-right {
     content: counter(page) ".";
     font: 12pt/12pt ${FONT};
     vertical-align: middle;
+    padding-right: ${inches(GUTTER_IN)};
   }
 }
 @page title {
@@ -48,8 +57,9 @@ body {
   -webkit-print-color-adjust: exact;
 }
 @media screen {
-  body { width: 6in; margin: 1in auto 1in ${left}; }
+  body { width: ${inches(TEXT_WIDTH_IN + 2 * GUTTER_IN)}; margin: 1in auto; }
 }
+.title-page, .script { margin-left: ${inches(GUTTER_IN)}; width: ${inches(TEXT_WIDTH_IN)}; }
 .title-page {
   page: title;
   height: ${contentHeight};
@@ -68,8 +78,8 @@ body {
 .scene-heading { font: inherit; text-transform: uppercase; break-after: avoid; }
 .scene-heading { position: relative; }
 .scene-number { position: absolute; top: 0; }
-.scene-number.left { left: -0.75in; }
-.scene-number.right { right: -0.75in; }
+.scene-number.left { right: calc(100% + 0.5in); }
+.scene-number.right { left: calc(100% + 0.25in); }
 .action { width: 6in; orphans: 2; widows: 2; }
 .dialogue-block > p { margin: 0; white-space: pre-wrap; }
 .dialogue-block > .character { margin-left: 2.2in; width: 3.8in; text-transform: uppercase; break-after: avoid; }
@@ -80,7 +90,7 @@ body {
 .dual-dialogue > .dialogue-block { flex: 1 1 0; margin: 0; }
 .dual-dialogue > .dialogue-block > .character { margin-left: 1in; width: auto; }
 .dual-dialogue > .dialogue-block > .parenthetical { margin-left: 0.5in; width: auto; }
-.dual-dialogue > .dialogue-block > .dialogue { margin-left: 0; width: auto; }
+.dual-dialogue > .dialogue-block > .dialogue { margin-left: 0.25in; width: auto; }
 .transition { text-align: right; text-transform: uppercase; break-before: avoid; }
 .centered { text-align: center; }
 .script > .page-break { break-after: page; height: 0; margin: 0; }

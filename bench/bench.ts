@@ -40,7 +40,15 @@ async function speedReport(args: Args, text: string): Promise<Record<string, unk
   const results: Record<string, unknown> = {};
   const only = backendOrder(args);
   for (const backend of only ?? BACKEND_NAMES) {
-    const childArgs = [join(here, 'bench.js'), '--child', backend, '--corpus', args.string('corpus', DEFAULT_CORPUS), '--preset', preset(args)];
+    const childArgs = [
+      join(here, 'bench.js'),
+      '--child',
+      backend,
+      '--corpus',
+      args.string('corpus', DEFAULT_CORPUS),
+      '--preset',
+      preset(args),
+    ];
     for (const name of ['steps', 'warmup', 'gen-length']) {
       const value = args.optionalString(name);
       if (value !== undefined) childArgs.push(`--${name}`, value);
@@ -54,7 +62,13 @@ async function speedReport(args: Args, text: string): Promise<Record<string, unk
     }
     process.stderr.write(`${backend}: ${JSON.stringify(results[backend])}\n`);
   }
-  const responsiveness = args.flag('no-host') ? null : await measureResponsiveness(join(here, 'engine-worker.js'), text.slice(0, 200_000), args.number('host-steps', 30));
+  const responsiveness = args.flag('no-host')
+    ? null
+    : await measureResponsiveness(
+        join(here, 'engine-worker.js'),
+        text.slice(0, 200_000),
+        args.number('host-steps', 30),
+      );
   return {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
@@ -97,7 +111,10 @@ async function main(): Promise<void> {
     const order = backendOrder(args);
     report = await compareWithReference({
       text,
-      referenceFile: args.string('reference-file', resolve(process.cwd(), '../shared/reference/torch-charlstm-tinyshakespeare.json')),
+      referenceFile: args.string(
+        'reference-file',
+        resolve(process.cwd(), '../shared/reference/torch-charlstm-tinyshakespeare.json'),
+      ),
       steps: args.number('steps', 500),
       seed: args.number('seed', 1),
       ...(order === undefined ? {} : { backendOrder: order }),

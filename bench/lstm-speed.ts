@@ -34,6 +34,7 @@ export interface TrainingSpeed {
 
 export interface GenerationSpeed {
   alternatives: number;
+  primeChars: number;
   charsPerSecond: number;
   firstCharMs: number;
 }
@@ -62,6 +63,11 @@ function randomBatch(shape: SpeedShape, seed: number): { inputs: tf.Tensor2D; ta
 }
 
 function fusedModel(shape: SpeedShape): FusedModel {
+  // tidy disposes the initial-value tensors; the variables survive it.
+  return tf.tidy(() => fusedModelVariables(shape));
+}
+
+function fusedModelVariables(shape: SpeedShape): FusedModel {
   const glorot = (rows: number, cols: number) =>
     tf.variable(tf.randomUniform([rows, cols], -Math.sqrt(6 / (rows + cols)), Math.sqrt(6 / (rows + cols))));
   const layer = (inputSize: number): LstmWeights => ({
@@ -116,6 +122,11 @@ function layersLoss(model: tf.Sequential, shape: SpeedShape, inputs: tf.Tensor2D
   return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
 }
 
+function layersOrThrow(model: tf.Sequential | null): tf.Sequential {
+  if (model === null) throw new Error('no layers model');
+  return model;
+}
+
 /** Times `steps` Adam steps after one warm-up step. */
 export function measureTraining(
   variant: TrainingVariant,
@@ -134,7 +145,7 @@ export function measureTraining(
   const step = (seed: number) => {
     const { inputs, targets } = randomBatch(shape, seed);
     const loss = optimizer.minimize(() =>
-      fused !== null ? fusedLoss(fused, shape, inputs, targets) : layersLoss(layers!, shape, inputs, targets),
+      fused !== null ? fusedLoss(fused, shape, inputs, targets) : layersLoss(layersOrThrow(layers), shape, inputs, targets),
     );
     loss?.dataSync();
     tf.dispose([loss, inputs, targets].filter((t) => t !== undefined && t !== null));
@@ -233,6 +244,7 @@ export function measureGeneration(
   ]);
   return {
     alternatives,
+    primeChars: primeLength,
     charsPerSecond: Math.round(((chars - 1) * alternatives) / seconds),
     firstCharMs: Math.round(firstCharMs * 10) / 10,
   };
@@ -279,10 +291,13 @@ async function main(): Promise<void> {
     if (!process.argv.includes('--no-stock')) training.push(measureTraining('fused', false, quick ? 2 : 4));
     training.push(measureTraining('fused', true, quick ? 2 : 4));
   }
-  const generation =
-    only === undefined || only === 'generation'
-      ? [measureGeneration(1, 400, 2000), measureGeneration(4, 400, 2000)]
-      : [];
+  const generation: GenerationSpeed[] = [];
+  if (only === undefined || only === 'generation') {
+    measureGeneration(1, 50, 50);
+    for (const alternatives of [1, 4]) {
+      for (const prime of [250, 2000]) generation.push(measureGeneration(alternatives, 1000, prime));
+    }
+  }
   const result = {
     backend: tf.getBackend(),
     wasmThreads: threaded ? threads : 1,

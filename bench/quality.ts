@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { initBackend } from '../src-main/engine/backend.ts';
 import { ModelStore } from '../src-main/engine/model-store.ts';
 import { createTrainingRun } from '../src-main/engine/trainer.ts';
-import type { BackendName, ModelHyperparams, OptimizerHyperparams, PresetName, TrainingEvent } from '../src-main/engine/types.ts';
+import type {
+  BackendName,
+  ModelHyperparams,
+  OptimizerHyperparams,
+  PresetName,
+  TrainingEvent,
+} from '../src-main/engine/types.ts';
 
 export interface QualityOptions {
   text: string;
@@ -29,7 +35,9 @@ export interface CurvePoint {
 }
 
 /** Trains with the real trainer (early stopping off) and returns the validation curve in nats/char. */
-export async function qualityCurve(opts: QualityOptions): Promise<{ backend: BackendName; curve: CurvePoint[]; charsPerSecond: number }> {
+export async function qualityCurve(
+  opts: QualityOptions,
+): Promise<{ backend: BackendName; curve: CurvePoint[]; charsPerSecond: number }> {
   const backend = await initBackend(opts.backendOrder);
   const dir = await mkdtemp(join(tmpdir(), 'understudy-bench-'));
   const store = new ModelStore(dir);
@@ -42,11 +50,19 @@ export async function qualityCurve(opts: QualityOptions): Promise<{ backend: Bac
     if (e.type === 'progress') {
       lastLoss = e.trainLoss;
       charsPerSecond = e.charsPerSecond;
-      if (opts.log) process.stderr.write(`step ${e.step} loss ${e.trainLoss.toFixed(3)} ${Math.round(e.charsPerSecond)} chars/s\n`);
+      if (opts.log)
+        process.stderr.write(`step ${e.step} loss ${e.trainLoss.toFixed(3)} ${Math.round(e.charsPerSecond)} chars/s\n`);
     }
     if (e.type === 'evaluation') {
-      curve.push({ step: e.step, trainLoss: lastLoss, valNatsPerChar: e.valNatsPerChar, valBitsPerChar: e.valBitsPerChar, elapsedSeconds: (performance.now() - started) / 1000 });
-      if (opts.log) process.stderr.write(`eval ${e.step}: ${e.valNatsPerChar.toFixed(4)} nats/char\n${e.samples[1]?.text ?? ''}\n`);
+      curve.push({
+        step: e.step,
+        trainLoss: lastLoss,
+        valNatsPerChar: e.valNatsPerChar,
+        valBitsPerChar: e.valBitsPerChar,
+        elapsedSeconds: (performance.now() - started) / 1000,
+      });
+      if (opts.log)
+        process.stderr.write(`eval ${e.step}: ${e.valNatsPerChar.toFixed(4)} nats/char\n${e.samples[1]?.text ?? ''}\n`);
     }
     if (e.type === 'error') throw new Error(e.error.message);
   };

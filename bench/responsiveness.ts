@@ -13,7 +13,11 @@ function percentile(values: number[], p: number): number {
  * Trains a Small model in the engine worker while the main thread answers a trivial request (a MessagePort
  * round trip, like an IPC handler that does not touch the engine) every 5 ms; also pings the worker itself.
  */
-export async function measureResponsiveness(workerPath: string, text: string, steps: number): Promise<Record<string, number>> {
+export async function measureResponsiveness(
+  workerPath: string,
+  text: string,
+  steps: number,
+): Promise<Record<string, number>> {
   const dir = await mkdtemp(join(tmpdir(), 'understudy-bench-host-'));
   const host = new EngineHost({ workerPath, modelsDir: dir });
   await host.start();

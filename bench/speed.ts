@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/engine/backend.ts';
 import { CharDataset } from '../src-main/engine/dataset.ts';
-import { crossEntropy, disposeWeights, initialWeightValues, weightSpecs, weightsFromValues } from '../src-main/engine/model.ts';
+import {
+  crossEntropy,
+  disposeWeights,
+  initialWeightValues,
+  weightSpecs,
+  weightsFromValues,
+} from '../src-main/engine/model.ts';
 import { disposeAdamState, zeroAdamState } from '../src-main/engine/optimizer.ts';
 import { Rng } from '../src-main/engine/rng.ts';
 import { sample } from '../src-main/engine/sampler.ts';
@@ -22,7 +28,12 @@ export interface SpeedOptions {
 const seconds = (from: number): number => (performance.now() - from) / 1000;
 
 /** Our functional model with the engine's own train step (the LSTM from src-main/engine/lstm). */
-async function ourTraining(dataset: CharDataset, vocab: Vocab, preset: PresetName, opts: SpeedOptions): Promise<number> {
+async function ourTraining(
+  dataset: CharDataset,
+  vocab: Vocab,
+  preset: PresetName,
+  opts: SpeedOptions,
+): Promise<number> {
   const model = PRESETS[preset];
   const optimizer = DEFAULT_OPTIMIZER;
   const rng = Rng.fromSeed(1);
@@ -47,13 +58,25 @@ async function ourTraining(dataset: CharDataset, vocab: Vocab, preset: PresetNam
 }
 
 /** The same model built from tfjs-layers (stock LSTM layer), trained with optimizer.minimize in a custom loop. */
-async function stockTraining(dataset: CharDataset, vocab: Vocab, preset: PresetName, opts: SpeedOptions): Promise<number> {
+async function stockTraining(
+  dataset: CharDataset,
+  vocab: Vocab,
+  preset: PresetName,
+  opts: SpeedOptions,
+): Promise<number> {
   const hp = PRESETS[preset];
   const { batchSize, seqLen, learningRate } = DEFAULT_OPTIMIZER;
   const model = tf.sequential();
   model.add(tf.layers.embedding({ inputDim: vocab.size, outputDim: hp.embeddingSize, batchInputShape: [null, null] }));
   for (let l = 0; l < hp.layers; l++) {
-    model.add(tf.layers.lstm({ units: hp.units, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }));
+    model.add(
+      tf.layers.lstm({
+        units: hp.units,
+        returnSequences: true,
+        recurrentActivation: 'sigmoid',
+        recurrentInitializer: 'glorotUniform',
+      }),
+    );
   }
   model.add(tf.layers.dense({ units: vocab.size }));
   const optimizer = tf.train.adam(learningRate);
@@ -77,11 +100,32 @@ async function stockTraining(dataset: CharDataset, vocab: Vocab, preset: PresetN
   return (opts.steps * batchSize * seqLen) / elapsed;
 }
 
-async function generation(vocab: Vocab, preset: PresetName, text: string, opts: SpeedOptions): Promise<Record<string, number | null>> {
-  const model = { weights: weightsFromValues(PRESETS[preset], vocab.size, initialWeightValues(PRESETS[preset], vocab.size, Rng.fromSeed(2))), vocab };
+async function generation(
+  vocab: Vocab,
+  preset: PresetName,
+  text: string,
+  opts: SpeedOptions,
+): Promise<Record<string, number | null>> {
+  const model = {
+    weights: weightsFromValues(
+      PRESETS[preset],
+      vocab.size,
+      initialWeightValues(PRESETS[preset], vocab.size, Rng.fromSeed(2)),
+    ),
+    vocab,
+  };
   const prime = text.slice(0, 10_000);
   const run = (alternatives: number, primeChars: number, maxLength: number) =>
-    sample(model, { prime, primeChars, temperatures: new Array<number>(alternatives).fill(0.8), topK: 0, topP: 1, maxLength, stopStrings: [], seed: 1 });
+    sample(model, {
+      prime,
+      primeChars,
+      temperatures: new Array<number>(alternatives).fill(0.8),
+      topK: 0,
+      topP: 1,
+      maxLength,
+      stopStrings: [],
+      seed: 1,
+    });
   await run(1, 200, 50);
   const one = await run(1, 2000, opts.generationLength);
   const four = await run(4, 2000, opts.generationLength);

@@ -11,7 +11,16 @@ import type {
   TrainingConfig,
   TrainingEvent,
 } from '../engine/types.ts';
-import type { EngineMethod, EngineWorkerStatus, HostToWorker, ModelList, ParamsOf, ResultOf, WorkerOptions, WorkerToHost } from './protocol.ts';
+import type {
+  EngineMethod,
+  EngineWorkerStatus,
+  HostToWorker,
+  ModelList,
+  ParamsOf,
+  ResultOf,
+  WorkerOptions,
+  WorkerToHost,
+} from './protocol.ts';
 
 export interface EngineHostOptions {
   /** The built worker script (out/main/engine-worker.js in the app). */
@@ -226,7 +235,11 @@ export class EngineHost {
   }
 
   /** Events of the run carry its id; pass one to subscribe before the call (otherwise the reply comes first). */
-  async startTraining(config: TrainingConfig, corpora: CorpusInput[], runId: string = randomUUID()): Promise<{ runId: string; modelId: string }> {
+  async startTraining(
+    config: TrainingConfig,
+    corpora: CorpusInput[],
+    runId: string = randomUUID(),
+  ): Promise<{ runId: string; modelId: string }> {
     this.trainingRuns.add(runId);
     try {
       return await this.request('startTraining', { runId, config, corpora });
@@ -237,7 +250,11 @@ export class EngineHost {
   }
 
   /** Continues a saved model from its latest checkpoint (after a cancel, a crash or to extend its budget). */
-  async continueTraining(resume: ResumeConfig, corpora: CorpusInput[], runId: string = randomUUID()): Promise<{ runId: string; modelId: string }> {
+  async continueTraining(
+    resume: ResumeConfig,
+    corpora: CorpusInput[],
+    runId: string = randomUUID(),
+  ): Promise<{ runId: string; modelId: string }> {
     this.trainingRuns.add(runId);
     try {
       return await this.request('continueTraining', { runId, resume, corpora });

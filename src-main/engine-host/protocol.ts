@@ -27,8 +27,14 @@ export interface EngineMethods {
   listModels: { params: undefined; result: ModelList };
   loadModel: { params: { modelId: string }; result: ModelSummary };
   status: { params: undefined; result: EngineWorkerStatus };
-  startTraining: { params: { runId: string; config: TrainingConfig; corpora: CorpusInput[] }; result: { runId: string; modelId: string } };
-  continueTraining: { params: { runId: string; resume: ResumeConfig; corpora: CorpusInput[] }; result: { runId: string; modelId: string } };
+  startTraining: {
+    params: { runId: string; config: TrainingConfig; corpora: CorpusInput[] };
+    result: { runId: string; modelId: string };
+  };
+  continueTraining: {
+    params: { runId: string; resume: ResumeConfig; corpora: CorpusInput[] };
+    result: { runId: string; modelId: string };
+  };
   pauseTraining: { params: { runId: string }; result: null };
   resumeTraining: { params: { runId: string }; result: null };
   cancelTraining: { params: { runId: string }; result: null };
@@ -44,7 +50,9 @@ export type EngineMethod = keyof EngineMethods;
 export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
 export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
 
-export type HostToWorker = { [M in EngineMethod]: { kind: 'request'; id: number; method: M; params: ParamsOf<M> } }[EngineMethod];
+export type HostToWorker = {
+  [M in EngineMethod]: { kind: 'request'; id: number; method: M; params: ParamsOf<M> };
+}[EngineMethod];
 
 export type WorkerToHost =
   | { kind: 'ready'; backend: BackendName }

@@ -18,8 +18,13 @@ function handlersFor(engine: Engine, post: (message: WorkerToHost) => void): Han
     ping: () => Date.now(),
     listModels: () => engine.listModels(),
     loadModel: ({ modelId }) => engine.loadModel(modelId),
-    status: () => ({ backend: engine.backend, activeModelId: engine.activeModelId, trainingRunId: engine.trainingRunId }),
-    startTraining: ({ runId, config, corpora }) => engine.startTraining(runId, config, corpora, (event) => onTraining({ kind: 'training', event })),
+    status: () => ({
+      backend: engine.backend,
+      activeModelId: engine.activeModelId,
+      trainingRunId: engine.trainingRunId,
+    }),
+    startTraining: ({ runId, config, corpora }) =>
+      engine.startTraining(runId, config, corpora, (event) => onTraining({ kind: 'training', event })),
     continueTraining: ({ runId, resume, corpora }) =>
       engine.continueTraining(runId, resume, corpora, (event) => onTraining({ kind: 'training', event })),
     pauseTraining: ({ runId }) => (engine.pauseTraining(runId), null),
@@ -67,4 +72,3 @@ async function main(): Promise<void> {
 }
 
 void main();
-

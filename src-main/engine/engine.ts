@@ -39,7 +39,8 @@ function checkGenerationOptions(opts: GenerationOptions): void {
   const bad = (what: string): never => {
     throw new AppError('E_INVALID_INPUT', `invalid generation option: ${what}`);
   };
-  if (!Number.isInteger(opts.maxLength) || opts.maxLength < 1 || opts.maxLength > MAX_GENERATION_LENGTH) bad('maxLength');
+  if (!Number.isInteger(opts.maxLength) || opts.maxLength < 1 || opts.maxLength > MAX_GENERATION_LENGTH)
+    bad('maxLength');
   if (!(opts.temperature >= 0)) bad('temperature');
   if (opts.topK !== undefined && !(Number.isInteger(opts.topK) && opts.topK >= 0)) bad('topK');
   if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) bad('topP');
@@ -68,7 +69,9 @@ export class Engine {
   async listModels(): Promise<ModelList> {
     const list = await this.store.list();
     // A model left 'training' on disk by a crash is stopped (and resumable) unless this engine is training it.
-    const models = list.models.map((m) => (m.status === 'training' && m.id !== this.training?.modelId ? { ...m, status: 'stopped' as const } : m));
+    const models = list.models.map((m) =>
+      m.status === 'training' && m.id !== this.training?.modelId ? { ...m, status: 'stopped' as const } : m,
+    );
     return { models, damaged: list.damaged };
   }
 
@@ -84,9 +87,18 @@ export class Engine {
   async loadModel(modelId: string): Promise<ModelSummary> {
     const loaded = await this.store.load(modelId);
     const specs = weightSpecs(loaded.metadata.model, loaded.metadata.vocabSize);
-    const weights = unflattenWeights(specs.map((s, i) => tf.tensor(loaded.best[i] ?? new Float32Array(0), s.shape, 'float32')));
+    const weights = unflattenWeights(
+      specs.map((s, i) => tf.tensor(loaded.best[i] ?? new Float32Array(0), s.shape, 'float32')),
+    );
     this.retireActive();
-    this.active = { summary: summaryOf(loaded.metadata), weights, vocab: Vocab.fromCodePoints(loaded.codePoints), primeCache: new PrimeCache(), users: 0, retired: false };
+    this.active = {
+      summary: summaryOf(loaded.metadata),
+      weights,
+      vocab: Vocab.fromCodePoints(loaded.codePoints),
+      primeCache: new PrimeCache(),
+      users: 0,
+      retired: false,
+    };
     return this.active.summary;
   }
 
@@ -107,13 +119,23 @@ export class Engine {
     if (this.training !== null) throw new AppError('E_ENGINE_BUSY', 'a training run is already in progress');
   }
 
-  async startTraining(runId: string, config: TrainingConfig, corpora: readonly CorpusInput[], onEvent: (e: TrainingEvent) => void): Promise<{ runId: string; modelId: string }> {
+  async startTraining(
+    runId: string,
+    config: TrainingConfig,
+    corpora: readonly CorpusInput[],
+    onEvent: (e: TrainingEvent) => void,
+  ): Promise<{ runId: string; modelId: string }> {
     this.checkIdle();
     const run = await createTrainingRun(config, corpora, { runId, store: this.store, backend: this.backend, onEvent });
     return this.launch(run);
   }
 
-  async continueTraining(runId: string, resume: ResumeConfig, corpora: readonly CorpusInput[], onEvent: (e: TrainingEvent) => void): Promise<{ runId: string; modelId: string }> {
+  async continueTraining(
+    runId: string,
+    resume: ResumeConfig,
+    corpora: readonly CorpusInput[],
+    onEvent: (e: TrainingEvent) => void,
+  ): Promise<{ runId: string; modelId: string }> {
     this.checkIdle();
     const run = await resumeTrainingRun(resume, corpora, { runId, store: this.store, backend: this.backend, onEvent });
     return this.launch(run);
@@ -149,7 +171,11 @@ export class Engine {
   }
 
   /** Starts a generation and returns once it is running; its output arrives as events. */
-  async generate(runId: string, opts: GenerationOptions, onEvent: (e: GenerationEvent) => void): Promise<{ runId: string }> {
+  async generate(
+    runId: string,
+    opts: GenerationOptions,
+    onEvent: (e: GenerationEvent) => void,
+  ): Promise<{ runId: string }> {
     checkGenerationOptions(opts);
     if (opts.modelId !== undefined && opts.modelId !== this.activeModelId) await this.loadModel(opts.modelId);
     const model = this.active;
@@ -163,7 +189,11 @@ export class Engine {
     // As with training: the reply with the run id goes out before the first event.
     setImmediate(() => {
       onEvent({ type: 'started', runId, alternatives, unknownPrimeChars: unknown });
-      void sample(model, request, { signal: controller.signal, primeCache: model.primeCache, onChunk: (deltas) => onEvent({ type: 'chunk', runId, deltas }) })
+      void sample(model, request, {
+        signal: controller.signal,
+        primeCache: model.primeCache,
+        onChunk: (deltas) => onEvent({ type: 'chunk', runId, deltas }),
+      })
         .then((result) =>
           onEvent({
             type: 'done',
@@ -174,7 +204,9 @@ export class Engine {
             charsPerSecond: result.charsPerSecond,
           }),
         )
-        .catch((error: unknown) => onEvent({ type: 'error', runId, error: { code: 'E_INTERNAL', message: String(error) } }))
+        .catch((error: unknown) =>
+          onEvent({ type: 'error', runId, error: { code: 'E_INTERNAL', message: String(error) } }),
+        )
         .finally(() => {
           this.generations.delete(runId);
           model.users -= 1;
@@ -191,14 +223,16 @@ export class Engine {
   }
 
   async deleteModel(modelId: string): Promise<void> {
-    if (this.training?.modelId === modelId) throw new AppError('E_ENGINE_BUSY', 'stop training this model before deleting it');
+    if (this.training?.modelId === modelId)
+      throw new AppError('E_ENGINE_BUSY', 'stop training this model before deleting it');
     if (this.activeModelId === modelId) this.retireActive();
     await this.store.delete(modelId);
   }
 
   async renameModel(modelId: string, name: string): Promise<ModelSummary> {
     const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 200) throw new AppError('E_INVALID_INPUT', 'a model name needs 1 to 200 characters');
+    if (trimmed.length === 0 || trimmed.length > 200)
+      throw new AppError('E_INVALID_INPUT', 'a model name needs 1 to 200 characters');
     if (this.training?.modelId === modelId) {
       // The run rewrites the directory at every checkpoint, so it carries the name rather than racing it.
       this.training.setName(trimmed);

@@ -81,7 +81,10 @@ const trainerStateSchema = z.object({
 /** What a run needs besides the weights to continue exactly where it stopped. */
 export type TrainerState = z.output<typeof trainerStateSchema>;
 
-const vocabSchema = z.object({ formatVersion: z.literal(MODEL_FORMAT_VERSION), codePoints: z.array(z.number().int().nonnegative()) });
+const vocabSchema = z.object({
+  formatVersion: z.literal(MODEL_FORMAT_VERSION),
+  codePoints: z.array(z.number().int().nonnegative()),
+});
 
 const layersModelSchema = z.object({
   modelTopology: z.unknown(),
@@ -199,7 +202,9 @@ export class ModelStore {
     const temp = join(this.modelsDir, `.${metadata.id}.tmp-${randomSuffix()}`);
     const specs = weightSpecs(metadata.model, metadata.vocabSize);
     const files: Record<string, Uint8Array> = {};
-    files[FILES.vocab] = Buffer.from(JSON.stringify({ formatVersion: MODEL_FORMAT_VERSION, codePoints: snapshot.codePoints }));
+    files[FILES.vocab] = Buffer.from(
+      JSON.stringify({ formatVersion: MODEL_FORMAT_VERSION, codePoints: snapshot.codePoints }),
+    );
     files[FILES.modelJson] = Buffer.from(
       JSON.stringify({
         modelTopology: layersTopology(metadata.model, metadata.vocabSize),
@@ -248,7 +253,10 @@ export class ModelStore {
     const raw = parseJson(id, text, FILES.metadata);
     const version = typeof raw === 'object' && raw !== null && 'formatVersion' in raw ? raw.formatVersion : undefined;
     if (version !== MODEL_FORMAT_VERSION) {
-      throw new AppError('E_MODEL_VERSION', `model ${id} has format version ${String(version)}; this app reads version ${MODEL_FORMAT_VERSION}`);
+      throw new AppError(
+        'E_MODEL_VERSION',
+        `model ${id} has format version ${String(version)}; this app reads version ${MODEL_FORMAT_VERSION}`,
+      );
     }
     const parsed = metadataSchema.safeParse(raw);
     if (!parsed.success) throw corrupt(id, `metadata.json is invalid (${parsed.error.issues[0]?.message ?? 'schema'})`);
@@ -267,7 +275,8 @@ export class ModelStore {
       if (isErrno(error, 'ENOENT')) throw corrupt(id, `${path} is missing`);
       throw error;
     }
-    if (data.byteLength !== expected.bytes) throw corrupt(id, `${path} has ${data.byteLength} bytes, expected ${expected.bytes} (truncated?)`);
+    if (data.byteLength !== expected.bytes)
+      throw corrupt(id, `${path} has ${data.byteLength} bytes, expected ${expected.bytes} (truncated?)`);
     if (sha256(data) !== expected.sha256) throw corrupt(id, `${path} does not match its checksum`);
     return data;
   }
@@ -275,19 +284,31 @@ export class ModelStore {
   /** Loads and validates everything generation needs: metadata, vocabulary, model.json and the best weights. */
   async load(id: string): Promise<LoadedModel> {
     const metadata = await this.readMetadata(id);
-    const vocab = vocabSchema.safeParse(parseJson(id, Buffer.from(await this.readChecked(id, metadata, FILES.vocab)).toString('utf8'), FILES.vocab));
-    if (!vocab.success || vocab.data.codePoints.length !== metadata.vocabSize || new Set(vocab.data.codePoints).size !== metadata.vocabSize) {
+    const vocab = vocabSchema.safeParse(
+      parseJson(id, Buffer.from(await this.readChecked(id, metadata, FILES.vocab)).toString('utf8'), FILES.vocab),
+    );
+    if (
+      !vocab.success ||
+      vocab.data.codePoints.length !== metadata.vocabSize ||
+      new Set(vocab.data.codePoints).size !== metadata.vocabSize
+    ) {
       throw corrupt(id, 'vocab.json does not match the model');
     }
     const modelJson = layersModelSchema.safeParse(
-      parseJson(id, Buffer.from(await this.readChecked(id, metadata, FILES.modelJson)).toString('utf8'), FILES.modelJson),
+      parseJson(
+        id,
+        Buffer.from(await this.readChecked(id, metadata, FILES.modelJson)).toString('utf8'),
+        FILES.modelJson,
+      ),
     );
     const specs = weightSpecs(metadata.model, metadata.vocabSize);
     const manifest = modelJson.success ? modelJson.data.weightsManifest[0] : undefined;
     const matches =
       manifest !== undefined &&
       manifest.weights.length === specs.length &&
-      manifest.weights.every((w, i) => w.name === specs[i]?.name && JSON.stringify(w.shape) === JSON.stringify(specs[i]?.shape));
+      manifest.weights.every(
+        (w, i) => w.name === specs[i]?.name && JSON.stringify(w.shape) === JSON.stringify(specs[i]?.shape),
+      );
     if (!matches) throw corrupt(id, 'model.json does not describe the weights of this model');
     const sizes = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
     const best = splitArrays(id, await this.readChecked(id, metadata, FILES.weights), sizes, FILES.weights);
@@ -302,12 +323,26 @@ export class ModelStore {
       throw new AppError('E_CONFLICT', `model ${id} has no training checkpoint to resume from`);
     }
     const state = trainerStateSchema.safeParse(
-      parseJson(id, Buffer.from(await this.readChecked(id, metadata, FILES.trainingState)).toString('utf8'), FILES.trainingState),
+      parseJson(
+        id,
+        Buffer.from(await this.readChecked(id, metadata, FILES.trainingState)).toString('utf8'),
+        FILES.trainingState,
+      ),
     );
     if (!state.success) throw corrupt(id, 'training/state.json is invalid');
     const sizes = weightSpecs(metadata.model, metadata.vocabSize).map((s) => s.shape.reduce((a, b) => a * b, 1));
-    const weights = splitArrays(id, await this.readChecked(id, metadata, FILES.trainingWeights), sizes, FILES.trainingWeights);
-    const moments = splitArrays(id, await this.readChecked(id, metadata, FILES.trainingOptimizer), [...sizes, ...sizes], FILES.trainingOptimizer);
+    const weights = splitArrays(
+      id,
+      await this.readChecked(id, metadata, FILES.trainingWeights),
+      sizes,
+      FILES.trainingWeights,
+    );
+    const moments = splitArrays(
+      id,
+      await this.readChecked(id, metadata, FILES.trainingOptimizer),
+      [...sizes, ...sizes],
+      FILES.trainingOptimizer,
+    );
     return {
       ...loaded,
       training: { weights, m: moments.slice(0, sizes.length), v: moments.slice(sizes.length), state: state.data },
@@ -317,7 +352,10 @@ export class ModelStore {
   /** Ids of the model directories (unvalidated: list() validates their metadata). */
   async ids(): Promise<string[]> {
     const entries = await readdir(this.modelsDir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && ID_PATTERN.test(e.name)).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory() && ID_PATTERN.test(e.name))
+      .map((e) => e.name)
+      .sort();
   }
 
   /** Summaries of every readable model; damaged ones are reported separately rather than hidden. */

@@ -101,9 +101,14 @@ export function initialWeightValues(hp: ModelHyperparams, vocabSize: number, rng
   return values;
 }
 
-export function weightsFromValues(hp: ModelHyperparams, vocabSize: number, values: readonly Float32Array[]): CharLstmWeights {
+export function weightsFromValues(
+  hp: ModelHyperparams,
+  vocabSize: number,
+  values: readonly Float32Array[],
+): CharLstmWeights {
   const specs = weightSpecs(hp, vocabSize);
-  if (values.length !== specs.length) throw new RangeError(`expected ${specs.length} weight arrays, got ${values.length}`);
+  if (values.length !== specs.length)
+    throw new RangeError(`expected ${specs.length} weight arrays, got ${values.length}`);
   return unflattenWeights(specs.map((s, i) => tf.tensor(values[i] ?? new Float32Array(0), s.shape, 'float32')));
 }
 
@@ -147,7 +152,8 @@ export function forward(
     const out = lstmSequence(x, layer.kernel, layer.recurrentKernel, layer.bias, s.h, s.c);
     next.push({ h: out.hT, c: out.cT });
     x = out.outputs;
-    if (dropout !== undefined && dropout.rate > 0) x = tf.dropout(x, dropout.rate, undefined, dropout.seeds[l]) as tf.Tensor3D;
+    if (dropout !== undefined && dropout.rate > 0)
+      x = tf.dropout(x, dropout.rate, undefined, dropout.seeds[l]) as tf.Tensor3D;
   });
   const units = w.denseKernel.shape[0];
   const logits = tf.add(tf.matMul(tf.reshape(x, [steps * batch, units]), w.denseKernel), w.denseBias) as tf.Tensor2D;
@@ -162,7 +168,11 @@ export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scal
 }
 
 /** One generation step: ids [B] int32 -> logits [B, V] and the next state (no dropout). */
-export function step(w: CharLstmWeights, ids: tf.Tensor1D, state: LstmState): { logits: tf.Tensor2D; state: LstmState } {
+export function step(
+  w: CharLstmWeights,
+  ids: tf.Tensor1D,
+  state: LstmState,
+): { logits: tf.Tensor2D; state: LstmState } {
   let x = tf.gather(w.embedding, ids) as tf.Tensor2D;
   const next: LstmState = [];
   w.lstm.forEach((layer, l) => {

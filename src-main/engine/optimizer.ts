@@ -48,7 +48,8 @@ export function adamUpdate(
     const g = grads[i];
     const m = state.m[i];
     const v = state.v[i];
-    if (g === undefined || m === undefined || v === undefined) throw new RangeError(`no gradient or moment for weight ${i}`);
+    if (g === undefined || m === undefined || v === undefined)
+      throw new RangeError(`no gradient or moment for weight ${i}`);
     const m1 = tf.add(tf.mul(m, hp.beta1), tf.mul(g, 1 - hp.beta1));
     const v1 = tf.add(tf.mul(v, hp.beta2), tf.mul(tf.square(g), 1 - hp.beta2));
     const denom = tf.add(tf.div(tf.sqrt(v1), secondCorrection), hp.epsilon);

@@ -58,7 +58,13 @@ export function sampleRequestFrom(opts: GenerationOptions): SampleRequest {
  * Picks the next character from one row of logits [V]: temperature first (0 = greedy), then top-k, then top-p
  * over the renormalised remainder, then a draw from rng.
  */
-export function pickIndex(logits: ArrayLike<number>, temperature: number, topK: number, topP: number, rng: Rng): number {
+export function pickIndex(
+  logits: ArrayLike<number>,
+  temperature: number,
+  topK: number,
+  topP: number,
+  rng: Rng,
+): number {
   const n = logits.length;
   if (temperature <= 0) {
     let best = 0;
@@ -145,7 +151,8 @@ export class PrimeCache {
     const cached = this.state;
     const reusable = cached !== null && this.ids.length <= ids.length && this.ids.every((id, i) => id === ids[i]);
     const from = reusable ? this.ids.length : 0;
-    const start = reusable && cached !== null ? cached.map((s) => ({ h: tf.clone(s.h), c: tf.clone(s.c) })) : zeroState(weights, 1);
+    const start =
+      reusable && cached !== null ? cached.map((s) => ({ h: tf.clone(s.h), c: tf.clone(s.c) })) : zeroState(weights, 1);
     let state = start;
     if (from < ids.length) {
       const input = tf.tensor2d(ids.subarray(from), [ids.length - from, 1], 'int32');
@@ -167,7 +174,12 @@ export class PrimeCache {
 }
 
 /** Runs the prime through the model; the state is for batch 1, `last` is the first input of generation. */
-function prime(model: SamplerModel, text: string, primeChars: number, cache: PrimeCache | undefined): { state: LstmState; last: number; unknown: number } {
+function prime(
+  model: SamplerModel,
+  text: string,
+  primeChars: number,
+  cache: PrimeCache | undefined,
+): { state: LstmState; last: number; unknown: number } {
   const encoded = model.vocab.encode(primeWindow(text, primeChars));
   let ids = encoded.ids;
   // An empty prime starts from a line break when the vocabulary has one: the start of a fresh paragraph.

@@ -23,7 +23,11 @@ export function trainStep(
   optimizer: OptimizerHyperparams,
   dropoutSeeds: number[],
 ): { loss: tf.Scalar; weights: tf.Tensor[]; adam: AdamState } {
-  const inputs = tf.tensor2d(toTimeMajor(batch.inputs, batch.count, batch.length), [batch.length, batch.count], 'int32');
+  const inputs = tf.tensor2d(
+    toTimeMajor(batch.inputs, batch.count, batch.length),
+    [batch.length, batch.count],
+    'int32',
+  );
   const targets = tf.tensor1d(toTimeMajor(batch.targets, batch.count, batch.length), 'int32');
   const lossFn = (...ws: tf.Tensor[]): tf.Scalar => {
     const w = unflattenWeights(ws);
@@ -33,7 +37,10 @@ export function trainStep(
   const result = tf.tidy(() => {
     const { value, grads } = tf.valueAndGrads(lossFn)(weights);
     const clipped = clipByGlobalNorm(grads, optimizer.clipNorm);
-    return { loss: value, ...adamUpdate(weights, clipped, adam, { ...ADAM_DEFAULTS, learningRate: optimizer.learningRate }) };
+    return {
+      loss: value,
+      ...adamUpdate(weights, clipped, adam, { ...ADAM_DEFAULTS, learningRate: optimizer.learningRate }),
+    };
   });
   tf.dispose([inputs, targets, ...weights]);
   disposeAdamState(adam);

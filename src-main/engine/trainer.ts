@@ -74,7 +74,11 @@ async function downloadAll(tensors: readonly tf.Tensor[]): Promise<Float32Array[
 }
 
 /** Builds a new model (seeded PyTorch-style init) and saves its step-0 checkpoint. */
-export async function createTrainingRun(config: TrainingConfig, corpora: readonly CorpusInput[], opts: TrainingRunOptions): Promise<TrainingRun> {
+export async function createTrainingRun(
+  config: TrainingConfig,
+  corpora: readonly CorpusInput[],
+  opts: TrainingRunOptions,
+): Promise<TrainingRun> {
   checkCorpora(corpora);
   const model = { ...PRESETS[config.preset], ...config.model };
   const optimizer = { ...DEFAULT_OPTIMIZER, ...config.optimizer };
@@ -131,13 +135,19 @@ export async function createTrainingRun(config: TrainingConfig, corpora: readonl
 }
 
 /** Continues a model from its latest checkpoint; the corpora must be the ones it was trained on. */
-export async function resumeTrainingRun(resume: ResumeConfig, corpora: readonly CorpusInput[], opts: TrainingRunOptions): Promise<TrainingRun> {
+export async function resumeTrainingRun(
+  resume: ResumeConfig,
+  corpora: readonly CorpusInput[],
+  opts: TrainingRunOptions,
+): Promise<TrainingRun> {
   checkCorpora(corpora);
   const loaded = await opts.store.loadTraining(resume.modelId);
   const refs = corpora.map(corpusRef);
   const same =
-    refs.length === loaded.metadata.corpora.length && refs.every((r, i) => r.sha256 === loaded.metadata.corpora[i]?.sha256);
-  if (!same) throw new AppError('E_CONFLICT', `the corpora differ from the ones model ${resume.modelId} was trained on`);
+    refs.length === loaded.metadata.corpora.length &&
+    refs.every((r, i) => r.sha256 === loaded.metadata.corpora[i]?.sha256);
+  if (!same)
+    throw new AppError('E_CONFLICT', `the corpora differ from the ones model ${resume.modelId} was trained on`);
   const { metadata: stored, training } = loaded;
   const vocab = Vocab.fromCodePoints(loaded.codePoints);
   const dataset = CharDataset.fromTexts(
@@ -146,10 +156,16 @@ export async function resumeTrainingRun(resume: ResumeConfig, corpora: readonly 
     stored.optimizer.seqLen,
   );
   const specs = weightSpecs(stored.model, stored.vocabSize);
-  const tensors = (values: readonly Float32Array[]): tf.Tensor[] => specs.map((s, i) => tf.tensor(values[i] ?? new Float32Array(0), s.shape, 'float32'));
+  const tensors = (values: readonly Float32Array[]): tf.Tensor[] =>
+    specs.map((s, i) => tf.tensor(values[i] ?? new Float32Array(0), s.shape, 'float32'));
   const { files: _files, formatVersion: _version, ...metadata } = stored;
   return new TrainingRun(opts, {
-    metadata: { ...metadata, training: { ...metadata.training, budget: resume.budget ?? metadata.training.budget }, status: 'training', backend: opts.backend },
+    metadata: {
+      ...metadata,
+      training: { ...metadata.training, budget: resume.budget ?? metadata.training.budget },
+      status: 'training',
+      backend: opts.backend,
+    },
     vocab,
     dataset,
     weights: tensors(training.weights),
@@ -216,7 +232,10 @@ export class TrainingRun {
   }
 
   private get totalSteps(): number | null {
-    return totalSteps(this.s.metadata.training.budget, this.s.dataset.stepsPerEpoch(this.s.metadata.optimizer.batchSize));
+    return totalSteps(
+      this.s.metadata.training.budget,
+      this.s.dataset.stepsPerEpoch(this.s.metadata.optimizer.batchSize),
+    );
   }
 
   private budgetReached(): boolean {
@@ -244,7 +263,14 @@ export class TrainingRun {
       const reason = await this.loop();
       metadata.status = reason === 'cancelled' ? 'stopped' : 'finished';
       await this.checkpoint(false);
-      this.emit({ type: 'done', runId: this.runId, modelId: this.modelId, step: this.step, reason, bestValNatsPerChar: metadata.bestValNatsPerChar });
+      this.emit({
+        type: 'done',
+        runId: this.runId,
+        modelId: this.modelId,
+        step: this.step,
+        reason,
+        bestValNatsPerChar: metadata.bestValNatsPerChar,
+      });
     } catch (error) {
       const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL' as const, message: String(error) };
       this.emit({ type: 'error', runId: this.runId, error: info });
@@ -274,7 +300,8 @@ export class TrainingRun {
         lastProgress = performance.now();
         this.emitProgress(loss);
       }
-      const evalDue = this.step % metadata.training.evalEvery === 0 || (metadata.training.evalSteps?.includes(this.step) ?? false);
+      const evalDue =
+        this.step % metadata.training.evalEvery === 0 || (metadata.training.evalSteps?.includes(this.step) ?? false);
       if (evalDue && (await this.evaluate())) return 'early-stopped';
     }
   }
@@ -344,7 +371,11 @@ export class TrainingRun {
     let count = 0;
     for (const batch of this.s.dataset.validationBatches(batchSize)) {
       const total = tf.tidy(() => {
-        const inputs = tf.tensor2d(toTimeMajor(batch.inputs, batch.count, batch.length), [batch.length, batch.count], 'int32');
+        const inputs = tf.tensor2d(
+          toTimeMajor(batch.inputs, batch.count, batch.length),
+          [batch.length, batch.count],
+          'int32',
+        );
         const targets = tf.tensor1d(toTimeMajor(batch.targets, batch.count, batch.length), 'int32');
         const { logits } = forward(w, inputs, zeroState(w, batch.count));
         return tf.mul(crossEntropy(logits, targets), batch.count * batch.length);
@@ -376,7 +407,15 @@ export class TrainingRun {
     if (previous?.step === this.step) previous.valNatsPerChar = val;
     else metadata.lossCurve.push({ step: this.step, trainLoss: this.meanRecentLoss(), valNatsPerChar: val });
     const samples = await this.samples();
-    this.emit({ type: 'evaluation', runId: this.runId, step: this.step, valNatsPerChar: val, valBitsPerChar: val / Math.LN2, isBest, samples });
+    this.emit({
+      type: 'evaluation',
+      runId: this.runId,
+      step: this.step,
+      valNatsPerChar: val,
+      valBitsPerChar: val / Math.LN2,
+      isBest,
+      samples,
+    });
     await this.checkpoint(isBest);
     this.s.elapsedSeconds += (performance.now() - started) / 1000;
     const { earlyStopping } = metadata.training;
@@ -406,7 +445,11 @@ export class TrainingRun {
   async checkpoint(isBest: boolean): Promise<void> {
     const { metadata } = this.s;
     metadata.updatedAt = new Date().toISOString();
-    const [weights, m, v] = await Promise.all([downloadAll(this.s.weights), downloadAll(this.s.adam.m), downloadAll(this.s.adam.v)]);
+    const [weights, m, v] = await Promise.all([
+      downloadAll(this.s.weights),
+      downloadAll(this.s.adam.m),
+      downloadAll(this.s.adam.v),
+    ]);
     await this.opts.store.save({
       metadata,
       codePoints: this.s.vocab.codePoints,
@@ -434,4 +477,3 @@ export class TrainingRun {
     this.s.adam = { m: [], v: [], step: this.s.adam.step };
   }
 }
-

@@ -21,9 +21,7 @@ export interface OptimizerHyperparams {
 }
 
 export type TrainingBudget =
-  | { kind: 'steps'; steps: number }
-  | { kind: 'epochs'; epochs: number }
-  | { kind: 'minutes'; minutes: number };
+  { kind: 'steps'; steps: number } | { kind: 'epochs'; epochs: number } | { kind: 'minutes'; minutes: number };
 
 export interface EarlyStopping {
   enabled: boolean;

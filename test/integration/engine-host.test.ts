@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,12 +24,12 @@ afterAll(async () => {
 });
 
 /** Collects one run's training events until it is done or fails. */
-function trainingEvents(runIdOf: () => string | undefined): { events: TrainingEvent[]; finished: Promise<TrainingEvent> } {
+function trainingEvents(runId: string): { events: TrainingEvent[]; finished: Promise<TrainingEvent> } {
   const events: TrainingEvent[] = [];
   let off = (): void => {};
   const finished = new Promise<TrainingEvent>((resolve) => {
     off = host.onTraining((e) => {
-      if (e.runId !== runIdOf()) return;
+      if (e.runId !== runId) return;
       events.push(e);
       if (e.type === 'done' || e.type === 'error') resolve(e);
     });
@@ -37,11 +38,12 @@ function trainingEvents(runIdOf: () => string | undefined): { events: TrainingEv
   return { events, finished };
 }
 
-async function runTraining(config: TrainingConfig): Promise<{ modelId: string; events: TrainingEvent[]; last: TrainingEvent }> {
-  let runId: string | undefined;
-  const { events, finished } = trainingEvents(() => runId);
-  const started = await host.startTraining(config, corpora);
-  runId = started.runId;
+async function runTraining(
+  config: TrainingConfig,
+): Promise<{ modelId: string; events: TrainingEvent[]; last: TrainingEvent }> {
+  const runId = randomUUID();
+  const { events, finished } = trainingEvents(runId);
+  const started = await host.startTraining(config, corpora, runId);
   return { modelId: started.modelId, events, last: await finished };
 }
 
@@ -73,7 +75,9 @@ describe('EngineHost', () => {
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
-    const { last, events, modelId } = await runTraining(tinyConfig({ budget: { kind: 'steps', steps: 60 }, evalEvery: 30 }));
+    const { last, events, modelId } = await runTraining(
+      tinyConfig({ budget: { kind: 'steps', steps: 60 }, evalEvery: 30 }),
+    );
     training = false;
     await pinger;
     port1.close();
@@ -88,11 +92,11 @@ describe('EngineHost', () => {
     expect(model).toBeDefined();
     await host.loadModel(model!.id);
     expect((await host.status()).activeModelId).toBe(model!.id);
-    const collect = (runIdOf: () => string | undefined): Promise<{ chunks: string[]; done: GenerationEvent }> => {
+    const collect = (runId: string): Promise<{ chunks: string[]; done: GenerationEvent }> => {
       const chunks = ['', ''];
       return new Promise((resolve) => {
         const off = host.onGeneration((e) => {
-          if (e.runId !== runIdOf()) return;
+          if (e.runId !== runId) return;
           if (e.type === 'chunk') e.deltas.forEach((d, i) => (chunks[i] += d));
           if (e.type === 'done' || e.type === 'error') {
             off();
@@ -101,9 +105,9 @@ describe('EngineHost', () => {
         });
       });
     };
-    let runId: string | undefined;
-    const result = collect(() => runId);
-    runId = (await host.generate({ prime: 'ANNA: ', temperature: 0.8, maxLength: 120, alternatives: 2, seed: 3 })).runId;
+    const runId = randomUUID();
+    const result = collect(runId);
+    await host.generate({ prime: 'ANNA: ', temperature: 0.8, maxLength: 120, alternatives: 2, seed: 3 }, runId);
     const { chunks, done } = await result;
     expect(done.type).toBe('done');
     if (done.type !== 'done') return;
@@ -111,9 +115,9 @@ describe('EngineHost', () => {
     expect(chunks).toEqual(done.texts);
     expect(done.timeToFirstCharMs).toBeGreaterThan(0);
 
-    let longId: string | undefined;
-    const long = collect(() => longId);
-    longId = (await host.generate({ prime: '', temperature: 1, maxLength: 20_000 })).runId;
+    const longId = randomUUID();
+    const long = collect(longId);
+    await host.generate({ prime: '', temperature: 1, maxLength: 20_000 }, longId);
     await host.cancelGeneration(longId);
     const cancelled = await long;
     expect(cancelled.done).toMatchObject({ type: 'done', reasons: ['cancelled'] });
@@ -123,12 +127,14 @@ describe('EngineHost', () => {
     await expect(host.loadModel('m-missing')).rejects.toMatchObject({ code: 'E_MODEL_NOT_FOUND' });
     await expect(host.cancelTraining('no-such-run')).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
     await expect(host.startTraining(tinyConfig(), [])).rejects.toMatchObject({ code: 'E_NO_CORPORA' });
-    await expect(host.generate({ prime: '', temperature: -1, maxLength: 5 })).rejects.toMatchObject({ code: 'E_INVALID_INPUT' });
+    await expect(host.generate({ prime: '', temperature: -1, maxLength: 5 })).rejects.toMatchObject({
+      code: 'E_INVALID_INPUT',
+    });
   });
 
   test('a crash mid-training is a typed error; the host restarts and the run resumes from its last checkpoint', async () => {
-    let runId: string | undefined;
-    const { events, finished } = trainingEvents(() => runId);
+    const runId = randomUUID();
+    const { events, finished } = trainingEvents(runId);
     const crashes: string[] = [];
     const offCrash = host.onCrash((e) => crashes.push(e.code));
     const restarted = new Promise<void>((resolve) => {
@@ -145,8 +151,11 @@ describe('EngineHost', () => {
         }
       });
     });
-    const started = await host.startTraining(tinyConfig({ budget: { kind: 'steps', steps: 100_000 }, evalEvery: 10, name: 'crashy' }), corpora);
-    runId = started.runId;
+    const started = await host.startTraining(
+      tinyConfig({ budget: { kind: 'steps', steps: 100_000 }, evalEvery: 10, name: 'crashy' }),
+      corpora,
+      runId,
+    );
     await checkpointed;
     const crash = host.debugCrash();
     await expect(crash).rejects.toMatchObject({ code: 'E_ENGINE_CRASHED' });
@@ -158,9 +167,13 @@ describe('EngineHost', () => {
     const summary = (await host.listModels()).models.find((m) => m.id === started.modelId);
     expect(summary).toMatchObject({ name: 'crashy', status: 'stopped', resumable: true, step: lastCheckpoint });
 
-    let resumedId: string | undefined;
-    const resumed = trainingEvents(() => resumedId);
-    resumedId = (await host.continueTraining({ modelId: started.modelId, budget: { kind: 'steps', steps: lastCheckpoint + 5 } }, corpora)).runId;
+    const resumedId = randomUUID();
+    const resumed = trainingEvents(resumedId);
+    await host.continueTraining(
+      { modelId: started.modelId, budget: { kind: 'steps', steps: lastCheckpoint + 5 } },
+      corpora,
+      resumedId,
+    );
     expect(await resumed.finished).toMatchObject({ type: 'done', reason: 'budget', step: lastCheckpoint + 5 });
     expect(resumed.events[0]).toMatchObject({ type: 'started', step: lastCheckpoint });
     await host.loadModel(started.modelId);

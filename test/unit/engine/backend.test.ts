@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { activeBackend, backendOrderFromEnv, initBackend, recommendedPreset } from '../../../src-main/engine/backend.ts';
+import {
+  activeBackend,
+  backendOrderFromEnv,
+  initBackend,
+  recommendedPreset,
+} from '../../../src-main/engine/backend.ts';
 
 describe('backend chain', () => {
   test('falls through to a backend that loads and reports it', async () => {

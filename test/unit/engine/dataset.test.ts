@@ -23,7 +23,11 @@ describe('CharDataset', () => {
 
   test('training windows never cross documents and targets are inputs shifted by one', () => {
     const rng = Rng.fromSeed(5);
-    const counting = CharDataset.fromTexts(['0123456789'.repeat(20), 'abcdefghij'.repeat(20)], Vocab.fromTexts(['0123456789abcdefghij']), 8);
+    const counting = CharDataset.fromTexts(
+      ['0123456789'.repeat(20), 'abcdefghij'.repeat(20)],
+      Vocab.fromTexts(['0123456789abcdefghij']),
+      8,
+    );
     const v = Vocab.fromTexts(['0123456789abcdefghij']);
     for (let i = 0; i < 100; i++) {
       const batch = counting.sampleBatch(rng, 2);

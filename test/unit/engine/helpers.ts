@@ -13,7 +13,11 @@ export function tinyCorpus(repeats = 40): string {
   return text;
 }
 
-export function randomModel(text: string, hp: ModelHyperparams = TINY, seed = 1): { weights: CharLstmWeights; vocab: Vocab } {
+export function randomModel(
+  text: string,
+  hp: ModelHyperparams = TINY,
+  seed = 1,
+): { weights: CharLstmWeights; vocab: Vocab } {
   const vocab = Vocab.fromTexts([text]);
   return { weights: weightsFromValues(hp, vocab.size, initialWeightValues(hp, vocab.size, Rng.fromSeed(seed))), vocab };
 }

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
-import { disposeWeights, flattenWeights, forward, parameterCount, zeroState, disposeState } from '../../../src-main/engine/model.ts';
+import {
+  disposeWeights,
+  flattenWeights,
+  forward,
+  parameterCount,
+  zeroState,
+  disposeState,
+} from '../../../src-main/engine/model.ts';
 import { ModelStore, type ModelSnapshot } from '../../../src-main/engine/model-store.ts';
 import { randomModel, TINY, tinyCorpus } from './helpers.ts';
 
@@ -26,7 +33,13 @@ function snapshotFor(id: string, best: Float32Array[], codePoints: readonly numb
       preset: 'small',
       model: TINY,
       optimizer: { learningRate: 2e-3, clipNorm: 5, seqLen: 16, batchSize: 8 },
-      training: { budget: { kind: 'steps', steps: 10 }, evalEvery: 5, earlyStopping: { enabled: true, patience: 3 }, seed: 1, sampleLength: 0 },
+      training: {
+        budget: { kind: 'steps', steps: 10 },
+        evalEvery: 5,
+        earlyStopping: { enabled: true, patience: 3 },
+        seed: 1,
+        sampleLength: 0,
+      },
       vocabSize: codePoints.length,
       parameters: parameterCount(TINY, codePoints.length),
       corpora: [{ id: 'c', name: 'c', sha256: 'x', chars: 10 }],
@@ -41,7 +54,12 @@ function snapshotFor(id: string, best: Float32Array[], codePoints: readonly numb
     },
     codePoints,
     best,
-    training: { weights: best, m: best, v: best, state: { step: 10, rng: [1, 2, 3, 4], adamStep: 10, evalsWithoutImprovement: 0, elapsedSeconds: 1 } },
+    training: {
+      weights: best,
+      m: best,
+      v: best,
+      state: { step: 10, rng: [1, 2, 3, 4], adamStep: 10, evalsWithoutImprovement: 0, elapsedSeconds: 1 },
+    },
   };
 }
 
@@ -70,8 +88,18 @@ async function damagedCopy(id: string, damage: (modelDir: string) => Promise<voi
 
 describe('ModelStore', () => {
   test('writes one directory per model with model.json, weights.bin, vocab, metadata and training state', async () => {
-    expect((await readdir(join(dir, 'm-good'))).sort()).toEqual(['metadata.json', 'model.json', 'training', 'vocab.json', 'weights.bin']);
-    expect((await readdir(join(dir, 'm-good', 'training'))).sort()).toEqual(['optimizer.bin', 'state.json', 'weights.bin']);
+    expect((await readdir(join(dir, 'm-good'))).sort()).toEqual([
+      'metadata.json',
+      'model.json',
+      'training',
+      'vocab.json',
+      'weights.bin',
+    ]);
+    expect((await readdir(join(dir, 'm-good', 'training'))).sort()).toEqual([
+      'optimizer.bin',
+      'state.json',
+      'weights.bin',
+    ]);
     expect((await readdir(dir)).filter((e) => e.startsWith('.'))).toEqual([]);
   });
 
@@ -120,16 +148,32 @@ describe('ModelStore', () => {
 
   test.each([
     ['truncated weights', 'm-truncated', (d: string) => truncate(join(d, 'weights.bin'), 100)],
-    ['flipped byte in weights', 'm-flipped', async (d: string) => {
-      const data = await readFile(join(d, 'weights.bin'));
-      data[17] = (data[17] ?? 0) ^ 0xff;
-      await writeFile(join(d, 'weights.bin'), data);
-    }],
-    ['garbage metadata', 'm-garbage', (d: string) => writeFile(join(d, 'metadata.json'), '{"formatVersion": 1, "id": ')],
-    ['metadata missing fields', 'm-fields', (d: string) => writeFile(join(d, 'metadata.json'), JSON.stringify({ formatVersion: 1, id: 'm-fields' }))],
+    [
+      'flipped byte in weights',
+      'm-flipped',
+      async (d: string) => {
+        const data = await readFile(join(d, 'weights.bin'));
+        data[17] = (data[17] ?? 0) ^ 0xff;
+        await writeFile(join(d, 'weights.bin'), data);
+      },
+    ],
+    [
+      'garbage metadata',
+      'm-garbage',
+      (d: string) => writeFile(join(d, 'metadata.json'), '{"formatVersion": 1, "id": '),
+    ],
+    [
+      'metadata missing fields',
+      'm-fields',
+      (d: string) => writeFile(join(d, 'metadata.json'), JSON.stringify({ formatVersion: 1, id: 'm-fields' })),
+    ],
     ['missing model.json', 'm-nojson', (d: string) => rm(join(d, 'model.json'))],
     ['missing metadata', 'm-nometa', (d: string) => rm(join(d, 'metadata.json'))],
-    ['edited vocabulary', 'm-vocab', (d: string) => writeFile(join(d, 'vocab.json'), '{"formatVersion":1,"codePoints":[65]}')],
+    [
+      'edited vocabulary',
+      'm-vocab',
+      (d: string) => writeFile(join(d, 'vocab.json'), '{"formatVersion":1,"codePoints":[65]}'),
+    ],
     ['truncated optimizer state', 'm-optimizer', (d: string) => truncate(join(d, 'training/optimizer.bin'), 8)],
   ])('%s gives E_MODEL_CORRUPT', async (_label, id, damage) => {
     await damagedCopy(id, damage);

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
 import { disposeWeights } from '../../../src-main/engine/model.ts';
 import { Rng } from '../../../src-main/engine/rng.ts';
-import { lastCodePoints, pickIndex, PRIME_ALIGN, PrimeCache, primeWindow, sample, type SampleRequest } from '../../../src-main/engine/sampler.ts';
+import {
+  lastCodePoints,
+  pickIndex,
+  PRIME_ALIGN,
+  PrimeCache,
+  primeWindow,
+  sample,
+  type SampleRequest,
+} from '../../../src-main/engine/sampler.ts';
 import { disposeState } from '../../../src-main/engine/model.ts';
 import { randomModel, tinyCorpus } from './helpers.ts';
 
@@ -28,8 +36,10 @@ const normalise = (xs: number[]): number[] => xs.map((x) => x / xs.reduce((a, b)
 
 describe('pickIndex', () => {
   test('temperature 1 samples the model distribution', () => expectClose(frequencies(1, 0, 1), probs));
-  test('temperature 0.5 squares the probabilities (sharper)', () => expectClose(frequencies(0.5, 0, 1), normalise(probs.map((p) => p ** 2))));
-  test('temperature 2 takes square roots (flatter)', () => expectClose(frequencies(2, 0, 1), normalise(probs.map(Math.sqrt))));
+  test('temperature 0.5 squares the probabilities (sharper)', () =>
+    expectClose(frequencies(0.5, 0, 1), normalise(probs.map((p) => p ** 2))));
+  test('temperature 2 takes square roots (flatter)', () =>
+    expectClose(frequencies(2, 0, 1), normalise(probs.map(Math.sqrt))));
   test('temperature 0 is greedy, lowest index on ties', () => {
     expect(frequencies(0, 0, 1, 100)).toEqual([1, 0, 0, 0]);
     expect(pickIndex([1, 3, 3], 0, 0, 1, Rng.fromSeed(1))).toBe(1);
@@ -40,7 +50,8 @@ describe('pickIndex', () => {
     expectClose(frequencies(1, 0, 0.5), [1, 0, 0, 0]);
     expectClose(frequencies(1, 0, 0.9), normalise([0.5, 0.25, 0.125, 0.125]));
   });
-  test('top-k then top-p apply to the renormalised remainder', () => expectClose(frequencies(1, 3, 0.8), [2 / 3, 1 / 3, 0, 0]));
+  test('top-k then top-p apply to the renormalised remainder', () =>
+    expectClose(frequencies(1, 3, 0.8), [2 / 3, 1 / 3, 0, 0]));
 });
 
 describe('lastCodePoints', () => {
@@ -170,7 +181,8 @@ describe('sample', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) await sample(model, request({ temperatures: [0.8, 1], seed: i, stopStrings: ['\n'] }));
     const cache = new PrimeCache();
-    for (let i = 0; i < 3; i++) await sample(model, request({ prime: text.slice(0, 100 + i * 50) }), { primeCache: cache });
+    for (let i = 0; i < 3; i++)
+      await sample(model, request({ prime: text.slice(0, 100 + i * 50) }), { primeCache: cache });
     cache.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

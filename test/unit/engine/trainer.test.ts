@@ -25,18 +25,22 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function train(config: TrainingConfig, control?: (e: TrainingEvent, run: TrainingRun) => void): Promise<{ run: TrainingRun; events: TrainingEvent[] }> {
+async function train(
+  config: TrainingConfig,
+  control?: (e: TrainingEvent, run: TrainingRun) => void,
+): Promise<{ run: TrainingRun; events: TrainingEvent[] }> {
   const events: TrainingEvent[] = [];
-  let run: TrainingRun | undefined;
-  run = await createTrainingRun(config, corpora, {
+  const holder: { run?: TrainingRun } = {};
+  const run = await createTrainingRun(config, corpora, {
     runId: `run-${Math.random()}`,
     store,
     backend,
     onEvent: (e) => {
       events.push(e);
-      if (run !== undefined) control?.(e, run);
+      if (holder.run !== undefined) control?.(e, holder.run);
     },
   });
+  holder.run = run;
   await run.start();
   return { run, events };
 }
@@ -45,7 +49,13 @@ const latestWeights = (modelId: string): Promise<Buffer> => readFile(join(dir, m
 
 describe('training', () => {
   test('on a tiny corpus the loss falls, evaluations bring samples and a best checkpoint', async () => {
-    const { run, events } = await train(tinyConfig({ budget: { kind: 'steps', steps: 40 }, evalEvery: 20, earlyStopping: { enabled: false, patience: 1 } }));
+    const { run, events } = await train(
+      tinyConfig({
+        budget: { kind: 'steps', steps: 40 },
+        evalEvery: 20,
+        earlyStopping: { enabled: false, patience: 1 },
+      }),
+    );
     const started = events.find((e) => e.type === 'started');
     expect(started).toMatchObject({ step: 0, totalSteps: 40, backend });
     const evaluations = events.filter((e) => e.type === 'evaluation');
@@ -61,7 +71,13 @@ describe('training', () => {
     const done = events.at(-1);
     expect(done).toMatchObject({ type: 'done', reason: 'budget', step: 40, modelId: run.modelId });
     const summary = (await store.list()).models.find((m) => m.id === run.modelId);
-    expect(summary).toMatchObject({ step: 40, bestStep: 40, status: 'finished', resumable: true, vocabSize: expect.any(Number) });
+    expect(summary).toMatchObject({
+      step: 40,
+      bestStep: 40,
+      status: 'finished',
+      resumable: true,
+      vocabSize: expect.any(Number),
+    });
     expect(summary!.lossCurve.length).toBeGreaterThanOrEqual(4);
     expect(summary!.lossCurve.at(-1)!.trainLoss).toBeLessThan(summary!.lossCurve[0]!.trainLoss);
     expect(summary!.corpora.map((c) => c.id)).toEqual(['c1', 'c2']);
@@ -96,14 +112,23 @@ describe('training', () => {
       if (e.type === 'progress' && e.step === 1) run.cancel();
     });
     expect(cut.events.at(-1)).toMatchObject({ type: 'done', reason: 'cancelled', step: 1 });
-    expect((await store.list()).models.find((m) => m.id === cut.run.modelId)).toMatchObject({ status: 'stopped', resumable: true });
+    expect((await store.list()).models.find((m) => m.id === cut.run.modelId)).toMatchObject({
+      status: 'stopped',
+      resumable: true,
+    });
     const events: TrainingEvent[] = [];
-    const resumed = await resumeTrainingRun({ modelId: cut.run.modelId }, corpora, { runId: 'r2', store, backend, onEvent: (e) => events.push(e) });
+    const resumed = await resumeTrainingRun({ modelId: cut.run.modelId }, corpora, {
+      runId: 'r2',
+      store,
+      backend,
+      onEvent: (e) => events.push(e),
+    });
     await resumed.start();
     expect(events[0]).toMatchObject({ type: 'started', step: 1 });
     expect(events.at(-1)).toMatchObject({ type: 'done', reason: 'budget', step: 12 });
     expect((await latestWeights(cut.run.modelId)).equals(await latestWeights(whole.run.modelId))).toBe(true);
-    const vals = (evs: TrainingEvent[]): number[] => evs.flatMap((e) => (e.type === 'evaluation' ? [e.valNatsPerChar] : []));
+    const vals = (evs: TrainingEvent[]): number[] =>
+      evs.flatMap((e) => (e.type === 'evaluation' ? [e.valNatsPerChar] : []));
     expect(vals(events)).toEqual(vals(whole.events));
   });
 
@@ -125,7 +150,12 @@ describe('training', () => {
   test('early stopping ends the run after K evaluations without improvement', async () => {
     // A learning rate this large makes validation loss rise after the first evaluation.
     const { events } = await train(
-      tinyConfig({ optimizer: { seqLen: 16, batchSize: 8, learningRate: 2 }, budget: { kind: 'steps', steps: 200 }, evalEvery: 2, earlyStopping: { enabled: true, patience: 2 } }),
+      tinyConfig({
+        optimizer: { seqLen: 16, batchSize: 8, learningRate: 2 },
+        budget: { kind: 'steps', steps: 200 },
+        evalEvery: 2,
+        earlyStopping: { enabled: true, patience: 2 },
+      }),
     );
     const done = events.at(-1);
     expect(done).toMatchObject({ type: 'done', reason: 'early-stopped' });
@@ -137,12 +167,19 @@ describe('training', () => {
   test('resuming with different corpora is refused', async () => {
     const { run } = await train(tinyConfig({ budget: { kind: 'steps', steps: 2 } }));
     await expect(
-      resumeTrainingRun({ modelId: run.modelId }, [{ id: 'c1', name: 'x', text: 'other text entirely' }], { runId: 'x', store, backend, onEvent: () => {} }),
+      resumeTrainingRun({ modelId: run.modelId }, [{ id: 'c1', name: 'x', text: 'other text entirely' }], {
+        runId: 'x',
+        store,
+        backend,
+        onEvent: () => {},
+      }),
     ).rejects.toMatchObject({ code: 'E_CONFLICT' });
   });
 
   test('an empty corpus list is refused with E_NO_CORPORA', async () => {
-    await expect(createTrainingRun(tinyConfig(), [], { runId: 'x', store, backend, onEvent: () => {} })).rejects.toMatchObject({ code: 'E_NO_CORPORA' });
+    await expect(
+      createTrainingRun(tinyConfig(), [], { runId: 'x', store, backend, onEvent: () => {} }),
+    ).rejects.toMatchObject({ code: 'E_NO_CORPORA' });
   });
 });
 

@@ -230,7 +230,13 @@ function isUpperCue(line: string): boolean {
     .replace(/\s*\^\s*$/, '')
     .replace(/\s*\([^)]*\)\s*$/, '')
     .trim();
-  return /\p{Lu}/u.test(name) && name === name.toUpperCase() && !/TO:$/.test(name) && !/^[!.>~=#]/.test(name);
+  return (
+    /\p{Lu}/u.test(name) &&
+    name === name.toUpperCase() &&
+    !/TO:$/.test(name) &&
+    !/^[!.>~=#]/.test(name) &&
+    !SCENE_PREFIX.test(name)
+  );
 }
 
 function paragraph(type: string, text: string, extra: Partial<FdxParagraph> = {}): FdxParagraph {
@@ -241,7 +247,11 @@ function paragraph(type: string, text: string, extra: Partial<FdxParagraph> = {}
 function readBlock(block: readonly string[], into: FdxParagraph[]): void {
   const first = (block[0] ?? '').trim();
   const single = block.length === 1;
-  if (/^={3,}$/.test(first) || /^#/.test(first) || /^=(?!=)/.test(first)) return;
+  // Page breaks, sections and synopses are single lines that FDX has no place for.
+  if (/^(?:={3,}$|#|=)/.test(first)) {
+    if (!single) readBlock(block.slice(1), into);
+    return;
+  }
   if (single && /^\.[^.]/.test(first)) {
     into.push(
       paragraph(

@@ -77,6 +77,11 @@ describe('fdx', () => {
     expect(() => fdxToFountain('<html><body/></html>')).toThrow(/FinalDraft/);
   });
 
+  it('follows Fountain where a writer leaves out blank lines', () => {
+    const paragraphs = parseFdx(fountainToFdx('# Act One\nINT. HALL - DAY\nShe waits.\n\n= She is early.\n'));
+    expect(paragraphs.map((p) => [p.type, p.text])).toEqual([['Action', 'INT. HALL - DAY\nShe waits.']]);
+  });
+
   it('escapes XML special characters and keeps escaped Fountain emphasis literal', () => {
     const fdx = fountainToFdx('A <tag> & "quotes" cost 2\\*3.\n');
     expect(fdx).toContain('<Text>A &lt;tag&gt; &amp; &quot;quotes&quot; cost 2*3.</Text>');

@@ -59,6 +59,8 @@ export class DocumentSession {
   #error = $state.raw<ErrorInfo | null>(null);
   #recent = $state.raw<string[]>([]);
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped whenever a different text is loaded (new, open, restore), not when the writer types. */
+  #loads = $state(0);
 
   readonly dirty = $derived(this.#text !== this.#savedText);
   readonly title = $derived(this.#path === null ? this.#name : baseName(this.#path));
@@ -71,6 +73,9 @@ export class DocumentSession {
 
   get text(): string {
     return this.#text;
+  }
+  get loads(): number {
+    return this.#loads;
   }
   get path(): string | null {
     return this.#path;
@@ -105,6 +110,7 @@ export class DocumentSession {
     this.#savedText = text;
     this.#recoveredText = text;
     this.#autosave = 'idle';
+    this.#loads += 1;
   }
 
   setText(text: string): void {
@@ -129,6 +135,7 @@ export class DocumentSession {
     this.#recoveredText = file.text;
     this.#autosave = 'idle';
     this.#error = null;
+    this.#loads += 1;
     if (file.recovery) this.#recoveries = [file.recovery, ...this.#recoveries.filter((r) => r.docKey !== file.docKey)];
     void this.loadRecent();
     return true;
@@ -193,6 +200,7 @@ export class DocumentSession {
     this.#text = recovery.text;
     this.#recoveredText = recovery.text;
     this.#recoveries = this.#recoveries.filter((r) => r.docKey !== docKey);
+    this.#loads += 1;
     return true;
   }
 

@@ -1,0 +1,122 @@
+/// <reference types="svelte" />
+/// <reference types="vite/client" />
+import '../editor/jsdom-ranges';
+import { EditorView } from '@codemirror/view';
+import { cleanup, fireEvent, render, waitFor, type RenderResult } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import App from '../../../../src-renderer/App.svelte';
+import { testIds } from '../../../../src-renderer/lib/test-ids.ts';
+import { startRealApi, type RealApi } from './real-api.ts';
+
+type Mounted = RenderResult<typeof App>;
+
+function editorOf(screen: Mounted): EditorView {
+  const root = screen.getByTestId(testIds.screenplayEditor).querySelector('.cm-editor');
+  const view = root instanceof HTMLElement ? EditorView.findFromDOM(root) : null;
+  if (!view) throw new Error('CodeMirror did not mount');
+  return view;
+}
+
+async function mountApp(real: RealApi): Promise<Mounted> {
+  const screen = render(App, { props: { api: real.api } });
+  await waitFor(() => expect(screen.getByTestId(testIds.appShell).dataset.ready).toBe('true'), { timeout: 20_000 });
+  return screen;
+}
+
+describe('the app over the real services', () => {
+  let real: RealApi;
+
+  beforeAll(async () => {
+    real = await startRealApi();
+  });
+  afterEach(() => cleanup());
+  afterAll(async () => {
+    await real?.close();
+  });
+
+  it('opens the sample screenplay with the demo model and a tour that is remembered once dismissed', async () => {
+    const screen = await mountApp(real);
+    expect(document.title).toBe('The sample screenplay — Understudy');
+    expect(editorOf(screen).state.doc.toString()).toContain('Title: The Last Bus to Harrow Point');
+    expect(screen.getByTestId(testIds.generateModel).textContent).toMatch(/demo/i);
+    expect(screen.getAllByTestId(testIds.sceneNavigatorItem).length).toBe(5);
+    expect(screen.getByTestId(testIds.tour).textContent).toContain('Generate a scene');
+    await fireEvent.click(screen.getByTestId(testIds.tourNext));
+    expect(screen.getByTestId(testIds.tour).textContent).toContain('Bring your own writing');
+    await fireEvent.click(screen.getByTestId(testIds.tourDismiss));
+    expect(screen.queryByTestId(testIds.tour)).toBeNull();
+    await waitFor(() => expect(real.runtime.services.settings.get().tourSeen).toBe(true));
+  });
+
+  it('streams a draft, inserts it at the cursor with its provenance as one undo step', async () => {
+    const screen = await mountApp(real);
+    const view = editorOf(screen);
+    const original = view.state.doc.toString();
+    view.dispatch({ selection: { anchor: original.length } });
+    await fireEvent.change(screen.getByTestId(testIds.lengthInput), { target: { value: '200' } });
+    await fireEvent.click(screen.getByTestId(testIds.generateButton));
+    const insert = await waitFor(
+      () => {
+        const button = screen.getByTestId(testIds.insertButton) as HTMLButtonElement;
+        expect(button.disabled).toBe(false);
+        return button;
+      },
+      { timeout: 30_000 },
+    );
+    const draft = screen.getByTestId(testIds.suggestionText);
+    expect(draft.getAttribute('aria-live')).toBe('polite');
+    expect(draft.textContent?.length).toBeGreaterThan(20);
+    await fireEvent.click(insert);
+    const after = view.state.doc.toString();
+    expect(after.startsWith(original)).toBe(true);
+    expect(after.slice(original.length)).toMatch(/^\[\[Understudy draft: model "[^"]+", temperature 0\.80, seed \d+, /);
+    expect(after).toContain(draft.textContent ?? '');
+    expect(document.title).toBe('● The sample screenplay — Understudy');
+    expect(screen.queryByTestId(testIds.suggestion)).toBeNull();
+    await fireEvent.click(screen.getByTestId(testIds.tabModels));
+    expect(view.state.doc.toString()).toBe(after);
+    const { undo } = await import('@codemirror/commands');
+    undo(view);
+    await tick();
+    expect(view.state.doc.toString()).toBe(original);
+    expect(document.title).toBe('The sample screenplay — Understudy');
+  });
+
+  it('keeps a recovery copy while the writer types and offers it back after a crash', async () => {
+    const screen = await mountApp(real);
+    const view = editorOf(screen);
+    view.dispatch({ changes: { from: 0, insert: 'FADE IN: a line worth saving.\n\n' } });
+    await tick();
+    expect(screen.getByTestId(testIds.autosaveIndicator).dataset.state).toBe('pending');
+    await waitFor(() => expect(screen.getByTestId(testIds.autosaveIndicator).dataset.state).toBe('saved'), {
+      timeout: 8000,
+    });
+    cleanup();
+
+    const after = await real.restart();
+    try {
+      const second = await mountApp(after);
+      const banner = await waitFor(() => second.getByTestId(testIds.recoveryBanner));
+      expect(banner.textContent).toContain('an untitled screenplay');
+      await fireEvent.click(second.getByTestId(testIds.recoveryRestore));
+      await waitFor(() => expect(editorOf(second).state.doc.toString()).toMatch(/^FADE IN: a line worth saving\./));
+      expect(second.queryByTestId(testIds.recoveryBanner)).toBeNull();
+      expect(second.getByTestId(testIds.dirtyMarker)).toBeTruthy();
+    } finally {
+      cleanup();
+      await after.close();
+    }
+  });
+
+  it('remembers a theme override and opens the help sheet with Mod-/', async () => {
+    const screen = await mountApp(real);
+    await fireEvent.change(screen.getByTestId(testIds.themeSelect), { target: { value: 'dark' } });
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    await waitFor(() => expect(real.runtime.services.settings.get().theme).toBe('dark'));
+    await fireEvent.keyDown(window, { key: '/', ctrlKey: true });
+    const help = screen.getByTestId(testIds.helpSheet);
+    expect(help.textContent).toContain('Generate scene from the cursor');
+    expect(help.textContent).toContain('Find and replace');
+  });
+});

@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApi, type Result, type UnderstudyApi } from '../../../../src-main/contract/index.ts';
+import { createRuntime, type Runtime } from '../../../../src-main/services.ts';
+import { createInMemoryTransport } from '../../../../src-main/transport/in-memory.ts';
+import { REPO_ROOT, startTestEngine } from '../../../support/app-server.ts';
+
+export interface RealApi {
+  api: UnderstudyApi;
+  runtime: Runtime;
+  /** A scratch directory next to the data directory, for files the writer "picks". */
+  work: string;
+  dataDir: string;
+  /** A second runtime on the same data directory: what the app finds after a restart or crash. */
+  restart(): Promise<RealApi>;
+  close(): Promise<void>;
+}
+
+async function open(root: string, owner: boolean): Promise<RealApi> {
+  const dataDir = join(root, 'data');
+  const runtime = await createRuntime({
+    name: 'Understudy',
+    version: '0.0.0-test',
+    dataDir,
+    resourcesDir: join(REPO_ROOT, 'resources'),
+    createEngine: startTestEngine,
+    shell: 'web',
+    heartbeatMs: 0,
+  });
+  const transport = createInMemoryTransport(runtime.dispatch, runtime.services.bus);
+  return {
+    api: createApi(transport),
+    runtime,
+    work: root,
+    dataDir,
+    restart: () => open(root, false),
+    async close() {
+      transport.close();
+      await runtime.dispose();
+      if (owner) await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The real main-process services (stores and the engine in its worker) behind the in-memory transport. */
+export async function startRealApi(): Promise<RealApi> {
+  return open(await mkdtemp(join(tmpdir(), 'understudy-renderer-')), true);
+}
+
+export function value<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value;
+}

@@ -1,7 +1,7 @@
 import { StateField, type EditorState, type Extension, type Range } from '@codemirror/state';
 import { Decoration, ViewPlugin, type DecorationSet, type EditorView, type ViewUpdate } from '@codemirror/view';
 import { parseFountain } from '../../lib/fountain/parse.ts';
-import type { ClassifiedLine, FountainDocument } from '../../lib/fountain/types.ts';
+import type { ClassifiedLine, FountainDocument, LineType } from '../../lib/fountain/types.ts';
 
 /** The parsed script, kept in step with the document: the navigator, counts and completion read it. */
 export const fountainDocument = StateField.define<FountainDocument>({
@@ -35,50 +35,37 @@ const marks = {
   underline: Decoration.mark({ class: 'cm-fountain-underline' }),
 };
 
-const EMPHASIS: [RegExp, Decoration[]][] = [
-  [/(?<!\\)\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*/g, [marks.bold, marks.italic]],
-  [/(?<![\\*])\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)/g, [marks.bold]],
-  [/(?<![\\*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)/g, [marks.italic]],
-  [/(?<!\\)_(?=\S)(.+?)(?<=\S)_/g, [marks.underline]],
+const EMPHASIS: [RegExp, Decoration][] = [
+  [/(?<!\\)\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*/g, marks.bold],
+  [/(?<!\\)\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*/g, marks.italic],
+  [/(?<![\\*])\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)/g, marks.bold],
+  [/(?<![\\*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)/g, marks.italic],
+  [/(?<!\\)_(?=\S)(.+?)(?<=\S)_/g, marks.underline],
 ];
 
-/** Marks inside one line: forcing characters, title keys, scene numbers, cue extensions, emphasis. */
+/** Per element, the parts of a line to mark: forcing characters, title keys, scene numbers, emphasis. */
+const LINE_MARKS: Partial<Record<LineType, [RegExp, Decoration][]>> = {
+  'title-page': [[/^[A-Za-z][A-Za-z ]*:/g, marks.titleKey], ...EMPHASIS],
+  'scene-heading': [[/(?<=^\s*)\.(?!\.)/g, marks.marker], [/#[^#\s]*#(?=\s*$)/g, marks.sceneNumber], ...EMPHASIS],
+  action: [[/(?<=^\s*)!/g, marks.marker], ...EMPHASIS],
+  character: [
+    [/(?<=^\s*)@/g, marks.marker],
+    [/\(.*\)/g, marks.extension],
+  ],
+  dialogue: EMPHASIS,
+  parenthetical: EMPHASIS,
+  transition: [[/(?<=^\s*)>/g, marks.marker]],
+  centered: [[/(?<=^\s*)>|<(?=\s*$)/g, marks.marker], ...EMPHASIS],
+  lyrics: [[/(?<=^\s*)~/g, marks.marker], ...EMPHASIS],
+  section: [[/(?<=^\s*)#+/g, marks.marker]],
+  synopsis: [[/(?<=^\s*)=/g, marks.marker]],
+};
+
 function lineMarks(line: ClassifiedLine, into: Range<Decoration>[]): void {
-  const { source, from } = line;
-  const lead = source.length - source.trimStart().length;
-  const forced = /^[.@!>~=#]+/.exec(source.slice(lead));
-  if (
-    forced &&
-    ['scene-heading', 'character', 'action', 'transition', 'lyrics', 'synopsis', 'section'].includes(line.type)
-  )
-    into.push(marks.marker.range(from + lead, from + lead + forced[0].length));
-  if (line.type === 'centered') {
-    into.push(marks.marker.range(from + lead, from + lead + 1));
-    const close = source.lastIndexOf('<');
-    into.push(marks.marker.range(from + close, from + close + 1));
-  }
-  if (line.type === 'title-page') {
-    const key = /^\s*[A-Za-z][A-Za-z ]*:/.exec(source);
-    if (key && !/^(\t| {3})/.test(source)) into.push(marks.titleKey.range(from, from + key[0].length));
-  }
-  if (line.type === 'scene-heading' && line.sceneNumber !== undefined) {
-    const number = /#[^#]*#\s*$/.exec(source);
-    if (number)
-      into.push(marks.sceneNumber.range(from + number.index, from + number.index + number[0].trimEnd().length));
-  }
-  if (line.type === 'character') {
-    const extension = /\(.*\)/.exec(source);
-    if (extension)
-      into.push(marks.extension.range(from + extension.index, from + extension.index + extension[0].length));
-  }
-  if (
-    ['action', 'dialogue', 'parenthetical', 'lyrics', 'centered', 'scene-heading', 'title-page'].includes(line.type)
-  ) {
-    for (const [pattern, decorations] of EMPHASIS) {
-      for (const match of source.matchAll(pattern)) {
-        for (const decoration of decorations)
-          into.push(decoration.range(from + match.index, from + match.index + match[0].length));
-      }
+  for (const [pattern, decoration] of LINE_MARKS[line.type] ?? []) {
+    for (const match of line.source.matchAll(pattern)) {
+      const from = line.from + match.index;
+      into.push(decoration.range(from, from + match[0].length));
     }
   }
 }

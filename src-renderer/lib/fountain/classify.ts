@@ -16,65 +16,65 @@ interface Context {
   inDialogue: boolean;
 }
 
+/** A source line with its hidden spans cut out. */
+interface StrippedLine {
+  source: string;
+  from: number;
+  /** The line without notes and boneyard: what the element rules look at. */
+  effective: string;
+  /** Set when the line held only a note or boneyard. */
+  transparent: HiddenSpan['kind'] | undefined;
+}
+
 /**
  * Classifies every line of a Fountain script (text with `\n` line breaks). Lines that hold only a note
  * or boneyard are transparent: they take no part in the blank-line rules around them.
  */
 export function classifyFountain(text: string): { lines: ClassifiedLine[]; hidden: HiddenSpan[] } {
   const hidden = findHiddenSpans(text);
-  const sources = text.split('\n');
-  const effective: string[] = [];
-  const transparentKind: (HiddenSpan['kind'] | undefined)[] = [];
-  const offsets: number[] = [];
-  let offset = 0;
-  let spanIndex = 0;
-  for (const source of sources) {
-    const lineTo = offset + source.length;
-    while (spanIndex < hidden.length && (hidden[spanIndex]?.to ?? 0) <= offset) spanIndex++;
-    const touching: HiddenSpan[] = [];
-    for (let i = spanIndex; i < hidden.length; i++) {
-      const span = hidden[i];
-      if (!span || span.from >= lineTo) break;
-      touching.push(span);
-    }
-    const stripped = touching.length > 0 ? stripHidden(source, offset, touching) : source;
-    effective.push(stripped);
-    transparentKind.push(source.trim() !== '' && stripped.trim() === '' ? touching[0]?.kind : undefined);
-    offsets.push(offset);
-    offset = lineTo + 1;
-  }
-
-  const lines: ClassifiedLine[] = [];
-  const titleEnd = titlePageEnd(effective);
+  const stripped = stripLines(text, hidden);
+  const titleEnd = titlePageEnd(stripped);
   const context: Context = { afterBlank: true, inDialogue: false };
-  for (let index = 0; index < sources.length; index++) {
-    const source = sources[index] ?? '';
-    const kind = transparentKind[index];
+  const lines = stripped.map((line, index) => {
     let facts: LineFacts;
-    if (index < titleEnd) facts = { type: 'title-page', text: (effective[index] ?? '').trim() };
-    else if (kind) facts = { type: kind, text: '' };
-    else facts = classifyLine(effective[index] ?? '', context, isNextBlank(effective, transparentKind, index));
-    lines.push(toLine(index, offsets[index] ?? 0, source, facts));
-  }
+    if (index < titleEnd) facts = { type: 'title-page', text: line.effective.trim() };
+    else if (line.transparent) facts = { type: line.transparent, text: '' };
+    else facts = classifyLine(line.effective, context, isNextBlank(stripped, index));
+    return toLine(index, line, facts);
+  });
   return { lines, hidden };
 }
 
-/** Index of the first line after the title page block (0 when the script has none). */
-function titlePageEnd(effective: readonly string[]): number {
-  if (!TITLE_KEY.test(effective[0] ?? '')) return 0;
-  let index = 0;
-  while (index < effective.length && (effective[index] ?? '').trim() !== '') index++;
-  return index;
+function stripLines(text: string, hidden: readonly HiddenSpan[]): StrippedLine[] {
+  const lines: StrippedLine[] = [];
+  let from = 0;
+  let first = 0;
+  for (const source of text.split('\n')) {
+    const to = from + source.length;
+    while (first < hidden.length && (hidden[first]?.to ?? 0) <= from) first++;
+    let last = first;
+    while (last < hidden.length && (hidden[last]?.from ?? to) < to) last++;
+    const touching = hidden.slice(first, last);
+    const effective = touching.length > 0 ? stripHidden(source, from, touching) : source;
+    const transparent = source.trim() !== '' && effective.trim() === '' ? touching[0]?.kind : undefined;
+    lines.push({ source, from, effective, transparent });
+    from = to + 1;
+  }
+  return lines;
 }
 
-function isNextBlank(
-  effective: readonly string[],
-  transparent: readonly (string | undefined)[],
-  index: number,
-): boolean {
-  for (let next = index + 1; next < effective.length; next++) {
-    if (transparent[next]) continue;
-    return (effective[next] ?? '').trim() === '';
+/** Index of the first line after the title page block (0 when the script has none). */
+function titlePageEnd(lines: readonly StrippedLine[]): number {
+  if (!TITLE_KEY.test(lines[0]?.effective ?? '')) return 0;
+  const blank = lines.findIndex((line) => line.effective.trim() === '');
+  return blank === -1 ? lines.length : blank;
+}
+
+function isNextBlank(lines: readonly StrippedLine[], index: number): boolean {
+  for (let next = index + 1; next < lines.length; next++) {
+    const line = lines[next];
+    if (!line || line.transparent) continue;
+    return line.effective.trim() === '';
   }
   return true;
 }
@@ -82,7 +82,7 @@ function isNextBlank(
 type LineFacts = Omit<ClassifiedLine, 'index' | 'from' | 'to' | 'source'>;
 
 // Built field by field: spreading objects of varying shape is several times slower in V8.
-function toLine(index: number, from: number, source: string, facts: LineFacts): ClassifiedLine {
+function toLine(index: number, { source, from }: StrippedLine, facts: LineFacts): ClassifiedLine {
   const line: ClassifiedLine = { index, from, to: from + source.length, type: facts.type, source, text: facts.text };
   if (facts.depth !== undefined) line.depth = facts.depth;
   if (facts.sceneNumber !== undefined) line.sceneNumber = facts.sceneNumber;

@@ -52,21 +52,23 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
   const settings = await SettingsStore.open(
     options.settingsBackend ?? new JsonFileBackend(join(options.dataDir, SETTINGS_FILE)),
   );
-  const modelsDir = join(options.dataDir, 'models');
+  // Settings stay in the default place; everything else follows the writer's chosen folder (read at start-up).
+  const dataDir = settings.get().dataDirectory ?? options.dataDir;
+  const modelsDir = join(dataDir, 'models');
   // Before the engine opens its model store, so the demo model is there on a first launch.
-  await installBundledModels(join(options.resourcesDir, 'models'), options.dataDir, modelsDir, settings);
+  await installBundledModels(join(options.resourcesDir, 'models'), dataDir, modelsDir, settings);
   const [corpora, documents, engineLike] = await Promise.all([
-    CorpusStore.open(options.dataDir, {
+    CorpusStore.open(dataDir, {
       maxBytes: settings.get().maxCorpusBytes,
       samplePath: join(options.resourcesDir, 'corpora', 'shakespeare.txt'),
     }),
-    DocumentStore.open(options.dataDir, { recent: settings.recentFilesStore() }),
+    DocumentStore.open(dataDir, { recent: settings.recentFilesStore() }),
     options.createEngine({ modelsDir, resourcesDir: options.resourcesDir }),
   ]);
   settings.onChange((next) => corpora.setMaxBytes(next.maxCorpusBytes));
   settings.onChange((next) => bus.emit('settings:changed', next));
   const engine = new EngineService({ engine: engineLike, corpora, settings, bus });
-  const app = new AppService({ ...options, backend: () => engineLike.getBackend() });
+  const app = new AppService({ ...options, dataDir, backend: () => engineLike.getBackend() });
   const services: Services = { bus, app, settings, corpora, documents, engine, dialogs: options.dialogs ?? noDialogs };
   const dispatch = createDispatcher(createHandlers(services), (channel, error) =>
     console.error(`[understudy] ${channel} failed:`, error),

@@ -62,24 +62,26 @@ function randomBatch(shape: SpeedShape, seed: number): { inputs: tf.Tensor2D; ta
   });
 }
 
-function fusedModel(shape: SpeedShape): FusedModel {
-  // tidy disposes the initial-value tensors; the variables survive it.
-  return tf.tidy(() => fusedModelVariables(shape));
+/** A variable holding `initial`, which is then disposed (the variable keeps the data). */
+function variableFrom(initial: tf.Tensor): tf.Variable {
+  const v = tf.variable(initial);
+  initial.dispose();
+  return v;
 }
 
-function fusedModelVariables(shape: SpeedShape): FusedModel {
+function fusedModel(shape: SpeedShape): FusedModel {
   const glorot = (rows: number, cols: number) =>
-    tf.variable(tf.randomUniform([rows, cols], -Math.sqrt(6 / (rows + cols)), Math.sqrt(6 / (rows + cols))));
+    variableFrom(tf.randomUniform([rows, cols], -Math.sqrt(6 / (rows + cols)), Math.sqrt(6 / (rows + cols))));
   const layer = (inputSize: number): LstmWeights => ({
     kernel: glorot(inputSize, 4 * shape.units),
     recurrentKernel: glorot(shape.units, 4 * shape.units),
-    bias: tf.variable(tf.zeros([4 * shape.units])),
+    bias: variableFrom(tf.zeros([4 * shape.units])),
   });
   return {
-    embedding: tf.variable(tf.randomNormal([shape.vocab, shape.embedding])),
+    embedding: variableFrom(tf.randomNormal([shape.vocab, shape.embedding])),
     layers: [layer(shape.embedding), layer(shape.units)],
     denseKernel: glorot(shape.units, shape.vocab),
-    denseBias: tf.variable(tf.zeros([shape.vocab])),
+    denseBias: variableFrom(tf.zeros([shape.vocab])),
   };
 }
 
@@ -145,7 +147,9 @@ export function measureTraining(
   const step = (seed: number) => {
     const { inputs, targets } = randomBatch(shape, seed);
     const loss = optimizer.minimize(() =>
-      fused !== null ? fusedLoss(fused, shape, inputs, targets) : layersLoss(layersOrThrow(layers), shape, inputs, targets),
+      fused !== null
+        ? fusedLoss(fused, shape, inputs, targets)
+        : layersLoss(layersOrThrow(layers), shape, inputs, targets),
     );
     loss?.dataSync();
     tf.dispose([loss, inputs, targets].filter((t) => t !== undefined && t !== null));

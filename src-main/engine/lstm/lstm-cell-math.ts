@@ -78,7 +78,6 @@ export function hiddenFromCell(
   gates: Block,
   tanhC: Block,
   h: Block,
-  hCopy: Float32Array | null,
 ): void {
   const width = 4 * units;
   const g = gates.data;
@@ -92,7 +91,6 @@ export function hiddenFromCell(
       const hNew = (g[oRow + u] as number) * t;
       tc[tanhC.offset + s] = t;
       hd[h.offset + s] = hNew;
-      if (hCopy !== null) hCopy[s] = hNew;
     }
   }
 }

@@ -28,36 +28,56 @@ function dims(info: TensorInfo): [number, number] {
   return [info.shape[0] ?? 0, info.shape[1] ?? 0];
 }
 
-/** Where one forward step reads and writes; getters, because wasm heap views go stale after any allocation. */
+/**
+ * Where forward step t reads and writes. Methods, not arrays: a wasm heap view goes stale when the heap grows,
+ * which any wasm call may do, so every view is fetched right where it is used.
+ */
 interface StepPlaces {
-  zIn(): Block;
-  cPrev(): Block;
-  gates(): Block;
-  c(): Block;
-  tanhC(): Block;
-  h(): Block;
-  hCopy(): Float32Array | null;
+  zIn(t: number): Block;
+  cPrev(t: number): Block;
+  gates(t: number): Block;
+  c(t: number): Block;
+  tanhC(t: number): Block;
+  h(t: number): Block;
+}
+
+/** The per-step buffers of a forward pass, reused across steps and calls. */
+interface StepScratch {
+  z: TensorInfo;
+  sig: TensorInfo;
+  twoC: TensorInfo;
+  sigTwoC: TensorInfo;
+}
+
+function stepScratch(access: BackendAccess, batch: number, units: number): StepScratch {
+  return {
+    z: access.scratch('z', [batch, 4 * units]),
+    sig: access.scratch('sig', [batch, 4 * units]),
+    twoC: access.scratch('twoC', [batch, units]),
+    sigTwoC: access.scratch('sigTwoC', [batch, units]),
+  };
 }
 
 /**
- * One forward time step. zRec [B, 4U] = h_{t-1} x recurrentKernel (released here) plus zIn (plus bias, if given)
- * is the pre-activation. Two vectorised Sigmoid calls do every transcendental (tanh via sigmoid).
+ * Forward step t, once scratch.z holds h_{t-1} x recurrentKernel: adds the input part (and bias, if given),
+ * then two vectorised Sigmoid calls do every transcendental (tanh via sigmoid).
  */
 function forwardStep(
   access: BackendAccess,
   batch: number,
   units: number,
-  zRec: TensorInfo,
-  bias: Float32Array | null,
+  t: number,
+  scratch: StepScratch,
+  bias: TensorInfo | null,
   places: StepPlaces,
 ): void {
-  preActivation(batch, units, access.view(zRec), places.zIn(), bias);
-  const sig = access.unary(tf.Sigmoid, zRec);
-  const twoC = access.alloc([batch, units]);
-  gatesAndCell(batch, units, access.view(sig), places.cPrev(), places.gates(), places.c(), access.view(twoC));
-  const sigTwoC = access.unary(tf.Sigmoid, twoC);
-  hiddenFromCell(batch, units, access.view(sigTwoC), places.gates(), places.tanhC(), places.h(), places.hCopy());
-  for (const info of [zRec, sig, twoC, sigTwoC]) access.release(info);
+  const biasView = bias === null ? null : access.view(bias);
+  preActivation(batch, units, access.view(scratch.z), places.zIn(t), biasView);
+  access.sigmoidInto(scratch.z, scratch.sig);
+  const twoC = access.view(scratch.twoC);
+  gatesAndCell(batch, units, access.view(scratch.sig), places.cPrev(t), places.gates(t), places.c(t), twoC);
+  access.sigmoidInto(scratch.twoC, scratch.sigTwoC);
+  hiddenFromCell(batch, units, access.view(scratch.sigTwoC), places.gates(t), places.tanhC(t), places.h(t));
 }
 
 /**
@@ -79,27 +99,25 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
   const tanhC = access.alloc([steps, batch, units]);
   const gates = access.alloc([steps, batch, 4 * units]);
   const hPrevT = access.alloc([units, steps * batch]);
-  const hNext = access.alloc([batch, units]);
-  writeTransposed(batch, units, { data: access.view(h0), offset: 0 }, access.view(hPrevT), steps * batch, 0);
+  const scratch = stepScratch(access, batch, units);
+  const hPrev = access.scratch('hPrev', [batch, units]);
+  const block = (info: TensorInfo, offset: number): Block => ({ data: access.view(info), offset });
+  const places: StepPlaces = {
+    zIn: (t) => block(xw, t * gateSize),
+    cPrev: (t) => (t === 0 ? block(c0, 0) : block(c, (t - 1) * stateSize)),
+    gates: (t) => block(gates, t * gateSize),
+    c: (t) => block(c, t * stateSize),
+    tanhC: (t) => block(tanhC, t * stateSize),
+    h: (t) => block(y, t * stateSize),
+  };
+  access.view(hPrev).set(access.view(h0));
   for (let t = 0; t < steps; t++) {
-    const zRec = access.matMul(t === 0 ? h0 : hNext, recurrentKernel);
-    forwardStep(access, batch, units, zRec, null, {
-      zIn: () => ({ data: access.view(xw), offset: t * gateSize }),
-      cPrev: () =>
-        t === 0 ? { data: access.view(c0), offset: 0 } : { data: access.view(c), offset: (t - 1) * stateSize },
-      gates: () => ({ data: access.view(gates), offset: t * gateSize }),
-      c: () => ({ data: access.view(c), offset: t * stateSize }),
-      tanhC: () => ({ data: access.view(tanhC), offset: t * stateSize }),
-      h: () => ({ data: access.view(y), offset: t * stateSize }),
-      hCopy: () => access.view(hNext),
-    });
-    if (t + 1 < steps) {
-      const h = { data: access.view(hNext), offset: 0 };
-      writeTransposed(batch, units, h, access.view(hPrevT), steps * batch, t + 1);
-    }
+    writeTransposed(batch, units, block(hPrev, 0), access.view(hPrevT), steps * batch, t);
+    access.matMulInto(hPrev, recurrentKernel, scratch.z);
+    forwardStep(access, batch, units, t, scratch, null, places);
+    access.view(hPrev).set(access.view(y).subarray(t * stateSize, (t + 1) * stateSize));
   }
   access.view(y).set(access.view(c).subarray((steps - 1) * stateSize, steps * stateSize), steps * stateSize);
-  access.release(hNext);
   return [y, c, tanhC, gates, hPrevT];
 }
 
@@ -118,53 +136,54 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
   const [batch, units] = dims(c0);
   const stateSize = batch * units;
   const gateSize = 4 * stateSize;
-  const dc = access.view(dy).slice(steps * stateSize, (steps + 1) * stateSize);
   const dz = access.alloc([steps * batch, 4 * units]);
-  const dzStep = access.alloc([batch, 4 * units]);
-  let dhRec: TensorInfo | null = null;
+  const dh0 = access.alloc([batch, units]);
+  const dc0 = access.alloc([batch, units]);
+  const dzStep = access.scratch('dzStep', [batch, 4 * units]);
+  const dhRec = access.scratch('dhRec', [batch, units]);
+  const dc = access.view(dy).slice(steps * stateSize, (steps + 1) * stateSize);
+  const block = (info: TensorInfo, offset: number): Block => ({ data: access.view(info), offset });
   for (let t = steps - 1; t >= 0; t--) {
     cellBackward(
       batch,
       units,
-      { data: access.view(dy), offset: t * stateSize },
-      dhRec === null ? null : { data: access.view(dhRec), offset: 0 },
+      block(dy, t * stateSize),
+      t === steps - 1 ? null : block(dhRec, 0),
       dc,
-      { data: access.view(gates), offset: t * gateSize },
-      { data: access.view(tanhC), offset: t * stateSize },
-      t === 0 ? { data: access.view(c0), offset: 0 } : { data: access.view(c), offset: (t - 1) * stateSize },
-      { data: access.view(dz), offset: t * gateSize },
-      { data: access.view(dzStep), offset: 0 },
+      block(gates, t * gateSize),
+      block(tanhC, t * stateSize),
+      t === 0 ? block(c0, 0) : block(c, (t - 1) * stateSize),
+      block(dz, t * gateSize),
+      block(dzStep, 0),
     );
-    if (dhRec !== null) access.release(dhRec);
-    dhRec = access.matMul(dzStep, recurrentKernelT);
+    access.matMulInto(dzStep, recurrentKernelT, dhRec);
   }
-  access.release(dzStep);
-  const dc0 = access.alloc([batch, units]);
+  access.view(dh0).set(access.view(dhRec));
   access.view(dc0).set(dc);
-  const dh0 = dhRec ?? access.alloc([batch, units], true);
   return [dz, dh0, dc0];
 }
 
 /** Inputs x [B, I], kernel [I, 4U], recurrentKernel [U, 4U], bias [4U], h, c [B, U]. Outputs h, c [B, U]. */
 function lstmStep(access: BackendAccess, inputs: NamedTensorInfoMap): TensorInfo[] {
   const h = input(inputs, 'h');
+  const c = input(inputs, 'c');
   const [batch, units] = dims(h);
-  const zIn = access.matMul(input(inputs, 'x'), input(inputs, 'kernel'));
-  const zRec = access.matMul(h, input(inputs, 'recurrentKernel'));
   const hOut = access.alloc([batch, units]);
   const cOut = access.alloc([batch, units]);
+  const scratch = stepScratch(access, batch, units);
+  const zIn = access.scratch('zIn', [batch, 4 * units]);
   const gates = new Float32Array(batch * 4 * units);
   const tanhC = new Float32Array(batch * units);
-  forwardStep(access, batch, units, zRec, access.view(input(inputs, 'bias')).slice(), {
+  access.matMulInto(input(inputs, 'x'), input(inputs, 'kernel'), zIn);
+  access.matMulInto(h, input(inputs, 'recurrentKernel'), scratch.z);
+  forwardStep(access, batch, units, 0, scratch, input(inputs, 'bias'), {
     zIn: () => ({ data: access.view(zIn), offset: 0 }),
-    cPrev: () => ({ data: access.view(input(inputs, 'c')), offset: 0 }),
+    cPrev: () => ({ data: access.view(c), offset: 0 }),
     gates: () => ({ data: gates, offset: 0 }),
     c: () => ({ data: access.view(cOut), offset: 0 }),
     tanhC: () => ({ data: tanhC, offset: 0 }),
     h: () => ({ data: access.view(hOut), offset: 0 }),
-    hCopy: () => null,
   });
-  access.release(zIn);
   return [hOut, cOut];
 }
 

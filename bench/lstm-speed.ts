@@ -286,26 +286,28 @@ async function main(): Promise<void> {
   await tf.ready();
   const memoryBefore = tf.memory().numTensors;
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const units = Number(process.argv.find((a) => a.startsWith('--units='))?.slice('--units='.length) ?? MEDIUM.units);
+  const shape: SpeedShape = { ...MEDIUM, units };
   const training: TrainingSpeed[] = [];
   if (only === undefined || only === 'layers') {
-    if (!quick) training.push(measureTraining('layers', false, 1));
-    training.push(measureTraining('layers', true, quick ? 1 : 2));
+    if (!quick) training.push(measureTraining('layers', false, 1, shape));
+    training.push(measureTraining('layers', true, quick ? 1 : 2, shape));
   }
   if (only === undefined || only === 'fused') {
-    if (!process.argv.includes('--no-stock')) training.push(measureTraining('fused', false, quick ? 2 : 4));
-    training.push(measureTraining('fused', true, quick ? 2 : 4));
+    if (!process.argv.includes('--no-stock')) training.push(measureTraining('fused', false, quick ? 2 : 4, shape));
+    training.push(measureTraining('fused', true, quick ? 2 : 4, shape));
   }
   const generation: GenerationSpeed[] = [];
   if (only === undefined || only === 'generation') {
     measureGeneration(1, 50, 50);
     for (const alternatives of [1, 4]) {
-      for (const prime of [250, 2000]) generation.push(measureGeneration(alternatives, 1000, prime));
+      for (const prime of [250, 2000]) generation.push(measureGeneration(alternatives, 1000, prime, shape));
     }
   }
   const result = {
     backend: tf.getBackend(),
     wasmThreads: threaded ? threads : 1,
-    shape: MEDIUM,
+    shape,
     training,
     generation,
     numTensors: { before: memoryBefore, after: tf.memory().numTensors },

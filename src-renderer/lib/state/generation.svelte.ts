@@ -53,6 +53,7 @@ export class Generation {
   #detach: (() => void) | null = null;
   /** Bumped per run so a superseded run's ending cannot touch the new one. */
   #token = 0;
+  #stopRequested = false;
 
   constructor(private readonly api: UnderstudyApi) {}
 
@@ -97,9 +98,11 @@ export class Generation {
   }
 
   async stop(): Promise<void> {
+    if (this.#phase !== 'running') return;
     const runId = this.#runId;
-    if (runId === null || this.#phase !== 'running') return;
-    await this.api.generation.cancel({ runId });
+    // Stop pressed before main answered the start: cancel as soon as the run has an id.
+    if (runId === null) this.#stopRequested = true;
+    else await this.api.generation.cancel({ runId });
   }
 
   discard(): void {
@@ -137,6 +140,7 @@ export class Generation {
     this.#reasons = [];
     this.#error = null;
     this.#charsPerSecond = null;
+    this.#stopRequested = false;
     this.#phase = 'running';
     const { controls } = request;
     const started = await startStream<GenerationEvent, { runId: string }>(
@@ -168,6 +172,7 @@ export class Generation {
     }
     this.#runId = started.value.value.runId;
     this.#detach = started.value.detach;
+    if (this.#stopRequested) void this.stop();
     await started.value.finished;
     if (token !== this.#token) return;
     if (this.#phase === 'running') this.#phase = 'stopped';

@@ -1,5 +1,3 @@
-/// <reference types="svelte" />
-/// <reference types="vite/client" />
 import '../editor/jsdom-ranges';
 import { EditorView } from '@codemirror/view';
 import { cleanup, fireEvent, render, waitFor, type RenderResult } from '@testing-library/svelte';

@@ -75,25 +75,37 @@ export function pickIndex(
   for (let i = 0; i < n; i++) max = Math.max(max, (logits[i] ?? -Infinity) / temperature);
   const probs = new Float64Array(n);
   for (let i = 0; i < n; i++) probs[i] = Math.exp((logits[i] ?? -Infinity) / temperature - max);
-  let candidates = Array.from({ length: n }, (_, i) => i);
-  if ((topK > 0 && topK < n) || topP < 1) {
-    candidates.sort((a, b) => (probs[b] ?? 0) - (probs[a] ?? 0) || a - b);
-    if (topK > 0 && topK < n) candidates = candidates.slice(0, topK);
-    if (topP < 1) {
-      const total = candidates.reduce((s, i) => s + (probs[i] ?? 0), 0);
-      let cumulative = 0;
-      let keep = 0;
-      while (keep < candidates.length && cumulative < topP * total) cumulative += probs[candidates[keep++] ?? 0] ?? 0;
-      candidates = candidates.slice(0, Math.max(1, keep));
-    }
+  const truncate = (topK > 0 && topK < n) || topP < 1;
+  return draw(probs, truncate ? truncated(probs, topK, topP) : null, rng);
+}
+
+/** Indices kept by top-k and then top-p (over the renormalised top-k), most likely first. */
+function truncated(probs: Float64Array, topK: number, topP: number): number[] {
+  let candidates = Array.from({ length: probs.length }, (_, i) => i);
+  candidates.sort((a, b) => (probs[b] ?? 0) - (probs[a] ?? 0) || a - b);
+  if (topK > 0) candidates = candidates.slice(0, topK);
+  if (topP < 1) {
+    const total = candidates.reduce((sum, i) => sum + (probs[i] ?? 0), 0);
+    let cumulative = 0;
+    let keep = 0;
+    while (keep < candidates.length && cumulative < topP * total) cumulative += probs[candidates[keep++] ?? 0] ?? 0;
+    candidates = candidates.slice(0, Math.max(1, keep));
   }
-  const total = candidates.reduce((s, i) => s + (probs[i] ?? 0), 0);
+  return candidates;
+}
+
+/** A draw proportional to the unnormalised probs, over the candidates (all indices when null). */
+function draw(probs: Float64Array, candidates: number[] | null, rng: Rng): number {
+  const count = candidates?.length ?? probs.length;
+  const index = (k: number): number => (candidates === null ? k : (candidates[k] ?? 0));
+  let total = 0;
+  for (let k = 0; k < count; k++) total += probs[index(k)] ?? 0;
   let r = rng.next() * total;
-  for (const i of candidates) {
-    r -= probs[i] ?? 0;
-    if (r < 0) return i;
+  for (let k = 0; k < count; k++) {
+    r -= probs[index(k)] ?? 0;
+    if (r < 0) return index(k);
   }
-  return candidates[candidates.length - 1] ?? 0;
+  return index(count - 1);
 }
 
 /** The last `count` code points of text, never starting inside a surrogate pair. */

@@ -31,6 +31,8 @@ import { Vocab } from './vocab.ts';
 
 export const SAMPLE_TEMPERATURES = [0.5, 0.8, 1.0];
 const PROGRESS_INTERVAL_MS = 200;
+/** Between evaluations a slow run still checkpoints this often, so a crash loses at most this much work. */
+const CHECKPOINT_INTERVAL_MS = 2 * 60_000;
 /** Train-loss points in the curve are means over this many steps. */
 const CURVE_EVERY = 10;
 
@@ -188,6 +190,7 @@ export class TrainingRun {
   private recentLosses: number[] = [];
   private stepSeconds: number | null = null;
   private lastEvalStep: number;
+  private lastCheckpointAt = performance.now();
 
   constructor(
     private readonly opts: TrainingRunOptions,
@@ -303,6 +306,7 @@ export class TrainingRun {
       const evalDue =
         this.step % metadata.training.evalEvery === 0 || (metadata.training.evalSteps?.includes(this.step) ?? false);
       if (evalDue && (await this.evaluate())) return 'early-stopped';
+      if (!evalDue && performance.now() - this.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS) await this.checkpoint(false);
     }
   }
 
@@ -467,6 +471,7 @@ export class TrainingRun {
         },
       },
     });
+    this.lastCheckpointAt = performance.now();
     this.emit({ type: 'checkpoint', runId: this.runId, step: this.step, best: isBest });
   }
 

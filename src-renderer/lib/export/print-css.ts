@@ -1,3 +1,5 @@
+import { LINES_PER_PAGE } from '../fountain/layout.ts';
+
 export type Paper = 'letter' | 'a4';
 
 interface PaperGeometry {
@@ -7,8 +9,8 @@ interface PaperGeometry {
   linesPerPage: number;
 }
 
-export const PAPER: Record<Paper, PaperGeometry> = {
-  letter: { size: '8.5in 11in', widthIn: 8.5, heightIn: 11, linesPerPage: 55 },
+const PAPER: Record<Paper, PaperGeometry> = {
+  letter: { size: '8.5in 11in', widthIn: 8.5, heightIn: 11, linesPerPage: LINES_PER_PAGE },
   a4: { size: '210mm 297mm', widthIn: 8.2677, heightIn: 11.6929, linesPerPage: 58 },
 };
 

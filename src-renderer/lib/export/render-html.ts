@@ -20,7 +20,7 @@ export function renderScreenplayHtml(text: string, { paper }: RenderOptions): st
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<title>${escapeHtml(title.replace(/\s+/g, ' '))}</title>`,
+    `<title>${escapeHtml(plainText(title))}</title>`,
     `<style>${printStylesheet(paper)}</style>`,
     '</head>',
     `<body class="paper-${paper}">`,
@@ -30,10 +30,18 @@ export function renderScreenplayHtml(text: string, { paper }: RenderOptions): st
     '</main>',
     '</body>',
     '</html>',
-    '',
   ]
     .filter((part) => part !== '')
     .join('\n');
+}
+
+/** Title text for the document head: one line, emphasis markers dropped. */
+function plainText(value: string): string {
+  return value
+    .replace(/(?<!\\)[*_]/g, '')
+    .replace(/\\([*_])/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function fieldText(fields: readonly TitleField[], ...keys: string[]): string | undefined {

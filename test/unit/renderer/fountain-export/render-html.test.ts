@@ -89,6 +89,7 @@ describe('renderScreenplayHtml', () => {
       renderScreenplayHtml('Title: <script>x</script>\n\nA <img src=x onerror=alert(1)>.', { paper: 'letter' }),
     );
     expect(document.querySelectorAll('script, img')).toHaveLength(0);
+    expect(parse(renderScreenplayHtml('Title: **Big**\n  _Night_\n\nHi.', { paper: 'a4' })).title).toBe('Big Night');
     expect(document.querySelector('.action')?.textContent).toBe('A <img src=x onerror=alert(1)>.');
   });
 });

@@ -11,30 +11,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = resolve('test-results/print-pdf');
 const sample = readFileSync(resolve('resources/samples/sample-screenplay.fountain'), 'utf8');
 
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  page = await browser.newPage();
-  mkdirSync(OUTPUT, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 async function printPdf(text: string, paper: Paper, name: string): Promise<Buffer> {
   await page.setContent(renderScreenplayHtml(text, { paper }));
   const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
@@ -55,7 +31,31 @@ function actionParagraphs(count: number): string {
   return Array.from({ length: count }, (_, i) => `Line ${i + 1} of the action.`).join('\n\n');
 }
 
+let browser: Browser;
+let page: Page;
+
 describe.skipIf(!existsSync(CHROMIUM))('renderScreenplayHtml printed by Chromium', () => {
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage();
+    mkdirSync(OUTPUT, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
   it('prints the title page plus one page per forced page break', async () => {
     const script = 'Title: Breaks\nAuthor: Test\n\nFirst page.\n\n===\n\nSecond page.\n\n===\n\nThird page.\n';
     expect(pdfPages(await printPdf(script, 'letter', 'breaks'))).toEqual({ count: 4, width: 612, height: 792 });

@@ -2,6 +2,7 @@ import type {
   BackendName,
   ErrorInfo,
   PresetName,
+  Result,
   StartTrainingInput,
   TrainingEvent,
   UnderstudyApi,
@@ -173,21 +174,31 @@ export class Training {
 
   /** Starts training on these corpora; resolves once the run has started (or failed to). */
   async start(corpusIds: readonly string[], extra: Partial<StartTrainingInput> = {}): Promise<boolean> {
+    const name = this.#name.trim();
+    return this.#launch(() =>
+      this.api.training.start({
+        corpusIds: [...corpusIds],
+        preset: this.#preset,
+        budget: this.budget(),
+        evalEvery: Math.max(1, Math.round(this.#evalEvery)),
+        ...(name === '' ? {} : { name }),
+        ...extra,
+      }),
+    );
+  }
+
+  /** Continues a stopped model from its latest checkpoint with the budget in the form. */
+  async continueModel(modelId: string): Promise<boolean> {
+    return this.#launch(() => this.api.training.continue({ modelId, budget: this.budget() }));
+  }
+
+  async #launch(request: () => Promise<Result<{ runId: string; modelId: string }>>): Promise<boolean> {
     if (this.active) return false;
     this.#reset();
     this.#phase = 'starting';
-    const name = this.#name.trim();
     const started = await startStream<TrainingEvent, { runId: string; modelId: string }>(
       (listener) => this.api.training.onEvent(listener),
-      () =>
-        this.api.training.start({
-          corpusIds: [...corpusIds],
-          preset: this.#preset,
-          budget: this.budget(),
-          evalEvery: Math.max(1, Math.round(this.#evalEvery)),
-          ...(name === '' ? {} : { name }),
-          ...extra,
-        }),
+      request,
       (event) => this.#apply(event),
       isFinal,
     );

@@ -155,6 +155,12 @@ export class Workbench {
     if (await this.training.start(ids)) this.layout.showTab('training');
   }
 
+  /** Trains a stopped model further, with the budget set in the Training panel. */
+  async continueTraining(modelId: string): Promise<void> {
+    this.layout.showTab('training');
+    await this.training.continueModel(modelId);
+  }
+
   newDocument(): void {
     if (this.document.dirty && !confirmDiscard()) return;
     this.document.newDocument('');

@@ -130,7 +130,7 @@ describe('the panels over the real services', () => {
     expect((panel.getByTestId(testIds.trainingProgress) as HTMLProgressElement).value).toBe(100);
   });
 
-  it('Training: pauses, resumes and cancels a run', async () => {
+  it('Training: pauses, resumes, cancels, and continues the stopped model', async () => {
     const training = new Training(real.api);
     training.budgetKind = 'steps';
     training.budgetValue = 100_000;
@@ -144,6 +144,14 @@ describe('the panels over the real services', () => {
     await training.cancel();
     await waitFor(() => expect(training.phase).toBe('cancelled'), { timeout: 20_000 });
     expect(training.doneReason).toBe('cancelled');
+
+    const modelId = training.modelId ?? '';
+    const stoppedAt = training.progress?.step ?? 0;
+    training.budgetValue = stoppedAt + 4;
+    expect(await training.continueModel(modelId)).toBe(true);
+    await waitFor(() => expect(training.phase).toBe('done'), { timeout: 20_000 });
+    expect(training.doneReason).toBe('budget');
+    expect(training.progress?.step).toBe(stoppedAt + 4);
   });
 
   it('Models: lists the trained model, sets it active, renames, shows details and deletes', async () => {

@@ -17,6 +17,7 @@ import {
 import { fountain, fountainOf } from '../../../../src-renderer/components/editor/fountain-language';
 import { ScriptOutline } from '../../../../src-renderer/components/editor/script-outline.svelte';
 import { testIds } from '../../../../src-renderer/lib/test-ids';
+import { randomScripts } from '../fountain/random-scripts';
 
 const sample = readFileSync(
   resolve(import.meta.dirname, '../../../../resources/samples/sample-screenplay.fountain'),
@@ -170,6 +171,14 @@ describe('ScreenplayEditor', () => {
     await rerender({ value: 'New script.' });
     expect(view.state.facet(externalCharacterNames)).toEqual(['ZED', 'YOLANDA']);
     expect(view.state.readOnly).toBe(true);
+  });
+
+  it('decorates arbitrary text without throwing', () => {
+    const { view, container } = mountEditor('');
+    for (const script of randomScripts(40, 11)) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: script } });
+      expect(container.querySelectorAll('.cm-line').length).toBeGreaterThan(0);
+    }
   });
 
   it('finds and replaces through the CodeMirror search panel', () => {

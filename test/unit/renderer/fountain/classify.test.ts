@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Fountain } from 'fountain-js';
 import { describe, expect, it } from 'vitest';
+import { randomScripts } from './random-scripts';
 import { classifyFountain } from '../../../../src-renderer/lib/fountain/classify';
 import { parseFountain } from '../../../../src-renderer/lib/fountain/parse';
 import { LINE_TYPES, type LineType } from '../../../../src-renderer/lib/fountain/types';
@@ -137,5 +138,17 @@ describe('parseFountain on the bundled sample', () => {
     const used = new Set(document.lines.map((line) => line.type));
     for (const type of ['scene-heading', 'action', 'character', 'dialogue', 'parenthetical', 'transition', 'centered'])
       expect(used.has(type as LineType)).toBe(true);
+  });
+});
+
+describe('classifyFountain on arbitrary text', () => {
+  it('never throws and always covers the text line by line', () => {
+    for (const script of randomScripts(300)) {
+      const text = script.replace(/\r\n?/g, '\n');
+      const document = parseFountain(text);
+      expect(document.lines).toHaveLength(text.split('\n').length);
+      for (const line of document.lines) expect(text.slice(line.from, line.to)).toBe(line.source);
+      for (const span of document.hidden) expect(span.to).toBeGreaterThan(span.from);
+    }
   });
 });

@@ -174,6 +174,8 @@ function parseJson(id: string, text: string, file: string): unknown {
 
 /** One directory per model under modelsDir, each written whole into a temp directory and renamed into place. */
 export class ModelStore {
+  private readonly locks = new Map<string, Promise<void>>();
+
   constructor(readonly modelsDir: string) {}
 
   /** Creates the directory and finishes or discards saves a crash interrupted. Call once before use. */
@@ -196,7 +198,40 @@ export class ModelStore {
     return join(this.modelsDir, id);
   }
 
-  async save(snapshot: ModelSnapshot): Promise<void> {
+  /** Runs operations on one model one at a time, so a reader never sees a directory mid-swap. */
+  private exclusive<T>(id: string, operation: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    const result = previous.then(operation, operation);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(id, settled);
+    void settled.then(() => {
+      if (this.locks.get(id) === settled) this.locks.delete(id);
+    });
+    return result;
+  }
+
+  save(snapshot: ModelSnapshot): Promise<void> {
+    return this.exclusive(snapshot.metadata.id, () => this.saveUnlocked(snapshot));
+  }
+
+  readMetadata(id: string): Promise<ModelMetadata> {
+    return this.exclusive(id, () => this.readMetadataUnlocked(id));
+  }
+
+  /** Loads and validates everything generation needs: metadata, vocabulary, model.json and the best weights. */
+  load(id: string): Promise<LoadedModel> {
+    return this.exclusive(id, () => this.loadUnlocked(id));
+  }
+
+  /** Loads the latest checkpoint with optimizer and trainer state, for resuming. */
+  loadTraining(id: string): Promise<LoadedTraining> {
+    return this.exclusive(id, () => this.loadTrainingUnlocked(id));
+  }
+
+  private async saveUnlocked(snapshot: ModelSnapshot): Promise<void> {
     const { metadata } = snapshot;
     const target = this.dir(metadata.id);
     const temp = join(this.modelsDir, `.${metadata.id}.tmp-${randomSuffix()}`);
@@ -234,7 +269,7 @@ export class ModelStore {
     }
   }
 
-  async readMetadata(id: string): Promise<ModelMetadata> {
+  private async readMetadataUnlocked(id: string): Promise<ModelMetadata> {
     const dir = this.dir(id);
     let text: string;
     try {
@@ -281,9 +316,8 @@ export class ModelStore {
     return data;
   }
 
-  /** Loads and validates everything generation needs: metadata, vocabulary, model.json and the best weights. */
-  async load(id: string): Promise<LoadedModel> {
-    const metadata = await this.readMetadata(id);
+  private async loadUnlocked(id: string): Promise<LoadedModel> {
+    const metadata = await this.readMetadataUnlocked(id);
     const vocab = vocabSchema.safeParse(
       parseJson(id, Buffer.from(await this.readChecked(id, metadata, FILES.vocab)).toString('utf8'), FILES.vocab),
     );
@@ -315,9 +349,8 @@ export class ModelStore {
     return { metadata, codePoints: vocab.data.codePoints, best };
   }
 
-  /** Loads the latest checkpoint with optimizer and trainer state, for resuming. */
-  async loadTraining(id: string): Promise<LoadedTraining> {
-    const loaded = await this.load(id);
+  private async loadTrainingUnlocked(id: string): Promise<LoadedTraining> {
+    const loaded = await this.loadUnlocked(id);
     const { metadata } = loaded;
     if (metadata.files[FILES.trainingState] === undefined) {
       throw new AppError('E_CONFLICT', `model ${id} has no training checkpoint to resume from`);
@@ -366,6 +399,8 @@ export class ModelStore {
       try {
         models.push(summaryOf(await this.readMetadata(id)));
       } catch (error) {
+        // Deleted between listing the directory and reading it.
+        if (error instanceof AppError && error.code === 'E_MODEL_NOT_FOUND') continue;
         if (error instanceof AppError) damaged.push({ id, code: error.code, message: error.message });
         else throw error;
       }
@@ -373,23 +408,27 @@ export class ModelStore {
     return { models, damaged };
   }
 
-  async rename(id: string, name: string): Promise<ModelSummary> {
-    const metadata = await this.readMetadata(id);
-    const next: ModelMetadata = { ...metadata, name, updatedAt: new Date().toISOString() };
-    await writeFileAtomic(join(this.dir(id), FILES.metadata), JSON.stringify(next, null, 1));
-    return summaryOf(next);
+  rename(id: string, name: string): Promise<ModelSummary> {
+    return this.exclusive(id, async () => {
+      const metadata = await this.readMetadataUnlocked(id);
+      const next: ModelMetadata = { ...metadata, name, updatedAt: new Date().toISOString() };
+      await writeFileAtomic(join(this.dir(id), FILES.metadata), JSON.stringify(next, null, 1));
+      return summaryOf(next);
+    });
   }
 
-  async delete(id: string): Promise<void> {
-    const dir = this.dir(id);
-    const aside = join(this.modelsDir, `.${id}.deleted-${randomSuffix()}`);
-    try {
-      await rename(dir, aside);
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) throw new AppError('E_MODEL_NOT_FOUND', `no model with id ${id}`);
-      throw error;
-    }
-    await rm(aside, { recursive: true, force: true });
+  delete(id: string): Promise<void> {
+    return this.exclusive(id, async () => {
+      const dir = this.dir(id);
+      const aside = join(this.modelsDir, `.${id}.deleted-${randomSuffix()}`);
+      try {
+        await rename(dir, aside);
+      } catch (error) {
+        if (isErrno(error, 'ENOENT')) throw new AppError('E_MODEL_NOT_FOUND', `no model with id ${id}`);
+        throw error;
+      }
+      await rm(aside, { recursive: true, force: true });
+    });
   }
 }
 

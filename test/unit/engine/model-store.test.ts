@@ -203,6 +203,18 @@ describe('ModelStore', () => {
     expect((await readdir(dir)).filter((e) => e.startsWith('.'))).toEqual([]);
   });
 
+  test('loads and listings interleaved with saves of the same model never see it half-swapped', async () => {
+    const saves = Array.from({ length: 4 }, (_, i) =>
+      store.save({ ...snapshot, metadata: { ...snapshot.metadata, id: 'm-busy', step: 20 + i } }),
+    );
+    await saves[0];
+    const reads = Array.from({ length: 6 }, () => store.load('m-busy'));
+    const lists = Array.from({ length: 3 }, () => store.list());
+    await Promise.all(saves);
+    for (const loaded of await Promise.all(reads)) expect(loaded.metadata.step).toBeGreaterThanOrEqual(20);
+    for (const list of await Promise.all(lists)) expect(list.models.map((m) => m.id)).toContain('m-busy');
+  });
+
   test('delete removes the directory', async () => {
     await store.save({ ...snapshot, metadata: { ...snapshot.metadata, id: 'm-delete' } });
     await store.delete('m-delete');

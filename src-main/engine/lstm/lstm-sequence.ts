@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { fusedLstmActive, LSTM_BACKWARD, LSTM_FORWARD, LSTM_STEP, registerLstmKernels } from './lstm-kernels';
+import { fusedBackward, fusedForward, SAVED_ORDER, type FusedSaved } from './fused-lstm';
+import { activeLstmHelper } from './lstm-helper';
+import { fusedLstmActive, LSTM_STEP, registerLstmKernels } from './lstm-kernels';
 import { lstmSequenceReference, lstmStepReference } from './lstm-reference';
 
 export interface LstmSequenceResult {
@@ -10,6 +12,9 @@ export interface LstmSequenceResult {
   /** [B, U] */
   cT: tf.Tensor2D;
 }
+
+/** Below this batch size a helper thread costs more than it saves. */
+const MIN_SPLIT_BATCH = 8;
 
 function tensorArg(args: Array<tf.Tensor | tf.GradSaveFunc>, index: number): tf.Tensor {
   const arg = args[index];
@@ -23,52 +28,101 @@ function saveArg(args: Array<tf.Tensor | tf.GradSaveFunc>): tf.GradSaveFunc {
   return save;
 }
 
+const savedList = (s: FusedSaved): tf.Tensor[] => SAVED_ORDER.map((name) => s[name]);
+
+function savedFrom(list: tf.Tensor[]): FusedSaved {
+  return Object.fromEntries(SAVED_ORDER.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
+}
+
+/** Rows [from, from + count) of the batch axis (axis 1 of [T, B, ...], axis 0 of [B, ...]). */
+function batchRows<T extends tf.Tensor>(t: T, axis: 0 | 1, from: number, count: number): T {
+  if (from === 0 && count === t.shape[axis]) return t;
+  const begin = t.shape.map((_, i) => (i === axis ? from : 0));
+  const sizes = t.shape.map((d, i) => (i === axis ? count : d));
+  return tf.slice(t, begin, sizes);
+}
+
 /**
  * Forward and hand-written backprop through time over the fused kernels. Returns y [T+1, B, U]: h_1..h_T, then
- * c_T (one tensor, because customGrad has one output). Every matmul in the backward pass is untransposed: the
- * weights and the input are transposed once, explicitly, the forward kernel already wrote h_{t-1} transposed, and
- * the per-step recurrence runs inside the backward kernel.
+ * c_T (one tensor, because customGrad has one output). With a helper thread running (wasm, batch >= 8), the
+ * batch is split in two halves computed concurrently; weight gradients are the sum of the halves'.
  */
 const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const x = tensorArg(args, 0);
-  const kernel = tensorArg(args, 1);
-  const recurrentKernel = tensorArg(args, 2);
-  const bias = tensorArg(args, 3);
-  const h0 = tensorArg(args, 4);
-  const c0 = tensorArg(args, 5);
+  const kernel = tensorArg(args, 1) as tf.Tensor2D;
+  const recurrentKernel = tensorArg(args, 2) as tf.Tensor2D;
+  const bias = tensorArg(args, 3) as tf.Tensor1D;
+  const h0 = tensorArg(args, 4) as tf.Tensor2D;
+  const c0 = tensorArg(args, 5) as tf.Tensor2D;
   const [steps = 0, batch = 0, inputSize = 0] = x.shape;
-  const x2d = tf.reshape(x, [steps * batch, inputSize]) as tf.Tensor2D;
-  const xw = tf.fused.matMul({ a: x2d, b: kernel as tf.Tensor2D, bias });
-  const [y, c, tanhC, gates, hPrevT] = tf
-    .engine()
-    .runKernel(LSTM_FORWARD, { xw, recurrentKernel, h0, c0 }, { steps }) as tf.Tensor[];
-  saveArg(args)([x2d, kernel, recurrentKernel, c0, c, tanhC, gates, hPrevT] as tf.Tensor[]);
+  const units = h0.shape[1];
+  const helper = tf.getBackend() === 'wasm' && batch >= MIN_SPLIT_BATCH ? activeLstmHelper() : null;
+  const half = helper === null ? batch : Math.ceil(batch / 2);
+  const rest = batch - half;
+  const x2d = (from: number, count: number) =>
+    tf.reshape<tf.Rank.R2>(batchRows(x, 1, from, count), [steps * count, inputSize]);
+  const other =
+    helper === null
+      ? null
+      : { x2d: x2d(half, rest), h0: batchRows(h0, 0, half, rest), c0: batchRows(c0, 0, half, rest) };
+  if (helper !== null && other !== null) {
+    const inputs = [other.x2d, kernel, recurrentKernel, bias, other.h0, other.c0];
+    const outputShapes = [
+      [steps + 1, rest, units],
+      [steps, rest, units],
+      [steps, rest, units],
+      [steps, rest, 4 * units],
+      [units, steps * rest],
+    ];
+    helper.begin('forward', steps, inputs, outputShapes);
+  }
+  const own = { x2d: x2d(0, half), h0: batchRows(h0, 0, 0, half), c0: batchRows(c0, 0, 0, half) };
+  const local = fusedForward(own.x2d, kernel, recurrentKernel, bias, own.h0, own.c0, steps);
+  let y = local.y;
+  const saved = savedList(local.saved);
+  if (helper !== null && other !== null) {
+    const [yRest, c, tanhC, gates, hPrevT] = helper.end() as [
+      tf.Tensor3D,
+      tf.Tensor3D,
+      tf.Tensor3D,
+      tf.Tensor3D,
+      tf.Tensor2D,
+    ];
+    y = tf.concat([local.y, yRest], 1);
+    saved.push(...savedList({ x2d: other.x2d, kernel, recurrentKernel, c0: other.c0, c, tanhC, gates, hPrevT }));
+  }
+  saveArg(args)(saved);
   return {
-    value: y as tf.Tensor3D,
-    gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) =>
+    value: y,
+    gradFunc: (dy: tf.Tensor3D, kept: tf.Tensor[]) =>
       tf.tidy(() => {
-        const [sx2d, sKernel, sRecurrent, sc0, sc, sTanhC, sGates, sHPrevT] = saved as [
-          tf.Tensor2D,
-          tf.Tensor2D,
-          tf.Tensor2D,
-          tf.Tensor2D,
-          tf.Tensor3D,
-          tf.Tensor3D,
-          tf.Tensor3D,
-          tf.Tensor2D,
-        ];
-        const [dz, dh0, dc0] = tf.engine().runKernel(LSTM_BACKWARD, {
-          dy,
-          recurrentKernelT: tf.transpose(sRecurrent),
-          c0: sc0,
-          c: sc,
-          tanhC: sTanhC,
-          gates: sGates,
-        }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const dx = tf.reshape(tf.matMul(dz, tf.transpose(sKernel)), [steps, batch, inputSize]);
-        const dKernel = tf.matMul(tf.transpose(sx2d), dz);
-        const dRecurrent = tf.matMul(sHPrevT, dz);
-        const dBias = tf.sum(dz, 0);
+        const split = kept.length > SAVED_ORDER.length && helper !== null;
+        const rows = split ? half : batch;
+        const own = savedFrom(kept.slice(0, SAVED_ORDER.length));
+        if (split) {
+          const other = kept.slice(SAVED_ORDER.length);
+          const shapes = [
+            [steps * rest, inputSize],
+            [inputSize, 4 * units],
+            [units, 4 * units],
+            [4 * units],
+            [rest, units],
+            [rest, units],
+          ];
+          helper.begin('backward', steps, [batchRows(dy, 1, rows, rest), ...other], shapes);
+        }
+        const g = fusedBackward(split ? batchRows(dy, 1, 0, rows) : dy, own);
+        let dx = tf.reshape(g.dx2d, [steps, rows, inputSize]);
+        let { dKernel, dRecurrent, dBias, dh0, dc0 } = g;
+        if (split) {
+          const [dx2dRest, dKernelRest, dRecurrentRest, dBiasRest, dh0Rest, dc0Rest] = helper.end();
+          dx = tf.concat([dx, tf.reshape(dx2dRest as tf.Tensor, [steps, rest, inputSize])], 1);
+          dKernel = tf.add(dKernel, dKernelRest as tf.Tensor);
+          dRecurrent = tf.add(dRecurrent, dRecurrentRest as tf.Tensor);
+          dBias = tf.add(dBias, dBiasRest as tf.Tensor);
+          dh0 = tf.concat([dh0, dh0Rest as tf.Tensor2D], 0);
+          dc0 = tf.concat([dc0, dc0Rest as tf.Tensor2D], 0);
+        }
         return [dx, dKernel, dRecurrent, dBias, dh0, dc0];
       }),
   };

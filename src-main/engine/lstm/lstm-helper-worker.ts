@@ -1,0 +1,71 @@
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernelOverrides } from '../wasm-kernels/index';
+import { fusedBackward, fusedForward, GRADIENT_ORDER, SAVED_ORDER, type FusedSaved } from './fused-lstm';
+import { JOB_DONE, JOB_FAILED, type HelperJob } from './lstm-helper';
+import { registerLstmKernels } from './lstm-kernels';
+
+// The helper thread of lstm-helper.ts: computes half-batch fused LSTM passes on its own wasm backend.
+
+let control: Int32Array | null = null;
+let data = new SharedArrayBuffer(0);
+
+function run(job: HelperJob): void {
+  if (job.data !== undefined) data = job.data;
+  const floats = new Float32Array(data);
+  tf.tidy(() => {
+    const inputs = job.inputs.map((r) =>
+      tf.tensor(floats.subarray(r.offset, r.offset + r.shape.reduce((a, b) => a * b, 1)), r.shape, 'float32'),
+    );
+    let outputs: tf.Tensor[];
+    if (job.op === 'forward') {
+      const [x2d, kernel, recurrentKernel, bias, h0, c0] = inputs as tf.Tensor2D[];
+      if (x2d === undefined || kernel === undefined || recurrentKernel === undefined || h0 === undefined)
+        throw new Error('forward job needs 6 inputs');
+      const { y, saved } = fusedForward(
+        x2d,
+        kernel,
+        recurrentKernel,
+        bias as tf.Tensor as tf.Tensor1D,
+        h0,
+        c0 ?? h0,
+        job.steps,
+      );
+      outputs = [y, saved.c, saved.tanhC, saved.gates, saved.hPrevT];
+    } else {
+      const [dy, ...rest] = inputs;
+      const saved = Object.fromEntries(SAVED_ORDER.map((name, i) => [name, rest[i]])) as unknown as FusedSaved;
+      const grads = fusedBackward(dy as tf.Tensor3D, saved);
+      outputs = GRADIENT_ORDER.map((name) => grads[name]);
+    }
+    outputs.forEach((t, i) => floats.set(t.dataSync() as Float32Array, job.outputs[i]?.offset ?? 0));
+  });
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (port === null) throw new Error('lstm-helper-worker must run in a worker thread');
+  await tf.setBackend('wasm');
+  await tf.ready();
+  registerWasmKernelOverrides();
+  registerLstmKernels();
+  port.on('message', (message: { control?: SharedArrayBuffer } | HelperJob) => {
+    if ('control' in message && message.control !== undefined) {
+      control = new Int32Array(message.control);
+      port.postMessage('ready');
+      return;
+    }
+    if (control === null) return;
+    let state = JOB_DONE;
+    try {
+      run(message as HelperJob);
+    } catch {
+      state = JOB_FAILED;
+    }
+    Atomics.store(control, 0, state);
+    Atomics.notify(control, 0);
+  });
+}
+
+void main();

@@ -1,0 +1,137 @@
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+
+/** The work a helper thread does: one half-batch fused forward or backward pass (see fused-lstm.ts). */
+export type HelperOp = 'forward' | 'backward';
+
+/** control[0]: the job state. */
+export const JOB_PENDING = 0;
+export const JOB_DONE = 1;
+export const JOB_FAILED = 2;
+
+interface Region {
+  shape: number[];
+  /** Offset in float32 elements. */
+  offset: number;
+}
+
+export interface HelperJob {
+  op: HelperOp;
+  steps: number;
+  inputs: Region[];
+  outputs: Region[];
+  /** Sent when the data buffer was replaced by a larger one. */
+  data?: SharedArrayBuffer;
+}
+
+export interface LstmHelperOptions {
+  /** The worker entry (lstm-helper-worker.ts, or its build output). */
+  workerUrl: URL;
+  execArgv?: string[];
+  /** A job that takes longer than this fails (the helper thread is presumed dead). */
+  timeoutMs?: number;
+}
+
+const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * A second thread with its own wasm backend that computes one half of a batch while the calling thread computes
+ * the other. Jobs are synchronous for the caller (Atomics.wait), because tfjs forward and gradient functions are.
+ */
+export class LstmHelper {
+  private readonly control = new Int32Array(new SharedArrayBuffer(4));
+  private data = new SharedArrayBuffer(0);
+  private pending: Region[] | null = null;
+  private completed = 0;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly timeoutMs: number,
+  ) {}
+
+  static async start(options: LstmHelperOptions): Promise<LstmHelper> {
+    const worker = new Worker(options.workerUrl, { execArgv: options.execArgv ?? [] });
+    const helper = new LstmHelper(worker, options.timeoutMs ?? 120_000);
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (message: unknown) => {
+        worker.off('error', reject);
+        if (message === 'ready') resolve();
+        else reject(new Error(`LSTM helper failed to start: ${String(message)}`));
+      });
+      worker.postMessage({ control: helper.control.buffer });
+    });
+    worker.unref();
+    return helper;
+  }
+
+  /** Copies the inputs out and starts the job; the caller then does its own half and calls end(). */
+  begin(op: HelperOp, steps: number, inputs: tf.Tensor[], outputShapes: number[][]): void {
+    if (this.pending !== null) throw new Error('LSTM helper job already running');
+    let offset = 0;
+    const place = (shape: number[]): Region => {
+      const region = { shape, offset };
+      offset += size(shape);
+      return region;
+    };
+    const inputRegions = inputs.map((t) => place(t.shape));
+    const outputRegions = outputShapes.map(place);
+    const job: HelperJob = { op, steps, inputs: inputRegions, outputs: outputRegions };
+    if (this.data.byteLength < offset * 4) {
+      this.data = new SharedArrayBuffer(offset * 4);
+      job.data = this.data;
+    }
+    const floats = new Float32Array(this.data);
+    inputs.forEach((t, i) => floats.set(t.dataSync() as Float32Array, inputRegions[i]?.offset ?? 0));
+    Atomics.store(this.control, 0, JOB_PENDING);
+    this.worker.postMessage(job);
+    this.pending = outputRegions;
+  }
+
+  /** Waits for the helper's half and returns its outputs as tensors (the caller owns them). */
+  end(): tf.Tensor[] {
+    const regions = this.pending;
+    if (regions === null) throw new Error('no LSTM helper job running');
+    this.pending = null;
+    const deadline = performance.now() + this.timeoutMs;
+    while (Atomics.load(this.control, 0) === JOB_PENDING) {
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error('LSTM helper thread timed out');
+      Atomics.wait(this.control, 0, JOB_PENDING, left);
+    }
+    if (Atomics.load(this.control, 0) !== JOB_DONE) throw new Error('LSTM helper thread failed');
+    this.completed++;
+    const floats = new Float32Array(this.data);
+    return regions.map((r) => tf.tensor(floats.slice(r.offset, r.offset + size(r.shape)), r.shape, 'float32'));
+  }
+
+  /** Jobs finished so far. */
+  get jobsCompleted(): number {
+    return this.completed;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+let active: LstmHelper | null = null;
+
+/**
+ * Starts the helper thread that lstmSequence then uses on the wasm backend to split each training batch across
+ * two cores (same mathematics; weight gradients are the sum of the two halves').
+ */
+export async function startLstmHelper(options: LstmHelperOptions): Promise<void> {
+  if (active !== null) return;
+  active = await LstmHelper.start(options);
+}
+
+export async function stopLstmHelper(): Promise<void> {
+  const helper = active;
+  active = null;
+  await helper?.stop();
+}
+
+export function activeLstmHelper(): LstmHelper | null {
+  return active;
+}

@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeLstmHelper, startLstmHelper, stopLstmHelper } from '../../../src-main/engine/lstm/lstm-helper';
+import { lstmSequence } from '../../../src-main/engine/lstm/lstm-sequence';
+import { registerWasmKernelOverrides } from '../../../src-main/engine/wasm-kernels/index';
+
+const WORKER = new URL('../../../src-main/engine/lstm/lstm-helper-worker.ts', import.meta.url);
+
+/** Outputs and gradients (x, kernel, recurrentKernel, bias) of a batch-10 LSTM with an initial state. */
+function results(): number[][] {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([6, 10, 5], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const kernel = tf.randomNormal([5, 28], 0, 0.5, 'float32', 2) as tf.Tensor2D;
+    const recurrent = tf.randomNormal([7, 28], 0, 0.5, 'float32', 3) as tf.Tensor2D;
+    const bias = tf.randomNormal([28], 0, 0.5, 'float32', 4) as tf.Tensor1D;
+    const h0 = tf.randomNormal([10, 7], 0, 0.5, 'float32', 5) as tf.Tensor2D;
+    const c0 = tf.randomNormal([10, 7], 0, 0.5, 'float32', 6) as tf.Tensor2D;
+    const proj = tf.randomNormal([6, 10, 7], 0, 1, 'float32', 7);
+    const run = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) =>
+      lstmSequence(xs as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, b as tf.Tensor1D, h0, c0);
+    const loss = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) => {
+      const out = run(xs, k, r, b);
+      return tf.addN([tf.sum(tf.mul(out.outputs, proj)), tf.sum(out.hT), tf.sum(tf.square(out.cT))]);
+    };
+    const out = run(x, kernel, recurrent, bias);
+    const grads = tf.grads(loss)([x, kernel, recurrent, bias]);
+    return [out.outputs, out.hT, out.cT, ...grads].map((t) => [...t.dataSync()]);
+  });
+}
+
+describe('lstmSequence split across a helper thread', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    registerWasmKernelOverrides();
+  });
+
+  afterAll(async () => {
+    await stopLstmHelper();
+  });
+
+  it('gives the same outputs and gradients as one thread, and leaks no tensors', async () => {
+    const single = results();
+    await startLstmHelper({ workerUrl: WORKER, execArgv: ['--import', 'jiti/register'] });
+    const before = tf.memory().numTensors;
+    const split = results();
+    expect(tf.memory().numTensors).toBe(before);
+    // Two forward passes (one under tf.grads) and one backward pass went through the helper.
+    expect(activeLstmHelper()?.jobsCompleted).toBe(3);
+    single.forEach((expected, i) => {
+      const actual = split[i] ?? [];
+      expect(actual.length).toBe(expected.length);
+      const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - (actual[j] ?? NaN))), 0);
+      expect(worst).toBeLessThan(1e-5);
+    });
+  });
+});

@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tick } from 'svelte';
-import EditorPane from '../../../../src-renderer/components/editor/EditorPane.svelte';
 import ScreenplayEditor from '../../../../src-renderer/components/editor/ScreenplayEditor.svelte';
 import {
   characterCompletions,
@@ -18,6 +17,7 @@ import { fountain, fountainOf } from '../../../../src-renderer/components/editor
 import { ScriptOutline } from '../../../../src-renderer/components/editor/script-outline.svelte';
 import { testIds } from '../../../../src-renderer/lib/test-ids';
 import { randomScripts } from '../fountain/random-scripts';
+import EditorWithOutline from './EditorWithOutline.svelte';
 
 const sample = readFileSync(
   resolve(import.meta.dirname, '../../../../resources/samples/sample-screenplay.fountain'),
@@ -224,7 +224,7 @@ describe('character name completion', () => {
 });
 
 function mountPane(value: string) {
-  const result = render(EditorPane, { props: { value } });
+  const result = render(EditorWithOutline, { props: { value } });
   const root = result.getByTestId(testIds.screenplayEditor).querySelector('.cm-editor');
   const view = root instanceof HTMLElement ? EditorView.findFromDOM(root) : null;
   if (!view) throw new Error('CodeMirror did not mount');
@@ -232,7 +232,7 @@ function mountPane(value: string) {
   return { ...result, view, items };
 }
 
-describe('EditorPane: scene navigator and counts', () => {
+describe('scene navigator and counts beside the editor', () => {
   it('lists the scenes, jumps the editor to one when clicked and marks it current', async () => {
     const { view, items } = mountPane(sample);
     expect(items().map((item) => item.textContent?.replace(/\s+/g, ' ').trim())).toEqual([

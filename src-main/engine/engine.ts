@@ -4,7 +4,7 @@ import { initBackend } from './backend.ts';
 import { disposeWeights, weightSpecs, unflattenWeights, type CharLstmWeights } from './model.ts';
 import { ModelStore, summaryOf } from './model-store.ts';
 import { PrimeCache, primeWindow, sample, sampleRequestFrom } from './sampler.ts';
-import { createTrainingRun, resumeTrainingRun, type TrainingRun } from './trainer.ts';
+import { createTrainingRun, resumeTrainingRun, type TrainingRun, type TrainingRunOptions } from './trainer.ts';
 import type {
   BackendName,
   CorpusInput,
@@ -53,6 +53,7 @@ export class Engine {
   private training: TrainingRun | null = null;
   private active: LoadedModel | null = null;
   private readonly generations = new Map<string, AbortController>();
+  private generationsIdle: { promise: Promise<void>; resolve: () => void } | null = null;
 
   private constructor(
     readonly backend: BackendName,
@@ -126,7 +127,7 @@ export class Engine {
     onEvent: (e: TrainingEvent) => void,
   ): Promise<{ runId: string; modelId: string }> {
     this.checkIdle();
-    const run = await createTrainingRun(config, corpora, { runId, store: this.store, backend: this.backend, onEvent });
+    const run = await createTrainingRun(config, corpora, this.runOptions(runId, onEvent));
     return this.launch(run);
   }
 
@@ -137,8 +138,33 @@ export class Engine {
     onEvent: (e: TrainingEvent) => void,
   ): Promise<{ runId: string; modelId: string }> {
     this.checkIdle();
-    const run = await resumeTrainingRun(resume, corpora, { runId, store: this.store, backend: this.backend, onEvent });
+    const run = await resumeTrainingRun(resume, corpora, this.runOptions(runId, onEvent));
     return this.launch(run);
+  }
+
+  private runOptions(runId: string, onEvent: (e: TrainingEvent) => void): TrainingRunOptions {
+    // Generation is interactive: a training step (up to seconds) waits until no generation is running.
+    const beforeStep = async (): Promise<void> => {
+      while (this.generationsIdle !== null) await this.generationsIdle.promise;
+    };
+    return { runId, store: this.store, backend: this.backend, onEvent, beforeStep };
+  }
+
+  private generationStarted(runId: string, controller: AbortController): void {
+    this.generations.set(runId, controller);
+    if (this.generationsIdle === null) {
+      let resolve = (): void => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.generationsIdle = { promise, resolve };
+    }
+  }
+
+  private generationEnded(runId: string): void {
+    this.generations.delete(runId);
+    if (this.generations.size === 0 && this.generationsIdle !== null) {
+      this.generationsIdle.resolve();
+      this.generationsIdle = null;
+    }
   }
 
   private launch(run: TrainingRun): { runId: string; modelId: string } {
@@ -182,7 +208,7 @@ export class Engine {
     if (model === null) throw new AppError('E_NO_ACTIVE_MODEL', 'load a model before generating');
     const request = sampleRequestFrom(opts);
     const controller = new AbortController();
-    this.generations.set(runId, controller);
+    this.generationStarted(runId, controller);
     model.users += 1;
     const alternatives = request.temperatures.length;
     const unknown = model.vocab.encode(primeWindow(opts.prime, request.primeChars)).unknown;
@@ -208,7 +234,7 @@ export class Engine {
           onEvent({ type: 'error', runId, error: { code: 'E_INTERNAL', message: String(error) } }),
         )
         .finally(() => {
-          this.generations.delete(runId);
+          this.generationEnded(runId);
           model.users -= 1;
           if (model.retired && model.users === 0) this.disposeModel(model);
         });

@@ -41,6 +41,8 @@ export interface TrainingRunOptions {
   store: ModelStore;
   backend: BackendName;
   onEvent: (event: TrainingEvent) => void;
+  /** Awaited before every step: lets interactive work (generation) run first on the same thread. */
+  beforeStep?: () => Promise<void>;
 }
 
 type Metadata = Omit<ModelMetadata, 'formatVersion' | 'files'>;
@@ -287,6 +289,7 @@ export class TrainingRun {
     let lastProgress = 0;
     for (;;) {
       await yieldToEventLoop();
+      await this.opts.beforeStep?.();
       if (this.paused && !this.cancelled) await this.waitWhilePaused();
       if (this.cancelled) return 'cancelled';
       if (this.budgetReached()) {

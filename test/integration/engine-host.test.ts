@@ -157,6 +157,27 @@ describe('EngineHost', () => {
       runId,
     );
     await checkpointed;
+    // Generation goes first while training runs on the same thread; training carries on afterwards.
+    const generationId = randomUUID();
+    const generated = new Promise<GenerationEvent>((resolve) => {
+      const off = host.onGeneration((e) => {
+        if (e.runId === generationId && (e.type === 'done' || e.type === 'error')) {
+          off();
+          resolve(e);
+        }
+      });
+    });
+    await host.generate({ prime: 'BEN: ', temperature: 0.8, maxLength: 60 }, generationId);
+    expect(await generated).toMatchObject({ type: 'done', reasons: ['length'] });
+    const stepBefore = Math.max(...events.flatMap((e) => (e.type === 'progress' ? [e.step] : [0])));
+    await new Promise<void>((resolve) => {
+      const off = host.onTraining((e) => {
+        if (e.runId === runId && e.type === 'progress' && e.step > stepBefore) {
+          off();
+          resolve();
+        }
+      });
+    });
     const crash = host.debugCrash();
     await expect(crash).rejects.toMatchObject({ code: 'E_ENGINE_CRASHED' });
     expect(await finished).toMatchObject({ type: 'error', error: { code: 'E_ENGINE_CRASHED' } });

@@ -1,5 +1,5 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
-import { defaultKeymap, history, historyKeymap, redo, redoDepth, undo, undoDepth } from '@codemirror/commands';
+import { defaultKeymap, history, historyKeymap, redo, undo } from '@codemirror/commands';
 import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorSelection, EditorState, Prec, type Extension } from '@codemirror/state';
 import { drawSelection, dropCursor, EditorView, highlightActiveLine, keymap, type ViewUpdate } from '@codemirror/view';
@@ -36,13 +36,16 @@ export class ScreenplayEditorView {
   readonly #options: ScreenplayEditorOptions;
   readonly #characterNames = new Compartment();
   readonly #readOnly = new Compartment();
+  readonly #label = new Compartment();
   #names: readonly string[];
   #isReadOnly: boolean;
+  #labelText: string;
 
   constructor(options: ScreenplayEditorOptions) {
     this.#options = options;
     this.#names = options.characterNames ?? [];
     this.#isReadOnly = options.readOnly ?? false;
+    this.#labelText = options.label ?? 'Screenplay';
     this.view = new EditorView({ parent: options.parent, state: this.#createState(options.value) });
   }
 
@@ -52,14 +55,6 @@ export class ScreenplayEditorView {
 
   get document(): FountainDocument {
     return fountainOf(this.view.state);
-  }
-
-  get canUndo(): boolean {
-    return undoDepth(this.view.state) > 0;
-  }
-
-  get canRedo(): boolean {
-    return redoDepth(this.view.state) > 0;
   }
 
   /** Loads a different script: a fresh state, so undo cannot step back into the previous one. */
@@ -77,6 +72,12 @@ export class ScreenplayEditorView {
   setReadOnly(readOnly: boolean): void {
     this.#isReadOnly = readOnly;
     this.view.dispatch({ effects: this.#readOnly.reconfigure(readOnlyExtension(readOnly)) });
+  }
+
+  setLabel(label: string): void {
+    if (label === this.#labelText) return;
+    this.#labelText = label;
+    this.view.dispatch({ effects: this.#label.reconfigure(labelExtension(label)) });
   }
 
   insertAtCursor(text: string, provenance?: DraftProvenance | string): void {
@@ -143,11 +144,7 @@ export class ScreenplayEditorView {
       this.#readOnly.of(readOnlyExtension(this.#isReadOnly)),
       fountain(),
       screenplayTheme,
-      EditorView.contentAttributes.of({
-        'aria-label': options.label ?? 'Screenplay',
-        'aria-multiline': 'true',
-        spellcheck: 'true',
-      }),
+      this.#label.of(labelExtension(this.#labelText)),
       EditorView.updateListener.of((update) => this.#notify(update)),
     ];
   }
@@ -159,6 +156,10 @@ export class ScreenplayEditorView {
     }
     if (update.docChanged || update.selectionSet) this.#options.onSelectionChange?.(selectionInfo(update.state));
   }
+}
+
+function labelExtension(label: string): Extension {
+  return EditorView.contentAttributes.of({ 'aria-label': label, 'aria-multiline': 'true', spellcheck: 'true' });
 }
 
 function readOnlyExtension(readOnly: boolean): Extension {

@@ -161,16 +161,18 @@ describe('ScreenplayEditor', () => {
     expect(component.getSelection()).toMatchObject({ head: scene?.from, line: scene?.line, column: 0 });
   });
 
-  it('follows the characterNames and readOnly props, keeping them across a new value', async () => {
+  it('follows the characterNames, readOnly and label props, keeping them across a new value', async () => {
     const { view, rerender } = mountEditor('Hi.', { characterNames: ['ann'] });
     expect(view.state.facet(externalCharacterNames)).toEqual(['ann']);
-    await rerender({ characterNames: ['ZED', 'ZED', 'YOLANDA'], readOnly: true });
+    await rerender({ characterNames: ['ZED', 'ZED', 'YOLANDA'], readOnly: true, label: 'Screenplay: Pilot' });
+    expect(view.contentDOM.getAttribute('aria-label')).toBe('Screenplay: Pilot');
     expect(view.state.facet(externalCharacterNames)).toEqual(['ZED', 'YOLANDA']);
     expect(view.state.readOnly).toBe(true);
     expect(view.contentDOM.getAttribute('contenteditable')).toBe('false');
     await rerender({ value: 'New script.' });
     expect(view.state.facet(externalCharacterNames)).toEqual(['ZED', 'YOLANDA']);
     expect(view.state.readOnly).toBe(true);
+    expect(view.contentDOM.getAttribute('aria-label')).toBe('Screenplay: Pilot');
   });
 
   it('decorates arbitrary text without throwing', () => {

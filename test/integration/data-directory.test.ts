@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,14 @@ describe('a data directory chosen in settings', () => {
     expect(existsSync(join(root, 'chosen', 'models'))).toBe(true);
     expect(existsSync(join(root, 'default', 'corpora'))).toBe(false);
     expect(existsSync(join(root, 'default', 'settings.json'))).toBe(true);
-    // The bundled sample corpus lands in the chosen folder too.
+    // The bundled sample corpus and demo model land in the chosen folder too, and the demo is active at once.
     expect(runtime.services.corpora.list().map((c) => c.id)).toContain('sample-shakespeare');
+    const demo = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'models', 'demo.json'), 'utf8')) as {
+      modelId: string;
+    };
+    expect(existsSync(join(root, 'chosen', 'models', demo.modelId, 'weights.bin'))).toBe(true);
+    expect((await runtime.services.engine.status()).activeModelId).toBe(demo.modelId);
+    const models = await runtime.services.engine.listModels();
+    expect(models.find((m) => m.id === demo.modelId)?.name).toBe('Shakespeare demo (Small)');
   });
 });

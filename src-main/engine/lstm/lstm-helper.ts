@@ -51,7 +51,7 @@ export class LstmHelper {
 
   static async start(options: LstmHelperOptions): Promise<LstmHelper> {
     const worker = new Worker(options.workerUrl, { execArgv: options.execArgv ?? [] });
-    const helper = new LstmHelper(worker, options.timeoutMs ?? 120_000);
+    const helper = new LstmHelper(worker, options.timeoutMs ?? 60_000);
     await new Promise<void>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (message: unknown) => {
@@ -96,13 +96,20 @@ export class LstmHelper {
     const deadline = performance.now() + this.timeoutMs;
     while (Atomics.load(this.control, 0) === JOB_PENDING) {
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error('LSTM helper thread timed out');
+      if (left <= 0) this.fail('timed out');
       Atomics.wait(this.control, 0, JOB_PENDING, left);
     }
-    if (Atomics.load(this.control, 0) !== JOB_DONE) throw new Error('LSTM helper thread failed');
+    if (Atomics.load(this.control, 0) !== JOB_DONE) this.fail('failed');
     this.completed++;
     const floats = new Float32Array(this.data);
     return regions.map((r) => tf.tensor(floats.slice(r.offset, r.offset + size(r.shape)), r.shape, 'float32'));
+  }
+
+  /** A helper that failed once is retired, so later passes run on one thread instead of failing again. */
+  private fail(what: string): never {
+    if (active === this) active = null;
+    void this.worker.terminate();
+    throw new Error(`LSTM helper thread ${what}`);
   }
 
   /** Jobs finished so far. */

@@ -39,6 +39,18 @@ describe('lstmSequence split across a helper thread', () => {
     await stopLstmHelper();
   });
 
+  it('retires a helper thread that dies, and the next pass runs on one thread', async () => {
+    await stopLstmHelper();
+    const dying = [
+      "import { parentPort } from 'node:worker_threads';",
+      "parentPort.on('message', (m) => { if (m.control) parentPort.postMessage('ready'); else process.exit(1); });",
+    ].join('\n');
+    await startLstmHelper({ workerUrl: new URL(`data:text/javascript,${encodeURIComponent(dying)}`), timeoutMs: 1500 });
+    expect(() => results()).toThrow(/LSTM helper thread/);
+    expect(activeLstmHelper()).toBeNull();
+    expect(results().length).toBe(7);
+  });
+
   it('gives the same outputs and gradients as one thread, and leaks no tensors', async () => {
     const single = results();
     await startLstmHelper({ workerUrl: WORKER, execArgv: ['--import', 'jiti/register'] });

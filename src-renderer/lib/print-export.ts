@@ -3,6 +3,7 @@
 /** Prints a complete HTML document (the screenplay layout) with the browser's print dialog (Save as PDF). */
 export function printHtml(html: string): Promise<void> {
   return new Promise((resolve) => {
+    const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const frame = document.createElement('iframe');
     frame.setAttribute('aria-hidden', 'true');
     frame.style.cssText = 'position:fixed;width:0;height:0;border:0;right:0;bottom:0;';
@@ -15,6 +16,9 @@ export function printHtml(html: string): Promise<void> {
         view?.addEventListener('afterprint', () => frame.remove(), { once: true });
         view?.focus();
         view?.print();
+        // Keyboard shortcuts must reach the app again, not the hidden frame.
+        window.focus();
+        returnFocus?.focus();
         setTimeout(() => frame.remove(), 60_000);
         resolve();
       },

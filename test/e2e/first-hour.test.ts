@@ -159,6 +159,19 @@ describe('a new writer’s first hour, in Chromium over the loopback transport',
     await expect.poll(() => editorText(page)).toContain('model "My scripts"');
   });
 
+  it('exports Final Draft and prints the screenplay layout for PDF', async () => {
+    await page.click('header summary');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(id(testIds.exportFdxButton))]);
+    expect(download.suggestedFilename()).toBe('first-hour.fdx');
+    const fdx = await readFile((await download.path()) ?? '', 'utf8');
+    expect(fdx).toContain('<FinalDraft');
+    expect(fdx).toContain('<Paragraph Type="Scene Heading">');
+    await page.click('header summary');
+    await page.click(id(testIds.exportPdfButton));
+    const printed = await page.waitForFunction(() => document.querySelector('iframe')?.getAttribute('srcdoc') ?? false);
+    expect(String(await printed.jsonValue())).toContain('class="scene-heading"');
+  });
+
   it('shows the help sheet and a dark theme', async () => {
     await page.keyboard.press('Control+/');
     await page.waitForSelector(id(testIds.helpSheet));

@@ -314,10 +314,7 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   const helper = process.argv.includes('--helper');
-  if (helper) {
-    const workerUrl = new URL('../src-main/engine/lstm/lstm-helper-worker.ts', import.meta.url);
-    await startLstmHelper({ workerUrl, execArgv: ['--import', 'jiti/register'] });
-  }
+  if (helper) await startLstmHelper();
   const memoryBefore = tf.memory().numTensors;
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const units = Number(process.argv.find((a) => a.startsWith('--units='))?.slice('--units='.length) ?? MEDIUM.units);

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 
@@ -125,12 +127,31 @@ export class LstmHelper {
 let active: LstmHelper | null = null;
 
 /**
- * Starts the helper thread that lstmSequence then uses on the wasm backend to split each training batch across
- * two cores (same mathematics; weight gradients are the sum of the two halves').
+ * Where the worker entry is: beside this module's TypeScript source (run through jiti, as in tests and scripts)
+ * or, in a build, a `lstm-helper-worker.js` entry emitted in the output directory of the chunk holding this module
+ * or its parent (bundlers put shared chunks in a subdirectory).
  */
-export async function startLstmHelper(options: LstmHelperOptions): Promise<void> {
-  if (active !== null) return;
+export function defaultLstmHelperOptions(): LstmHelperOptions {
+  if (import.meta.url.endsWith('.ts')) {
+    const workerUrl = new URL(['.', 'lstm-helper-worker.ts'].join('/'), import.meta.url);
+    return { workerUrl, execArgv: ['--import', 'jiti/register'] };
+  }
+  // Joined at run time so bundlers do not mistake the path for an asset import.
+  const beside = new URL(['.', 'lstm-helper-worker.js'].join('/'), import.meta.url);
+  const above = new URL(['..', 'lstm-helper-worker.js'].join('/'), import.meta.url);
+  return { workerUrl: fs.existsSync(beside) || !fs.existsSync(above) ? beside : above };
+}
+
+/**
+ * Starts the helper thread that lstmSequence then uses on the wasm backend to split each training batch across
+ * two cores (same mathematics; weight gradients are the sum of the two halves'). Does nothing and returns false on
+ * a single-core machine.
+ */
+export async function startLstmHelper(options: LstmHelperOptions = defaultLstmHelperOptions()): Promise<boolean> {
+  if (active !== null) return true;
+  if (os.availableParallelism() < 2) return false;
   active = await LstmHelper.start(options);
+  return true;
 }
 
 export async function stopLstmHelper(): Promise<void> {

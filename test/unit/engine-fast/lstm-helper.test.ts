@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeLstmHelper, startLstmHelper, stopLstmHelper } from '../../../src-main/engine/lstm/lstm-helper';
+import {
+  activeLstmHelper,
+  defaultLstmHelperOptions,
+  startLstmHelper,
+  stopLstmHelper,
+} from '../../../src-main/engine/lstm/lstm-helper';
 import { lstmSequence } from '../../../src-main/engine/lstm/lstm-sequence';
 import { registerWasmKernelOverrides } from '../../../src-main/engine/wasm-kernels/index';
-
-const WORKER = new URL('../../../src-main/engine/lstm/lstm-helper-worker.ts', import.meta.url);
 
 /** Outputs and gradients (x, kernel, recurrentKernel, bias) of a batch-10 LSTM with an initial state. */
 function results(): number[][] {
@@ -53,7 +56,8 @@ describe('lstmSequence split across a helper thread', () => {
 
   it('gives the same outputs and gradients as one thread, and leaks no tensors', async () => {
     const single = results();
-    await startLstmHelper({ workerUrl: WORKER, execArgv: ['--import', 'jiti/register'] });
+    expect(defaultLstmHelperOptions().workerUrl.pathname).toMatch(/lstm-helper-worker\.ts$/);
+    await startLstmHelper();
     const before = tf.memory().numTensors;
     const split = results();
     expect(tf.memory().numTensors).toBe(before);

@@ -42,6 +42,8 @@ export interface TrainingSpeed {
 export interface GenerationSpeed {
   alternatives: number;
   primeChars: number;
+  /** Characters per second of this process's CPU time (generation is single-threaded). */
+  charsPerCpuSecond: number;
   charsPerSecond: number;
   firstCharMs: number;
 }
@@ -239,6 +241,7 @@ export function measureGeneration(
   prime.dispose();
   let ids = new Int32Array(alternatives);
   let firstCharMs = 0;
+  let cpuAfterFirst = process.cpuUsage();
   const random = mulberry32(7);
   for (let n = 0; n < chars; n++) {
     const next = tf.tidy(() => {
@@ -265,9 +268,14 @@ export function measureGeneration(
     next.probs.dispose();
     tf.dispose(states.flatMap((s) => [s.h, s.c]));
     states = next.newStates;
-    if (n === 0) firstCharMs = performance.now() - start;
+    if (n === 0) {
+      firstCharMs = performance.now() - start;
+      cpuAfterFirst = process.cpuUsage();
+    }
   }
   const seconds = (performance.now() - start - firstCharMs) / 1000;
+  const cpu = process.cpuUsage(cpuAfterFirst);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   tf.dispose(states.flatMap((s) => [s.h, s.c]));
   tf.dispose([
     model.embedding,
@@ -279,6 +287,7 @@ export function measureGeneration(
     alternatives,
     primeChars: primeLength,
     charsPerSecond: Math.round(((chars - 1) * alternatives) / seconds),
+    charsPerCpuSecond: Math.round(((chars - 1) * alternatives) / cpuSeconds),
     firstCharMs: Math.round(firstCharMs * 10) / 10,
   };
 }

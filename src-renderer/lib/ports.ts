@@ -1,14 +1,9 @@
-import type { ErrorInfo, ImportReport, Result, Settings, UnderstudyApi } from '../../src-main/contract/index.ts';
+import type { ImportReport, Result, Settings, UnderstudyApi } from '../../src-main/contract/index.ts';
 import { fountainToFdx } from '../../src-main/contract/index.ts';
 import type { ImportOutcome } from './state/corpora.svelte.ts';
 import { baseName } from './state/document.svelte.ts';
 import type { UiSettings } from './state/settings.svelte.ts';
 import type { Ports } from './state/workbench.svelte.ts';
-
-const NO_BYTES_IMPORT: ErrorInfo = {
-  code: 'E_UNSUPPORTED_TYPE',
-  message: 'This version of Understudy can only import files by their location: use “Import from a path…”.',
-};
 
 function outcome(report: ImportReport): ImportOutcome {
   return {
@@ -36,7 +31,6 @@ export function createPorts(api: UnderstudyApi): Ports {
     },
     corpora: {
       list: () => api.corpora.list(),
-      importFiles: async () => ({ ok: false, error: NO_BYTES_IMPORT }),
       importPaths: async (paths) => map(await api.corpora.importFiles({ paths }), outcome),
       preview: (id) => api.corpora.preview({ id, maxChars: 4000 }),
       rename: (id, name) => api.corpora.rename({ id, name }),

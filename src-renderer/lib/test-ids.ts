@@ -24,6 +24,7 @@ export const testIds = {
   helpButton: 'help-button',
   helpSheet: 'help-sheet',
   paneLeft: 'pane-left',
+  paneToggle: 'pane-toggle',
   paneRight: 'pane-right',
   resizeLeft: 'resize-left',
   resizeRight: 'resize-right',

@@ -180,6 +180,10 @@ describe('a new writer’s first hour, in Chromium over the loopback transport',
     await page.selectOption(id(testIds.themeSelect), 'dark');
     await page.click(id(testIds.tabTraining));
     await shot(page, '10-dark');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.click(id(testIds.paneToggle));
+    expect(await page.isHidden(id(testIds.paneLeft))).toBe(true);
+    await shot(page, '11-small-window');
     expect(pageErrors).toEqual([]);
   });
 });

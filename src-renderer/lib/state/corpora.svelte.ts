@@ -22,7 +22,8 @@ type Res<T> = Promise<Result<T>>;
 /** What the corpus library needs from main; `corporaPort(api)` builds it from the contract. */
 export interface CorporaPort {
   list(): Res<CorpusView[]>;
-  importFiles(files: PickedFile[]): Res<ImportOutcome>;
+  /** Files read in the renderer; absent while main only imports by path. */
+  importFiles?: (files: PickedFile[]) => Res<ImportOutcome>;
   /** Files or folders on this computer, by path. */
   importPaths(paths: string[]): Res<ImportOutcome>;
   preview(id: string): Res<{ text: string; truncated: boolean }>;
@@ -31,6 +32,9 @@ export interface CorporaPort {
   remove(id: string): Res<unknown>;
   restore(id: string): Res<CorpusView>;
 }
+
+const NO_PICKED_FILES =
+  'This version of Understudy cannot take dropped files yet: use “import a file or folder by its path”.';
 
 /** The corpus library: list, import with per-file errors, include toggles, preview, rename, delete with undo. */
 export class Corpora {
@@ -82,8 +86,18 @@ export class Corpora {
 
   /** Reads the files in the renderer and imports them; returns how many new corpora arrived. */
   async importFiles(files: readonly File[]): Promise<number> {
+    const importFiles = this.port.importFiles;
     if (files.length === 0) return 0;
-    return this.#import(async () => this.port.importFiles(await Promise.all(files.map(readPicked))));
+    if (!importFiles) {
+      this.#error = { code: 'E_UNSUPPORTED_TYPE', message: NO_PICKED_FILES };
+      return 0;
+    }
+    return this.#import(async () => importFiles(await Promise.all(files.map(readPicked))));
+  }
+
+  /** Whether picked and dropped files can be imported (otherwise only by path). */
+  get canImportPicked(): boolean {
+    return this.port.importFiles !== undefined;
   }
 
   /** Imports files or whole folders by path (Electron's dialog, or a path typed in the browser). */

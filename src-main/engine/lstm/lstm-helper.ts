@@ -45,6 +45,7 @@ export class LstmHelper {
   private data = new SharedArrayBuffer(0);
   private pending: Region[] | null = null;
   private completed = 0;
+  private retired = false;
 
   private constructor(
     private readonly worker: Worker,
@@ -69,6 +70,7 @@ export class LstmHelper {
 
   /** Copies the inputs out and starts the job; the caller then does its own half and calls end(). */
   begin(op: HelperOp, steps: number, inputs: tf.Tensor[], outputShapes: number[][]): void {
+    if (this.retired) throw new Error('LSTM helper thread was stopped');
     if (this.pending !== null) throw new Error('LSTM helper job already running');
     let offset = 0;
     const place = (shape: number[]): Region => {
@@ -110,6 +112,7 @@ export class LstmHelper {
   /** A helper that failed once is retired, so later passes run on one thread instead of failing again. */
   private fail(what: string): never {
     if (active === this) active = null;
+    this.retired = true;
     void this.worker.terminate();
     throw new Error(`LSTM helper thread ${what}`);
   }
@@ -120,6 +123,7 @@ export class LstmHelper {
   }
 
   async stop(): Promise<void> {
+    this.retired = true;
     await this.worker.terminate();
   }
 }

@@ -10,7 +10,7 @@ import { hardenSessions, registerAppScheme, serveRenderer } from './security.ts'
 import { createRuntime, type Runtime } from './services.ts';
 import { ElectronStoreBackend } from './settings/electron-store-backend.ts';
 import { attachElectronIpc } from './transport/electron-ipc.ts';
-import { createMainWindow, preloadPath } from './window.ts';
+import { createMainWindow, preloadPath, trackBounds } from './window.ts';
 
 let window: BrowserWindow | undefined;
 let runtime: Runtime | undefined;
@@ -58,7 +58,9 @@ app.whenReady().then(async () => {
     openExternal: (url) => shell.openExternal(url),
   });
   attachElectronIpc(runtime.dispatch, runtime.services.bus, () => window);
-  window = createMainWindow(preloadPath(appPath));
+  const settings = runtime.services.settings;
+  window = createMainWindow(preloadPath(appPath), settings.get().windowBounds);
+  trackBounds(window, (windowBounds) => void settings.update({ windowBounds }).catch(() => undefined));
   window.on('closed', () => (window = undefined));
 });
 

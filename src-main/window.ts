@@ -1,12 +1,33 @@
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, screen } from 'electron';
 import { join } from 'node:path';
 import { APP_ORIGIN } from './security-policy.ts';
 
+export interface WindowBounds {
+  x?: number;
+  y?: number;
+  width: number;
+  height: number;
+  maximized: boolean;
+}
+
+/** Bounds that still fit on a connected display (a monitor may have been unplugged since). */
+function visible(bounds: WindowBounds | null): WindowBounds | null {
+  if (!bounds) return null;
+  if (bounds.x === undefined || bounds.y === undefined) return bounds;
+  const { x, y } = bounds;
+  const onScreen = screen
+    .getAllDisplays()
+    .some(({ workArea: a }) => x >= a.x - 50 && y >= a.y - 50 && x < a.x + a.width && y < a.y + a.height);
+  return onScreen ? bounds : { width: bounds.width, height: bounds.height, maximized: bounds.maximized };
+}
+
 /** The one window, with Electron's secure defaults spelled out. */
-export function createMainWindow(preloadPath: string): BrowserWindow {
+export function createMainWindow(preloadPath: string, saved: WindowBounds | null): BrowserWindow {
+  const bounds = visible(saved);
   const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    width: bounds?.width ?? 1280,
+    height: bounds?.height ?? 820,
+    ...(bounds?.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
     minWidth: 800,
     minHeight: 520,
     title: 'Understudy',
@@ -23,9 +44,32 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
       spellcheck: true,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (bounds?.maximized) window.maximize();
+    window.show();
+  });
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;
+}
+
+/** Reports the window's bounds after it stops moving or resizing, and once more as it closes. */
+export function trackBounds(window: BrowserWindow, save: (bounds: WindowBounds) => void): void {
+  let timer: NodeJS.Timeout | undefined;
+  const report = () => {
+    if (window.isDestroyed() || window.isMinimized()) return;
+    const { x, y, width, height } = window.getNormalBounds();
+    save({ x, y, width, height, maximized: window.isMaximized() });
+  };
+  const later = () => {
+    clearTimeout(timer);
+    timer = setTimeout(report, 500);
+  };
+  window.on('resize', later);
+  window.on('move', later);
+  window.on('close', () => {
+    clearTimeout(timer);
+    report();
+  });
 }
 
 export function preloadPath(appPath: string): string {

@@ -18,7 +18,7 @@ const entries = (dir: string) =>
       .map((file) => [basename(file, '.ts'), `${dir}/${file}`]),
   );
 
-/** Node tools written in TypeScript (scripts/, bench/): built to out/tools/<name>.js, then run with node. */
+/** Node tools written in TypeScript (scripts/*.ts): built to out/tools/<name>.js, then run with node. */
 export default defineConfig({
   build: {
     ssr: true,
@@ -27,7 +27,7 @@ export default defineConfig({
     target: 'node20',
     minify: false,
     rollupOptions: {
-      input: { ...entries('scripts'), ...entries('bench') },
+      input: entries('scripts'),
       external,
       output: { format: 'es', entryFileNames: '[name].js' },
     },

@@ -1,5 +1,4 @@
 import type { ImportReport, Result, Settings, UnderstudyApi } from '../../src-main/contract/index.ts';
-import { fountainToFdx } from '../../src-main/contract/index.ts';
 import type { ImportOutcome } from './state/corpora.svelte.ts';
 import { baseName } from './state/document.svelte.ts';
 import type { UiSettings } from './state/settings.svelte.ts';
@@ -31,6 +30,7 @@ export function createPorts(api: UnderstudyApi): Ports {
     },
     corpora: {
       list: () => api.corpora.list(),
+      importFiles: async (files) => map(await api.corpora.importUploads({ files }), outcome),
       importPaths: async (paths) => map(await api.corpora.importFiles({ paths }), outcome),
       preview: (id) => api.corpora.preview({ id, maxChars: 4000 }),
       rename: (id, name) => api.corpora.rename({ id, name }),
@@ -47,6 +47,5 @@ export function createPorts(api: UnderstudyApi): Ports {
       discardRecovery: (docKey) => api.documents.discardRecovery({ docKey }),
       recentFiles: () => api.documents.listRecent(),
     },
-    exportFdx: fountainToFdx,
   };
 }

@@ -91,9 +91,20 @@ describe('a new writer’s first hour, in Chromium over the loopback transport',
       corpusPath,
       Array.from({ length: 6 }, (_, i) => sample.replaceAll('JUNE', `JUNE${i}`)).join('\n\n'),
     );
-    await page.click(`${id(testIds.corporaPanel)} .path-line button`);
-    await answerPathDialog(page, corpusPath);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click(id(testIds.corporaImportButton)),
+    ]);
+    await chooser.setFiles(corpusPath);
     await page.waitForSelector(`${id(testIds.corpusItem)}:has-text("my-scripts")`);
+    await page.dispatchEvent(id(testIds.corporaPanel), 'drop', {
+      dataTransfer: await page.evaluateHandle(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])], 'cover.png'));
+        return transfer;
+      }),
+    });
+    await expect.poll(() => page.textContent(id(testIds.corpusError))).toMatch(/^cover\.png: /);
     await shot(page, '05-corpora', id(testIds.paneLeft));
 
     await page.click(id(testIds.tabTraining));

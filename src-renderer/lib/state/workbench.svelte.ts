@@ -1,9 +1,11 @@
-import type { UnderstudyApi } from '../../../src-main/contract/index.ts';
+import { fountainToFdx, type UnderstudyApi } from '../../../src-main/contract/index.ts';
+import { renderScreenplayHtml } from '../export/render-html.ts';
+import { downloadText, printHtml, withExtension } from '../print-export.ts';
 import type { DraftProvenance } from '../fountain/provenance.ts';
 import type { ShortcutId } from '../shortcuts.ts';
 import { AppStatus } from './app-status.svelte.ts';
 import { Corpora, type CorporaPort } from './corpora.svelte.ts';
-import { DocumentSession, type DocumentsPort } from './document.svelte.ts';
+import { baseName, DocumentSession, type DocumentsPort } from './document.svelte.ts';
 import { Generation, PRIME_CHARS } from './generation.svelte.ts';
 import { Layout } from './layout.svelte.ts';
 import { Models } from './models.svelte.ts';
@@ -23,13 +25,6 @@ export interface Ports {
   settings: SettingsPort;
   corpora: CorporaPort;
   documents: DocumentsPort;
-  /** Native dialogs in Electron; absent in a browser, where the app asks for a path itself. */
-  dialogs?: {
-    openPath(): Promise<string | null>;
-    savePath(suggestedName: string): Promise<string | null>;
-  };
-  /** Fountain -> Final Draft XML, when the build provides it. */
-  exportFdx?: (text: string) => string;
 }
 
 export interface FirstRun {
@@ -37,6 +32,9 @@ export interface FirstRun {
   sampleText: string;
   sampleName: string;
 }
+
+const FOUNTAIN_FILTER = { name: 'Screenplay', extensions: ['fountain', 'spmd', 'txt'] };
+const CORPUS_FILTER = { name: 'Writing', extensions: ['fountain', 'fdx', 'docx', 'txt', 'md'] };
 
 export type PathMode = 'open' | 'saveAs' | 'import';
 export type PathRequest = { mode: PathMode; suggested: string };
@@ -194,6 +192,49 @@ export class Workbench {
     if (path !== null) await this.corpora.importPaths([path]);
   }
 
+  /** The desktop app's own file dialog, several files at once; false where there is none (use the file picker). */
+  async importWithDialog(): Promise<boolean> {
+    const result = await this.api.dialogs.openFiles({
+      title: 'Import your writing',
+      filters: [CORPUS_FILTER],
+      multiple: true,
+    });
+    if (!result.ok || !result.value.supported) return false;
+    await this.corpora.importPaths(result.value.value);
+    return true;
+  }
+
+  /** PDF through Electron's printer in the desktop app, the browser's print dialog otherwise. */
+  async exportPdf(paper: 'letter' | 'a4'): Promise<void> {
+    const html = renderScreenplayHtml(this.document.text, { paper });
+    const target = await this.api.dialogs.saveFile({
+      title: 'Export PDF',
+      defaultPath: withExtension(this.document.title, 'pdf'),
+      filters: [{ name: 'PDF', extensions: ['pdf'] }],
+    });
+    if (!target.ok || !target.value.supported) return printHtml(html);
+    if (target.value.value === null) return;
+    const printed = await this.api.dialogs.printToPdf({ html, path: target.value.value, paper });
+    if (printed.ok && printed.value.supported) this.toasts.show(`Exported ${baseName(printed.value.value.path)}.`);
+    else if (!printed.ok) this.toasts.error(printed.error.message);
+  }
+
+  /** Final Draft: written by main next to where the writer chose, or downloaded in a browser. */
+  async exportFdx(): Promise<void> {
+    const name = withExtension(this.document.title, 'fdx');
+    const target = await this.api.dialogs.saveFile({
+      title: 'Export Final Draft',
+      defaultPath: name,
+      filters: [{ name: 'Final Draft', extensions: ['fdx'] }],
+    });
+    if (!target.ok || !target.value.supported)
+      return downloadText(name, fountainToFdx(this.document.text), 'application/xml');
+    if (target.value.value === null) return;
+    const written = await this.api.documents.exportFdx({ path: target.value.value, text: this.document.text });
+    if (written.ok) this.toasts.show(`Exported ${baseName(written.value.path)}.`);
+    else this.toasts.error(written.error.message);
+  }
+
   /** Answers the in-app path prompt (the browser has no native file dialogs). */
   answerPath(path: string | null): void {
     const resolve = this.#resolvePath;
@@ -243,12 +284,25 @@ export class Workbench {
     }
   }
 
+  /** A native dialog in the desktop app; over the loopback transport the app asks for a path itself. */
   async #askPath(mode: PathMode, suggested: string): Promise<string | null> {
-    const dialogs = this.ports.dialogs;
-    if (dialogs) return mode === 'saveAs' ? dialogs.savePath(suggested) : dialogs.openPath();
+    const native = await this.#nativePath(mode, suggested);
+    if (native !== undefined) return native;
     this.#resolvePath?.(null);
     this.#pathRequest = { mode, suggested };
     return new Promise((resolve) => (this.#resolvePath = resolve));
+  }
+
+  /** `undefined` when there is no native dialog. */
+  async #nativePath(mode: PathMode, suggested: string): Promise<string | null | undefined> {
+    if (mode === 'saveAs') {
+      const result = await this.api.dialogs.saveFile({ defaultPath: suggested, filters: [FOUNTAIN_FILTER] });
+      return result.ok && result.value.supported ? result.value.value : undefined;
+    }
+    const result = await this.api.dialogs.openFiles(
+      mode === 'open' ? { filters: [FOUNTAIN_FILTER] } : { title: 'Import your writing', filters: [CORPUS_FILTER] },
+    );
+    return result.ok && result.value.supported ? (result.value.value[0] ?? null) : undefined;
   }
 
   async #reportSave(outcome: Awaited<ReturnType<DocumentSession['save']>>): Promise<boolean> {

@@ -70,6 +70,16 @@ describe('the panels over the real services', () => {
     const errors = panel.getAllByTestId(testIds.corpusError).map((e) => e.textContent);
     expect(errors).toEqual([expect.stringMatching(/^empty\.txt: /), expect.stringMatching(/^cover\.png: /)]);
 
+    expect(
+      await corpora.importFiles([new File(['# Notes\n\nA scene I keep rewriting. '.repeat(40)], 'notes.md')]),
+    ).toBe(1);
+    await tick();
+    const notes = panel
+      .getAllByTestId(testIds.corpusItem)
+      .find((item) => item.textContent?.includes('notes')) as HTMLElement;
+    expect(notes.textContent).toMatch(/prose/);
+    await corpora.remove(notes.dataset.corpusId ?? '');
+
     const include = checkbox(panel.getAllByTestId(testIds.corpusInclude)[0] as HTMLElement);
     await fireEvent.click(include);
     await waitFor(() => expect(real.runtime.services.corpora.get('sample-shakespeare').included).toBe(false));
@@ -85,7 +95,7 @@ describe('the panels over the real services', () => {
 
     await fireEvent.click(panel.getByTestId(testIds.corpusDelete));
     await waitFor(() => expect(panel.getAllByTestId(testIds.corpusItem)).toHaveLength(1));
-    const undo = await waitFor(() => panel.getByTestId(testIds.toastAction));
+    const undo = await waitFor(() => panel.getAllByTestId(testIds.toastAction).at(-1) as HTMLElement);
     expect(undo.textContent).toBe('Undo');
     await fireEvent.click(undo);
     await waitFor(() => expect(panel.getAllByTestId(testIds.corpusItem)).toHaveLength(2));

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelOverrides } from '../wasm-kernels/index';
 import { fusedBackward, fusedForward, GRADIENT_ORDER, SAVED_ORDER, type FusedSaved } from './fused-lstm';
-import { JOB_DONE, JOB_FAILED, type HelperJob } from './lstm-helper';
+import { JOB_DONE, JOB_FAILED, tensorValues, type HelperJob } from './lstm-helper';
 import { registerLstmKernels } from './lstm-kernels';
 
 // The helper thread of lstm-helper.ts: computes half-batch fused LSTM passes on its own wasm backend.
@@ -39,7 +39,7 @@ function run(job: HelperJob): void {
       const grads = fusedBackward(dy as tf.Tensor3D, saved);
       outputs = GRADIENT_ORDER.map((name) => grads[name]);
     }
-    outputs.forEach((t, i) => floats.set(t.dataSync() as Float32Array, job.outputs[i]?.offset ?? 0));
+    outputs.forEach((t, i) => floats.set(tensorValues(t), job.outputs[i]?.offset ?? 0));
   });
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { backendAccess } from './backend-access';
 
 /** The work a helper thread does: one half-batch fused forward or backward pass (see fused-lstm.ts). */
 export type HelperOp = 'forward' | 'backward';
@@ -35,6 +36,12 @@ export interface LstmHelperOptions {
 }
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** A tensor's float32 values without the extra copy dataSync makes on wasm (a heap view, valid until the next op). */
+export function tensorValues(t: tf.Tensor): Float32Array {
+  const access = backendAccess(tf.getBackend(), tf.backend());
+  return access === null ? (t.dataSync() as Float32Array) : access.view(t);
+}
 
 /**
  * A second thread with its own wasm backend that computes one half of a batch while the calling thread computes
@@ -86,7 +93,7 @@ export class LstmHelper {
       job.data = this.data;
     }
     const floats = new Float32Array(this.data);
-    inputs.forEach((t, i) => floats.set(t.dataSync() as Float32Array, inputRegions[i]?.offset ?? 0));
+    inputs.forEach((t, i) => floats.set(tensorValues(t), inputRegions[i]?.offset ?? 0));
     Atomics.store(this.control, 0, JOB_PENDING);
     this.worker.postMessage(job);
     this.pending = outputRegions;
@@ -106,7 +113,12 @@ export class LstmHelper {
     if (Atomics.load(this.control, 0) !== JOB_DONE) this.fail('failed');
     this.completed++;
     const floats = new Float32Array(this.data);
-    return regions.map((r) => tf.tensor(floats.slice(r.offset, r.offset + size(r.shape)), r.shape, 'float32'));
+    // The wasm backend copies a new tensor's values into its heap, so a view of the shared buffer is enough there.
+    const copy = tf.getBackend() !== 'wasm';
+    return regions.map((r) => {
+      const values = floats.subarray(r.offset, r.offset + size(r.shape));
+      return tf.tensor(copy ? values.slice() : values, r.shape, 'float32');
+    });
   }
 
   /** A helper that failed once is retired, so later passes run on one thread instead of failing again. */

@@ -27,6 +27,7 @@ export function createPorts(api: UnderstudyApi): Ports {
     settings: {
       load: async () => map(await api.settings.get(), uiSettings),
       save: async (patch) => api.settings.update(patch),
+      onChanged: (listener) => api.settings.onChanged((settings) => listener(uiSettings(settings))),
     },
     corpora: {
       list: () => api.corpora.list(),

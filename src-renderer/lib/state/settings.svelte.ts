@@ -24,6 +24,8 @@ export const UI_DEFAULTS: Readonly<UiSettings> = {
 export interface SettingsPort {
   load(): Promise<{ ok: true; value: Partial<UiSettings> } | { ok: false; error: ErrorInfo }>;
   save(patch: Partial<UiSettings>): Promise<{ ok: true } | { ok: false; error: ErrorInfo }>;
+  /** Every stored change, whoever made it. */
+  onChanged?(listener: (values: Partial<UiSettings>) => void): () => void;
 }
 
 /** Local copy of the settings: changes show at once and are written to main shortly after (coalesced). */
@@ -59,6 +61,18 @@ export class Settings {
     if (result.ok) this.#values = { ...UI_DEFAULTS, ...pick(result.value) };
     else this.#error = result.error;
     this.#loaded = true;
+  }
+
+  /** Takes in changes stored elsewhere (another window, main); edits not yet written win. */
+  listen(onApplied: (values: Readonly<UiSettings>) => void = () => {}): () => void {
+    return (
+      this.port.onChanged?.((stored) => {
+        const incoming = pick(stored);
+        for (const key of Object.keys(this.#pending)) delete incoming[key as keyof UiSettings];
+        this.#values = { ...this.#values, ...incoming };
+        onApplied(this.#values);
+      }) ?? (() => {})
+    );
   }
 
   set<K extends keyof UiSettings>(key: K, value: UiSettings[K]): void {

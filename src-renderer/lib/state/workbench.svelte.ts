@@ -110,7 +110,11 @@ export class Workbench {
 
   /** Subscriptions that live as long as the window. */
   listen(): () => void {
-    const stops = [this.status.listen(), this.models.listen()];
+    const stops = [
+      this.status.listen(),
+      this.models.listen(),
+      this.settings.listen((values) => applyTheme(values.theme)),
+    ];
     return () => {
       for (const stop of stops) stop();
       this.training.detach();

@@ -81,6 +81,17 @@ describe('the app over the real services', () => {
     expect(document.title).toBe('The sample screenplay — Understudy');
   });
 
+  it('stops a running generation with Escape', async () => {
+    const screen = await mountApp(real);
+    await fireEvent.change(screen.getByTestId(testIds.lengthInput), { target: { value: '2000' } });
+    await fireEvent.click(screen.getByTestId(testIds.generateButton));
+    await waitFor(() => screen.getByTestId(testIds.stopButton));
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    await waitFor(() => expect(screen.getByTestId(testIds.retryButton)).toBeTruthy(), { timeout: 20_000 });
+    expect(screen.getByText('Stopped.')).toBeTruthy();
+    expect((screen.getByTestId(testIds.suggestionText).textContent ?? '').length).toBeLessThan(2000);
+  });
+
   it('keeps a recovery copy while the writer types and offers it back after a crash', async () => {
     const screen = await mountApp(real);
     const view = editorOf(screen);
@@ -107,11 +118,14 @@ describe('the app over the real services', () => {
     }
   });
 
-  it('remembers a theme override and opens the help sheet with Mod-/', async () => {
+  it('remembers a theme override, follows one made elsewhere, and opens the help sheet with Mod-/', async () => {
     const screen = await mountApp(real);
     await fireEvent.change(screen.getByTestId(testIds.themeSelect), { target: { value: 'dark' } });
     expect(document.documentElement.dataset.theme).toBe('dark');
     await waitFor(() => expect(real.runtime.services.settings.get().theme).toBe('dark'));
+    await real.runtime.services.settings.update({ theme: 'light' });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
+    expect((screen.getByTestId(testIds.themeSelect) as HTMLSelectElement).value).toBe('light');
     await fireEvent.keyDown(window, { key: '/', ctrlKey: true });
     const help = screen.getByTestId(testIds.helpSheet);
     expect(help.textContent).toContain('Generate scene from the cursor');

@@ -4,6 +4,7 @@ import { sharedIdentityConfig } from './identity-kernel';
 import { transposingBatchMatMul } from './matmul-kernel';
 import { segmentSumConfig } from './segment-sum-kernel';
 import { heapSliceConfig, heapSplitVConfig, heapUnpackConfig } from './slice-kernels';
+import { tiledTranspose } from './transpose-kernel';
 
 /** The stock configs replaced by the overrides, so they can be restored (benchmarks compare both). */
 const replaced = new Map<string, KernelConfig>();
@@ -15,8 +16,10 @@ function stockKernel(name: string): KernelConfig {
 }
 
 function overrides(): KernelConfig[] {
+  const transpose = tiledTranspose(stockKernel(tf.Transpose));
   return [
-    transposingBatchMatMul(stockKernel(tf.BatchMatMul), stockKernel(tf.Transpose)),
+    transpose,
+    transposingBatchMatMul(stockKernel(tf.BatchMatMul), transpose),
     heapSliceConfig,
     heapUnpackConfig,
     heapSplitVConfig,

@@ -67,7 +67,7 @@ describe('wasm kernel overrides', () => {
 
   it('replaces BatchMatMul, Slice, Unpack, SplitV and Identity and provides UnsortedSegmentSum', () => {
     expect(overriddenWasmKernels()).toEqual(
-      expect.arrayContaining(['BatchMatMul', 'Slice', 'Unpack', 'SplitV', 'Identity']),
+      expect.arrayContaining(['BatchMatMul', 'Transpose', 'Slice', 'Unpack', 'SplitV', 'Identity']),
     );
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
   });
@@ -86,6 +86,19 @@ describe('wasm kernel overrides', () => {
       const b3 = [4, ...b2];
       expectSame(await onBothBackends(() => tf.matMul(input(a3, 3), input(b3, 4), transposeA, transposeB)), 1e-5);
     }
+  });
+
+  it('Transpose matches cpu for matrices of odd sizes and falls back for other ranks and dtypes', async () => {
+    for (const shape of [
+      [1, 1],
+      [7, 45],
+      [64, 33],
+      [100, 3],
+    ]) {
+      expectSame(await onBothBackends(() => tf.transpose(input(shape, 13))), 0);
+    }
+    expectSame(await onBothBackends(() => tf.transpose(input([3, 4, 5], 14), [2, 0, 1])), 0);
+    expectSame(await onBothBackends(() => tf.cast(tf.transpose(tf.cast(input([6, 9], 15), 'int32')), 'float32')), 0);
   });
 
   it('Slice matches cpu for contiguous and strided slices of rank 1 to 4', async () => {

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   } else if (args.flag('quality')) {
     const steps = args.number('steps', 500);
     const order = backendOrder(args);
-    report = await qualityCurve({
+    const curve = await qualityCurve({
       text,
       preset: preset(args),
       optimizer: { batchSize: args.number('batch', 32), seqLen: args.number('seq-len', 100) },
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
       ...(order === undefined ? {} : { backendOrder: order }),
       log: args.flag('log'),
     });
+    report = { corpus: args.string('corpus', DEFAULT_CORPUS), preset: preset(args), steps, ...curve };
   } else if (args.flag('reference')) {
     const order = backendOrder(args);
     report = await compareWithReference({

@@ -288,6 +288,11 @@ export class EngineHost {
     }
   }
 
+  /** Primes the active model with the text before the cursor ahead of time (call when the writer pauses). */
+  prepareGeneration(prime: string, primeChars?: number): Promise<{ primedChars: number }> {
+    return this.request('prepareGeneration', primeChars === undefined ? { prime } : { prime, primeChars });
+  }
+
   async cancelGeneration(runId: string): Promise<void> {
     await this.request('cancelGeneration', { runId });
   }

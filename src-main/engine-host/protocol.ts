@@ -40,6 +40,7 @@ export interface EngineMethods {
   cancelTraining: { params: { runId: string }; result: null };
   generate: { params: { runId: string; options: GenerationOptions }; result: { runId: string } };
   cancelGeneration: { params: { runId: string }; result: null };
+  prepareGeneration: { params: { prime: string; primeChars?: number }; result: { primedChars: number } };
   deleteModel: { params: { modelId: string }; result: null };
   renameModel: { params: { modelId: string; name: string }; result: ModelSummary };
   /** Throws an uncaught error inside the worker: exercises crash recovery in tests. */

@@ -32,6 +32,7 @@ function handlersFor(engine: Engine, post: (message: WorkerToHost) => void): Han
     cancelTraining: ({ runId }) => (engine.cancelTraining(runId), null),
     generate: ({ runId, options }) => engine.generate(runId, options, (event) => post({ kind: 'generation', event })),
     cancelGeneration: ({ runId }) => (engine.cancelGeneration(runId), null),
+    prepareGeneration: ({ prime, primeChars }) => engine.prepareGeneration(prime, primeChars),
     deleteModel: async ({ modelId }) => (await engine.deleteModel(modelId), null),
     renameModel: ({ modelId, name }) => engine.renameModel(modelId, name),
     // Never answers: the uncaught error kills the worker with this request still in flight.

@@ -3,7 +3,7 @@ import { AppError } from '../contract/errors.ts';
 import { initBackend } from './backend.ts';
 import { disposeWeights, weightSpecs, unflattenWeights, type CharLstmWeights } from './model.ts';
 import { ModelStore, summaryOf } from './model-store.ts';
-import { PrimeCache, primeWindow, sample, sampleRequestFrom } from './sampler.ts';
+import { DEFAULT_PRIME_CHARS, PrimeCache, primeWindow, sample, sampleRequestFrom, warmPrime } from './sampler.ts';
 import { createTrainingRun, resumeTrainingRun, type TrainingRun, type TrainingRunOptions } from './trainer.ts';
 import type {
   BackendName,
@@ -240,6 +240,13 @@ export class Engine {
         });
     });
     return { runId };
+  }
+
+  /** Primes the active model with the text before the cursor now, so the next generation there starts at once. */
+  prepareGeneration(prime: string, primeChars = DEFAULT_PRIME_CHARS): { primedChars: number } {
+    const model = this.active;
+    if (model === null) throw new AppError('E_NO_ACTIVE_MODEL', 'load a model before generating');
+    return { primedChars: warmPrime(model, prime, primeChars, model.primeCache) };
   }
 
   cancelGeneration(runId: string): void {

@@ -185,6 +185,13 @@ export class PrimeCache {
   }
 }
 
+/** Runs a prime into the cache ahead of a generation (e.g. while the writer pauses), returning its length. */
+export function warmPrime(model: SamplerModel, text: string, primeChars: number, cache: PrimeCache): number {
+  const ids = model.vocab.encode(primeWindow(text, primeChars)).ids;
+  if (ids.length > 1) disposeState(cache.stateAfter(model.weights, ids.subarray(0, ids.length - 1)));
+  return ids.length;
+}
+
 /** Runs the prime through the model; the state is for batch 1, `last` is the first input of generation. */
 function prime(
   model: SamplerModel,

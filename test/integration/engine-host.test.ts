@@ -115,6 +115,23 @@ describe('EngineHost', () => {
     expect(chunks).toEqual(done.texts);
     expect(done.timeToFirstCharMs).toBeGreaterThan(0);
 
+    // Priming ahead of time changes how soon the first character comes, never what comes.
+    const prime = corpora[0]!.text.slice(0, 900);
+    const coldId = randomUUID();
+    const cold = collect(coldId);
+    await host.generate({ prime: 'x', temperature: 0, maxLength: 5 }, coldId);
+    await cold;
+    const plainId = randomUUID();
+    const plain = collect(plainId);
+    await host.generate({ prime, temperature: 0, maxLength: 40 }, plainId);
+    const plainDone = (await plain).done;
+    expect(await host.prepareGeneration(prime)).toEqual({ primedChars: 900 });
+    const warmId = randomUUID();
+    const warm = collect(warmId);
+    await host.generate({ prime, temperature: 0, maxLength: 40 }, warmId);
+    const warmDone = (await warm).done;
+    expect(warmDone.type === 'done' && warmDone.texts).toEqual(plainDone.type === 'done' && plainDone.texts);
+
     const longId = randomUUID();
     const long = collect(longId);
     await host.generate({ prime: '', temperature: 1, maxLength: 20_000 }, longId);

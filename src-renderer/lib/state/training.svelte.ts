@@ -285,7 +285,7 @@ export class Training {
           etaSeconds: event.etaSeconds,
           elapsedSeconds: event.elapsedSeconds,
         };
-        this.#trainLoss = [...this.#trainLoss, { step: event.step, bits: natsToBits(event.trainLoss) }];
+        this.#trainLoss = appendThinned(this.#trainLoss, { step: event.step, bits: natsToBits(event.trainLoss) });
         break;
       case 'evaluation':
         this.#valLoss = [...this.#valLoss, { step: event.step, bits: event.valBitsPerChar }];
@@ -311,6 +311,14 @@ export class Training {
         break;
     }
   }
+}
+
+/** Loss points kept for the chart; beyond this every other old point is dropped, so hours of training stay cheap. */
+export const MAX_LOSS_POINTS = 1200;
+
+export function appendThinned(points: readonly LossSample[], next: LossSample, max = MAX_LOSS_POINTS): LossSample[] {
+  const kept = points.length >= max ? points.filter((_, index) => index % 2 === 0) : points;
+  return [...kept, next];
 }
 
 function isFinal(event: TrainingEvent): boolean {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeKeys, findShortcut, matchesKeys, SHORTCUTS } from '../../../../src-renderer/lib/shortcuts.ts';
+import { appendThinned, type LossSample } from '../../../../src-renderer/lib/state/training.svelte.ts';
 import { temperatureLabel } from '../../../../src-renderer/lib/temperature.ts';
 
 const key = (key: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey', boolean>> = {}) =>
@@ -35,5 +36,16 @@ describe('keyboard shortcuts', () => {
       'adventurous',
       'wild',
     ]);
+  });
+});
+
+describe('the loss history', () => {
+  it('stays bounded by thinning old points while keeping the newest', () => {
+    let points: LossSample[] = [];
+    for (let step = 1; step <= 1000; step++) points = appendThinned(points, { step, bits: 5 - step / 1000 }, 100);
+    expect(points.length).toBeLessThanOrEqual(100);
+    expect(points.at(-1)?.step).toBe(1000);
+    expect(points.map((point) => point.step)).toEqual([...points.map((point) => point.step)].sort((a, b) => a - b));
+    expect(points[0]?.step).toBe(1);
   });
 });

@@ -59,19 +59,19 @@ export function fusedForward(
  */
 export function fusedBackward(dy: tf.Tensor3D, s: FusedSaved): FusedGradients {
   return tf.tidy(() => {
-    const [dz, dh0, dc0] = tf.engine().runKernel(LSTM_BACKWARD, {
+    const [dz, dh0, dc0, dBias] = tf.engine().runKernel(LSTM_BACKWARD, {
       dy,
       recurrentKernelT: tf.transpose(s.recurrentKernel),
       c0: s.c0,
       c: s.c,
       tanhC: s.tanhC,
       gates: s.gates,
-    }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
     return {
       dx2d: tf.matMul(dz, tf.transpose(s.kernel)),
       dKernel: tf.matMul(tf.transpose(s.x2d), dz),
       dRecurrent: tf.matMul(s.hPrevT, dz),
-      dBias: tf.sum(dz, 0) as tf.Tensor1D,
+      dBias,
       dh0,
       dc0,
     };

@@ -171,3 +171,13 @@ export function cellBackward(
     }
   }
 }
+
+/** out[j] = sum over rows of m[r, j], for a row-major [rows, cols] matrix. */
+export function columnSums(m: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  const acc = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    const row = r * cols;
+    for (let j = 0; j < cols; j++) acc[j] = (acc[j] as number) + (m[row + j] as number);
+  }
+  out.set(acc);
+}

@@ -3,6 +3,7 @@ import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/t
 import { backendAccess, type BackendAccess } from './backend-access';
 import {
   cellBackward,
+  columnSums,
   gatesAndCell,
   hiddenFromCell,
   preActivation,
@@ -123,7 +124,8 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
 
 /**
  * Inputs dy [T+1, B, U] (gradient of y), recurrentKernelT [4U, U], c0 [B, U] and the forward's c, tanhC, gates.
- * Outputs dz [T*B, 4U] (pre-activation gradients, all steps), dh0, dc0 [B, U].
+ * Outputs dz [T*B, 4U] (pre-activation gradients, all steps), dh0, dc0 [B, U] and dBias [4U] (the column sums of
+ * dz: stock wasm sums over axis 0 by transposing the whole matrix first).
  */
 function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): TensorInfo[] {
   const dy = input(inputs, 'dy');
@@ -160,7 +162,9 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
   }
   access.view(dh0).set(access.view(dhRec));
   access.view(dc0).set(dc);
-  return [dz, dh0, dc0];
+  const dBias = access.alloc([4 * units]);
+  columnSums(access.view(dz), steps * batch, 4 * units, access.view(dBias));
+  return [dz, dh0, dc0, dBias];
 }
 
 /** Inputs x [B, I], kernel [I, 4U], recurrentKernel [U, 4U], bias [4U], h, c [B, U]. Outputs h, c [B, U]. */

@@ -104,7 +104,7 @@ describe('a new writer’s first hour, in Chromium over the loopback transport',
         return transfer;
       }),
     });
-    await expect.poll(() => page.textContent(id(testIds.corpusError))).toMatch(/^cover\.png: /);
+    await expect.poll(() => page.textContent(id(testIds.corpusError))).toMatch(/^\s*cover\.png cannot be imported/);
     await shot(page, '05-corpora', id(testIds.paneLeft));
 
     await page.click(id(testIds.tabTraining));

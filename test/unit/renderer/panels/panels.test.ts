@@ -68,7 +68,7 @@ describe('the panels over the real services', () => {
     scriptsId = mine.dataset.corpusId ?? '';
     expect(mine.textContent).toMatch(/screenplay · [\d,]+ words · [\d.]+ KB/);
     const errors = panel.getAllByTestId(testIds.corpusError).map((e) => e.textContent);
-    expect(errors).toEqual([expect.stringMatching(/^empty\.txt: /), expect.stringMatching(/^cover\.png: /)]);
+    expect(errors).toEqual([expect.stringMatching(/^\s*empty\.txt\b/), expect.stringMatching(/^\s*cover\.png\b/)]);
 
     expect(
       await corpora.importFiles([new File(['# Notes\n\nA scene I keep rewriting. '.repeat(40)], 'notes.md')]),

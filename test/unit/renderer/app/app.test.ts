@@ -1,6 +1,8 @@
 import '../editor/jsdom-ranges';
 import { EditorView } from '@codemirror/view';
 import { cleanup, fireEvent, render, waitFor, type RenderResult } from '@testing-library/svelte';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tick } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import App from '../../../../src-renderer/App.svelte';
@@ -116,6 +118,27 @@ describe('the app over the real services', () => {
       cleanup();
       await after.close();
     }
+  });
+
+  it('saves through the path prompt and will not overwrite a file changed on disk without asking', async () => {
+    const screen = await mountApp(real);
+    const path = join(real.work, 'pilot.fountain');
+    await fireEvent.keyDown(window, { key: 's', ctrlKey: true });
+    const input = (await waitFor(() => screen.getByTestId(testIds.fileDialogPath))) as HTMLInputElement;
+    await fireEvent.input(input, { target: { value: path } });
+    await fireEvent.click(screen.getByTestId(testIds.fileDialogConfirm));
+    await waitFor(() => expect(document.title).toBe('pilot.fountain — Understudy'));
+    expect(await readFile(path, 'utf8')).toContain('Title: The Last Bus to Harrow Point');
+
+    await writeFile(path, 'Changed by another program.\n');
+    editorOf(screen).dispatch({ changes: { from: 0, insert: 'My edit.\n' } });
+    await fireEvent.click(screen.getByTestId(testIds.saveButton));
+    const overwrite = await waitFor(() => screen.getByText('Overwrite'));
+    expect(screen.getByText('The file changed on disk since you opened it.')).toBeTruthy();
+    expect(await readFile(path, 'utf8')).toBe('Changed by another program.\n');
+    await fireEvent.click(overwrite);
+    await waitFor(async () => expect(await readFile(path, 'utf8')).toMatch(/^My edit\.\nTitle: The Last Bus/));
+    expect(document.title).toBe('pilot.fountain — Understudy');
   });
 
   it('remembers a theme override, follows one made elsewhere, and opens the help sheet with Mod-/', async () => {

@@ -4,7 +4,6 @@ import { corpusRef } from './corpus-hash.ts';
 import { CharDataset, type Batch } from './dataset.ts';
 import {
   crossEntropy,
-  disposeWeights,
   forward,
   initialWeightValues,
   parameterCount,
@@ -13,7 +12,7 @@ import {
   zeroState,
 } from './model.ts';
 import { newModelId, type ModelMetadata, type ModelStore } from './model-store.ts';
-import { disposeAdamState, type AdamState } from './optimizer.ts';
+import { disposeAdamState, zeroAdamState, type AdamState } from './optimizer.ts';
 import { toTimeMajor, trainStep } from './train-step.ts';
 import { Rng } from './rng.ts';
 import { sample } from './sampler.ts';
@@ -128,13 +127,18 @@ export async function createTrainingRun(
     vocab,
     dataset,
     weights,
-    adam: { m: weights.map((w) => tf.zerosLike(w)), v: weights.map((w) => tf.zerosLike(w)), step: 0 },
+    adam: zeroAdamState(weights),
     rng,
     best: initial,
     evalsWithoutImprovement: 0,
     elapsedSeconds: 0,
   });
-  await run.checkpoint(false);
+  try {
+    await run.checkpoint(false);
+  } catch (error) {
+    run.dispose();
+    throw error;
+  }
   return run;
 }
 
@@ -478,8 +482,9 @@ export class TrainingRun {
     this.emit({ type: 'checkpoint', runId: this.runId, step: this.step, best: isBest });
   }
 
-  private dispose(): void {
-    disposeWeights(unflattenWeights(this.s.weights));
+  /** Frees the run's tensors; start() does this itself when the run ends. */
+  dispose(): void {
+    tf.dispose(this.s.weights);
     disposeAdamState(this.s.adam);
     this.s.weights = [];
     this.s.adam = { m: [], v: [], step: this.s.adam.step };

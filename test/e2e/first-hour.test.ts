@@ -40,7 +40,8 @@ describe('a new writer’s first hour, in Chromium over the loopback transport',
       launchChromium(),
       mkdtemp(join(tmpdir(), 'understudy-first-hour-')),
     ]);
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // Reduced motion: screenshots show where animations end, not frames of them.
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
   });
 

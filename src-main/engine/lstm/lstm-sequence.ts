@@ -96,34 +96,38 @@ const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
     value: y,
     gradFunc: (dy: tf.Tensor3D, kept: tf.Tensor[]) =>
       tf.tidy(() => {
-        const split = kept.length > SAVED_ORDER.length && helper !== null;
-        const rows = split ? half : batch;
         const own = savedFrom(kept.slice(0, SAVED_ORDER.length));
-        if (split) {
-          const other = kept.slice(SAVED_ORDER.length);
-          const shapes = [
-            [steps * rest, inputSize],
-            [inputSize, 4 * units],
-            [units, 4 * units],
-            [4 * units],
-            [rest, units],
-            [rest, units],
-          ];
-          helper.begin('backward', steps, [batchRows(dy, 1, rows, rest), ...other], shapes);
+        if (helper === null || kept.length === SAVED_ORDER.length) {
+          const g = fusedBackward(dy, own);
+          return [tf.reshape(g.dx2d, [steps, batch, inputSize]), g.dKernel, g.dRecurrent, g.dBias, g.dh0, g.dc0];
         }
-        const g = fusedBackward(split ? batchRows(dy, 1, 0, rows) : dy, own);
-        let dx = tf.reshape(g.dx2d, [steps, rows, inputSize]);
-        let { dKernel, dRecurrent, dBias, dh0, dc0 } = g;
-        if (split) {
-          const [dx2dRest, dKernelRest, dRecurrentRest, dBiasRest, dh0Rest, dc0Rest] = helper.end();
-          dx = tf.concat([dx, tf.reshape(dx2dRest as tf.Tensor, [steps, rest, inputSize])], 1);
-          dKernel = tf.add(dKernel, dKernelRest as tf.Tensor);
-          dRecurrent = tf.add(dRecurrent, dRecurrentRest as tf.Tensor);
-          dBias = tf.add(dBias, dBiasRest as tf.Tensor);
-          dh0 = tf.concat([dh0, dh0Rest as tf.Tensor2D], 0);
-          dc0 = tf.concat([dc0, dc0Rest as tf.Tensor2D], 0);
-        }
-        return [dx, dKernel, dRecurrent, dBias, dh0, dc0];
+        const gradientShapes = [
+          [steps * rest, inputSize],
+          [inputSize, 4 * units],
+          [units, 4 * units],
+          [4 * units],
+          [rest, units],
+          [rest, units],
+        ];
+        helper.begin(
+          'backward',
+          steps,
+          [batchRows(dy, 1, half, rest), ...kept.slice(SAVED_ORDER.length)],
+          gradientShapes,
+        );
+        const g = fusedBackward(batchRows(dy, 1, 0, half), own);
+        const [dx2d, dKernel, dRecurrent, dBias, dh0, dc0] = helper.end() as tf.Tensor2D[];
+        return [
+          tf.concat(
+            [tf.reshape(g.dx2d, [steps, half, inputSize]), tf.reshape(dx2d as tf.Tensor, [steps, rest, inputSize])],
+            1,
+          ),
+          tf.add(g.dKernel, dKernel as tf.Tensor),
+          tf.add(g.dRecurrent, dRecurrent as tf.Tensor),
+          tf.add(g.dBias, dBias as tf.Tensor),
+          tf.concat([g.dh0, dh0 as tf.Tensor2D], 0),
+          tf.concat([g.dc0, dc0 as tf.Tensor2D], 0),
+        ];
       }),
   };
 });

@@ -1,9 +1,4 @@
-import type {
-  ErrorInfo,
-  GenerationEvent,
-  GenerationStopReason,
-  UnderstudyApi,
-} from '../../../src-main/contract/index.ts';
+import type { ErrorInfo, GenerationEvent, UnderstudyApi } from '../../../src-main/contract/index.ts';
 import type { DraftProvenance } from '../fountain/provenance.ts';
 import { nowIso } from '../format.ts';
 import { startStream } from '../run-stream.ts';
@@ -45,7 +40,6 @@ export function randomSeed(): number {
 export class Generation {
   #phase = $state<GenerationPhase>('idle');
   #texts = $state.raw<string[]>([]);
-  #reasons = $state.raw<GenerationStopReason[]>([]);
   #error = $state.raw<ErrorInfo | null>(null);
   #request = $state.raw<Request | null>(null);
   #charsPerSecond = $state<number | null>(null);
@@ -66,9 +60,6 @@ export class Generation {
   get texts(): readonly string[] {
     return this.#texts;
   }
-  get reasons(): readonly GenerationStopReason[] {
-    return this.#reasons;
-  }
   get error(): ErrorInfo | null {
     return this.#error;
   }
@@ -78,9 +69,6 @@ export class Generation {
   /** The seed and model of the shown drafts. */
   get request(): Readonly<Request> | null {
     return this.#request;
-  }
-  get hasDrafts(): boolean {
-    return this.#texts.some((text) => text.length > 0);
   }
 
   /** Continues `prime` (the script before the cursor); resolves when the run ends. */
@@ -110,7 +98,6 @@ export class Generation {
     this.#token++;
     this.#detach?.();
     this.#texts = [];
-    this.#reasons = [];
     this.#error = null;
     this.#phase = 'idle';
   }
@@ -137,7 +124,6 @@ export class Generation {
     const token = ++this.#token;
     this.#request = request;
     this.#texts = Array.from({ length: request.controls.alternatives }, () => '');
-    this.#reasons = [];
     this.#error = null;
     this.#charsPerSecond = null;
     this.#stopRequested = false;
@@ -190,7 +176,6 @@ export class Generation {
         break;
       case 'done':
         this.#texts = event.texts;
-        this.#reasons = event.reasons;
         this.#charsPerSecond = event.charsPerSecond;
         this.#phase = event.reasons.every((reason) => reason === 'cancelled') ? 'stopped' : 'done';
         break;

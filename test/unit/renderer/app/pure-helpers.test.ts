@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startStream } from '../../../../src-renderer/lib/run-stream.ts';
 import { describeKeys, findShortcut, matchesKeys, SHORTCUTS } from '../../../../src-renderer/lib/shortcuts.ts';
 import { appendThinned, type LossSample } from '../../../../src-renderer/lib/state/training.svelte.ts';
 import { temperatureLabel } from '../../../../src-renderer/lib/temperature.ts';
@@ -47,5 +48,57 @@ describe('the loss history', () => {
     expect(points.at(-1)?.step).toBe(1000);
     expect(points.map((point) => point.step)).toEqual([...points.map((point) => point.step)].sort((a, b) => a - b));
     expect(points[0]?.step).toBe(1);
+  });
+});
+
+describe('startStream', () => {
+  type Event = { type: 'chunk' | 'done'; runId: string; n: number };
+
+  function channel() {
+    const listeners = new Set<(event: Event) => void>();
+    return {
+      listeners,
+      subscribe: (listener: (event: Event) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      emit: (event: Event) => {
+        for (const listener of [...listeners]) listener(event);
+      },
+    };
+  }
+
+  it('keeps events that beat the start reply, drops other runs, and unsubscribes after the last', async () => {
+    const bus = channel();
+    const seen: number[] = [];
+    const started = await startStream<Event, { runId: string }>(
+      bus.subscribe,
+      async () => {
+        bus.emit({ type: 'chunk', runId: 'mine', n: 1 });
+        bus.emit({ type: 'chunk', runId: 'other', n: 99 });
+        return { ok: true, value: { runId: 'mine' } };
+      },
+      (event) => seen.push(event.n),
+      (event) => event.type === 'done',
+    );
+    if (!started.ok) throw new Error('did not start');
+    bus.emit({ type: 'chunk', runId: 'mine', n: 2 });
+    bus.emit({ type: 'done', runId: 'mine', n: 3 });
+    await started.value.finished;
+    bus.emit({ type: 'chunk', runId: 'mine', n: 4 });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(bus.listeners.size).toBe(0);
+  });
+
+  it('unsubscribes at once when the start is refused', async () => {
+    const bus = channel();
+    const result = await startStream<Event, { runId: string }>(
+      bus.subscribe,
+      async () => ({ ok: false, error: { code: 'E_NO_ACTIVE_MODEL', message: 'none' } }),
+      () => {},
+      () => true,
+    );
+    expect(result.ok).toBe(false);
+    expect(bus.listeners.size).toBe(0);
   });
 });

@@ -141,7 +141,7 @@ describe('the app over the real services', () => {
     expect(document.title).toBe('pilot.fountain — Understudy');
   });
 
-  it('remembers a theme override, follows one made elsewhere, and opens the help sheet with Mod-/', async () => {
+  it('remembers a theme override, follows one made elsewhere, resizes a pane from the keyboard, opens the help sheet', async () => {
     const screen = await mountApp(real);
     await fireEvent.change(screen.getByTestId(testIds.themeSelect), { target: { value: 'dark' } });
     expect(document.documentElement.dataset.theme).toBe('dark');
@@ -149,6 +149,10 @@ describe('the app over the real services', () => {
     await real.runtime.services.settings.update({ theme: 'light' });
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
     expect((screen.getByTestId(testIds.themeSelect) as HTMLSelectElement).value).toBe('light');
+    const handle = screen.getByTestId(testIds.resizeRight);
+    const before = Number(handle.getAttribute('aria-valuenow'));
+    await fireEvent.keyDown(handle, { key: 'ArrowLeft' });
+    expect(Number(handle.getAttribute('aria-valuenow'))).toBe(before + 16);
     await fireEvent.keyDown(window, { key: '/', ctrlKey: true });
     const help = screen.getByTestId(testIds.helpSheet);
     expect(help.textContent).toContain('Generate scene from the cursor');

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
@@ -23,7 +22,8 @@ export default defineConfig({
       input: {
         index: 'src-main/index.ts',
         web: 'src-main/web.ts',
-        ...(existsSync('src-main/engine-host/worker.ts') ? { 'engine-worker': 'src-main/engine-host/worker.ts' } : {}),
+        'engine-worker': 'src-main/engine-host/worker.ts',
+        'lstm-helper-worker': 'src-main/engine/lstm/lstm-helper-worker.ts',
       },
       external,
       output: { format: 'es', entryFileNames: '[name].js' },

@@ -10,7 +10,11 @@ export default defineConfig({
     target: 'node20',
     minify: false,
     rollupOptions: {
-      input: { bench: 'bench/bench.ts', 'engine-worker': 'src-main/engine-host/worker.ts' },
+      input: {
+        bench: 'bench/bench.ts',
+        'engine-worker': 'src-main/engine-host/worker.ts',
+        'lstm-helper-worker': 'src-main/engine/lstm/lstm-helper-worker.ts',
+      },
       external: [/^@tensorflow\//, /^zod/, ...builtinModules, /^node:/],
       output: { format: 'es', entryFileNames: '[name].js' },
     },

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, type ErrorInfo } from '../contract/errors.ts';
 import { Engine } from '../engine/engine.ts';
+import { startLstmHelper } from '../engine/lstm/lstm-helper.ts';
 import type { EngineMethod, HostToWorker, ParamsOf, ResultOf, WorkerOptions, WorkerToHost } from './protocol.ts';
 
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M> };
@@ -53,6 +54,10 @@ async function main(): Promise<void> {
   let engine: Engine;
   try {
     engine = await Engine.create(options);
+    // wasm runs one thread in Node: a helper thread takes half of each training batch on the second core.
+    if (engine.backend === 'wasm' && process.env['UNDERSTUDY_LSTM_HELPER'] !== '0') {
+      await startLstmHelper().catch(() => false);
+    }
   } catch (error) {
     post({ kind: 'fatal', error: errorInfo(error) });
     return;

@@ -46,7 +46,10 @@ export async function buildEngineWorker(): Promise<string> {
       target: 'node20',
       minify: false,
       rollupOptions: {
-        input: { 'engine-worker': join(ROOT, 'src-main/engine-host/worker.ts') },
+        input: {
+          'engine-worker': join(ROOT, 'src-main/engine-host/worker.ts'),
+          'lstm-helper-worker': join(ROOT, 'src-main/engine/lstm/lstm-helper-worker.ts'),
+        },
         external: [/^@tensorflow\//, /^zod/, ...builtinModules, /^node:/],
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -1,7 +1,7 @@
 import { app, shell, type BrowserWindow } from 'electron';
 import { screenplayArgs } from './app/app-service.ts';
 import { join, resolve } from 'node:path';
-import pkg from '../package.json' with { type: 'json' };
+import { version } from '../package.json' with { type: 'json' };
 import { startEngineHost } from './engine-host/start-engine.ts';
 import { electronDialogs } from './electron-dialogs.ts';
 import { installApplicationMenu } from './menu.ts';
@@ -47,7 +47,7 @@ app.whenReady().then(async () => {
   installApplicationMenu();
   runtime = await createRuntime({
     name: PRODUCT_NAME,
-    version: pkg.version,
+    version,
     dataDir: app.getPath('userData'),
     resourcesDir,
     shell: 'electron',

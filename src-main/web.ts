@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import pkg from '../package.json' with { type: 'json' };
+import { version } from '../package.json' with { type: 'json' };
 import { startEngineHost } from './engine-host/start-engine.ts';
 import { startLoopbackServer } from './transport/loopback-server.ts';
 import { appRoot, defaultDataDir, PRODUCT_NAME } from './paths.ts';
@@ -10,7 +10,7 @@ async function main() {
   const root = appRoot(import.meta.url);
   const runtime = await createRuntime({
     name: PRODUCT_NAME,
-    version: pkg.version,
+    version,
     dataDir: defaultDataDir(),
     resourcesDir: join(root, 'resources'),
     shell: 'web',

@@ -7,7 +7,7 @@ import {
   type TrainingEvent,
 } from '../contract/index.ts';
 import type { CorpusStore } from '../corpora/corpus-store.ts';
-import { recommendedPreset } from '../engine/backend.ts';
+import { recommendedPreset } from '../engine/presets.ts';
 import {
   DEFAULT_TRAINING_CONFIG,
   type BackendName,

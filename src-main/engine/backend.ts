@@ -60,7 +60,4 @@ export function activeBackend(): BackendName | undefined {
   return BACKEND_NAMES.find((b) => b === name);
 }
 
-/** The preset that fits a 1 MB corpus's best validation loss into about 10 minutes on this backend. */
-export function recommendedPreset(backend: BackendName): 'small' | 'medium' | 'large' {
-  return backend === 'tensorflow' ? 'medium' : 'small';
-}
+export { recommendedPreset } from './presets.ts';

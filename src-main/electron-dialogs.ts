@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog } from 'electron';
-import { writeFileAtomic } from './engine/atomic-fs.ts';
+import { writeFileAtomic } from './fs/atomic-file.ts';
 import type { DialogService } from './app/dialog-service.ts';
 
 /** Native dialogs attached to the app window, and print-to-PDF through an offscreen, script-less window. */

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomSuffix, writeFileAtomic } from '../engine/atomic-fs.ts';
+import { randomSuffix } from '../engine/atomic-fs.ts';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 
 const MARKER = 'bundled-models.json';

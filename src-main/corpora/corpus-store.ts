@@ -10,7 +10,7 @@ import {
   removeTempLeftovers,
   writeFileAtomic,
   writeFileDurable,
-} from '../documents/atomic-file.ts';
+} from '../fs/atomic-file.ts';
 import {
   CORPUS_META_VERSION,
   SAMPLE_CORPUS_ID,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../contract/errors.ts';
 import { decodeText } from '../corpora/decode.ts';
-import { removeTempLeftovers, writeFileAtomic } from './atomic-file.ts';
+import { removeTempLeftovers, writeFileAtomic } from '../fs/atomic-file.ts';
 import { fountainToFdx } from './fdx.ts';
 import type {
   FileVersion,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
+import { fsyncDirectory as fsyncDir } from '../fs/atomic-file.ts';
 import { basename, dirname, join } from 'node:path';
 
 export function randomSuffix(): string {
@@ -17,27 +18,7 @@ export async function writeFileSynced(path: string, data: Uint8Array | string): 
   }
 }
 
-export async function fsyncDir(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Temp file in the same directory, fsync, rename: readers see the old file or the new one, never half of it. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${randomSuffix()}`);
-  try {
-    await writeFileSynced(temp, data);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await fsyncDir(dirname(path));
-}
+export { writeFileAtomic } from '../fs/atomic-file.ts';
 
 function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && 'code' in error && error.code === code;

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../documents/atomic-file.ts';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
 
 /** The whole settings document as one value: electron-store in the app, a JSON file under plain Node. */
 export interface KeyValueBackend {

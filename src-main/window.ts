@@ -1,4 +1,4 @@
-import { BrowserWindow, screen } from 'electron';
+import { BrowserWindow, dialog, screen } from 'electron';
 import { join } from 'node:path';
 import { APP_ORIGIN } from './security-policy.ts';
 
@@ -41,7 +41,8 @@ export function createMainWindow(preloadPath: string, saved: WindowBounds | null
       webviewTag: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
-      spellcheck: true,
+      // Elsewhere Chromium would download Hunspell dictionaries from Google; macOS checks spelling locally.
+      spellcheck: process.platform === 'darwin',
     },
   });
   window.once('ready-to-show', () => {
@@ -50,6 +51,21 @@ export function createMainWindow(preloadPath: string, saved: WindowBounds | null
   });
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;
+}
+
+/** The renderer refuses to unload with unsaved changes; here the writer decides, in a native dialog. */
+export function confirmUnload(window: BrowserWindow): void {
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Keep editing', 'Close without saving'],
+      defaultId: 0,
+      cancelId: 0,
+      message: 'This screenplay has unsaved changes.',
+      detail: 'A recovery copy was just written, so you can also get it back next time.',
+    });
+    if (choice === 1) event.preventDefault();
+  });
 }
 
 /** Reports the window's bounds after it stops moving or resizing, and once more as it closes. */

@@ -20,6 +20,11 @@ export class AppService {
     this.#launchFiles = [...(options.launchFiles ?? [])];
   }
 
+  /** Queues a file the OS asked us to open; the renderer collects the queue when it starts or is nudged. */
+  queueOpen(path: string): void {
+    this.#launchFiles.push(path);
+  }
+
   takeLaunchFiles(): string[] {
     const files = this.#launchFiles;
     this.#launchFiles = [];

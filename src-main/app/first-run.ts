@@ -36,7 +36,12 @@ export async function installBundledModels(
   const installed: string[] = [];
   for (const id of ids) {
     const target = join(modelsDir, id);
-    if (done.includes(id) || existsSync(target)) continue;
+    if (done.includes(id)) continue;
+    // Copied before a crash kept the marker from being written: count it as installed now.
+    if (existsSync(target)) {
+      installed.push(id);
+      continue;
+    }
     // A dot-prefixed temp directory is discarded by the model store if a crash interrupts the copy.
     const temp = join(modelsDir, `.${id}.install-${randomSuffix()}`);
     try {

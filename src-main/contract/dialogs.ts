@@ -29,7 +29,12 @@ export const dialogRequests = {
   'dialogs:printToPdf': request<DialogResult<{ path: string; bytes: number }>>()(
     z.object({
       html: z.string().max(50_000_000),
-      path: z.string().min(1).max(4096),
+      // Only ever a PDF: a renderer must not be able to overwrite other files through this request.
+      path: z
+        .string()
+        .min(5)
+        .max(4096)
+        .regex(/\.pdf$/i, 'must end in .pdf'),
       paper: z.enum(['letter', 'a4']),
     }),
   ),

@@ -141,7 +141,9 @@ export class Generation {
           alternatives: controls.alternatives,
           seed: request.seed,
         }),
-      (event) => this.#apply(event),
+      (event) => {
+        if (token === this.#token) this.#apply(event);
+      },
       (event) => event.type === 'done' || event.type === 'error',
     );
     if (token !== this.#token) {

@@ -99,7 +99,9 @@ export class Workbench {
     if (trainingRunId) this.training.follow(trainingRunId);
     await Promise.all([this.document.loadRecoveries(), this.document.loadRecent()]);
     const last = this.document.recent[0];
-    const reopened = this.settings.values.tourSeen && last !== undefined && (await this.document.open(last));
+    const reopened =
+      (await this.#openLaunchFiles()) ||
+      (this.settings.values.tourSeen && last !== undefined && (await this.document.open(last)));
     if (!reopened) {
       this.document.newDocument(this.firstRun.sampleText, this.firstRun.sampleName);
       this.document.dismissError();
@@ -114,6 +116,7 @@ export class Workbench {
       this.status.listen(),
       this.models.listen(),
       this.settings.listen((values) => applyTheme(values.theme)),
+      this.api.app.onOpenFileRequested(() => void this.#openLaunchFiles()),
     ];
     return () => {
       for (const stop of stops) stop();
@@ -167,6 +170,15 @@ export class Workbench {
     if (this.document.dirty && !confirmDiscard()) return;
     this.document.newDocument('');
     this.#editor?.focus();
+  }
+
+  /** Screenplays the OS asked us to open (file association, command line, a second launch); the last one wins. */
+  async #openLaunchFiles(): Promise<boolean> {
+    const result = await this.api.app.takeLaunchFiles();
+    const path = result.ok ? result.value.at(-1) : undefined;
+    if (path === undefined) return false;
+    await this.open(path);
+    return this.document.path === path;
   }
 
   async open(path?: string): Promise<void> {

@@ -13,9 +13,15 @@ export function createWebSocketTransport(url: string): ClientTransport {
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', () => reject(new Error('Could not connect to Understudy.')), { once: true });
   });
+  let closed = false;
+  const lost = {
+    code: 'E_IO',
+    message: 'The connection to Understudy was lost. Reload the page to reconnect.',
+  } as const;
   const failAll = () => {
+    closed = true;
     for (const settle of pending.values()) {
-      settle({ ok: false, error: { code: 'E_ENGINE_CRASHED', message: 'The connection to Understudy was lost.' } });
+      settle({ ok: false, error: lost });
     }
     pending.clear();
   };
@@ -37,6 +43,7 @@ export function createWebSocketTransport(url: string): ClientTransport {
       } catch (error) {
         return { ok: false, error: { code: 'E_IO', message: (error as Error).message } };
       }
+      if (closed || socket.readyState !== WebSocket.OPEN) return { ok: false, error: lost };
       const id = nextId++;
       return new Promise<Result<unknown>>((resolve) => {
         pending.set(id, resolve);

@@ -50,6 +50,19 @@ describe('bundled models on first launch', () => {
     expect(settings.get().activeModelId).toBe('m-mine');
   });
 
+  it('finishes an install a crash interrupted after the copy: recorded and active, not copied again', async () => {
+    const settings = await SettingsStore.openInDirectory(dataDir);
+    await mkdir(join(modelsDir, 'm-demo-a'), { recursive: true });
+    await writeFile(join(modelsDir, 'm-demo-a', 'metadata.json'), JSON.stringify({ id: 'm-demo-a', kept: true }));
+    expect(await installBundledModels(bundled, dataDir, modelsDir, settings)).toEqual(['m-demo-a', 'm-demo-b']);
+    expect(JSON.parse(await readFile(join(modelsDir, 'm-demo-a', 'metadata.json'), 'utf8'))).toEqual({
+      id: 'm-demo-a',
+      kept: true,
+    });
+    expect(settings.get().activeModelId).toBe('m-demo-a');
+    expect(await installBundledModels(bundled, dataDir, modelsDir, settings)).toEqual([]);
+  });
+
   it('does nothing when the app ships no models', async () => {
     const settings = await SettingsStore.openInDirectory(dataDir);
     expect(await installBundledModels(join(root, 'nowhere'), dataDir, modelsDir, settings)).toEqual([]);

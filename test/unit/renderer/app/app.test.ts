@@ -141,6 +141,21 @@ describe('the app over the real services', () => {
     expect(document.title).toBe('pilot.fountain — Understudy');
   });
 
+  it('opens a screenplay the OS hands over at launch and one it hands over later', async () => {
+    const first = join(real.work, 'launched.fountain');
+    const second = join(real.work, 'double-clicked.fountain');
+    await writeFile(first, 'INT. LAUNCH PAD - DAY\n\nA rocket waits.\n');
+    await writeFile(second, 'EXT. MEADOW - DUSK\n\nCrickets.\n');
+    real.runtime.services.app.queueOpen(first);
+    const screen = await mountApp(real);
+    expect(document.title).toBe('launched.fountain — Understudy');
+    expect(editorOf(screen).state.doc.toString()).toContain('A rocket waits.');
+    real.runtime.services.app.queueOpen(second);
+    real.runtime.services.bus.emit('app:openFileRequested', { path: second });
+    await waitFor(() => expect(document.title).toBe('double-clicked.fountain — Understudy'));
+    expect(editorOf(screen).state.doc.toString()).toContain('Crickets.');
+  });
+
   it('remembers a theme override, follows one made elsewhere, resizes a pane from the keyboard, opens the help sheet', async () => {
     const screen = await mountApp(real);
     await fireEvent.change(screen.getByTestId(testIds.themeSelect), { target: { value: 'dark' } });

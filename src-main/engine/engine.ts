@@ -116,8 +116,23 @@ export class Engine {
     disposeWeights(model.weights);
   }
 
+  /** True from the moment a run is requested until it is launched or fails: the slot is taken before any await. */
+  private startingRun = false;
+
   private checkIdle(): void {
-    if (this.training !== null) throw new AppError('E_ENGINE_BUSY', 'a training run is already in progress');
+    if (this.training !== null || this.startingRun) {
+      throw new AppError('E_ENGINE_BUSY', 'a training run is already in progress');
+    }
+  }
+
+  private async reserveRun(create: () => Promise<TrainingRun>): Promise<{ runId: string; modelId: string }> {
+    this.checkIdle();
+    this.startingRun = true;
+    try {
+      return this.launch(await create());
+    } finally {
+      this.startingRun = false;
+    }
   }
 
   async startTraining(
@@ -126,9 +141,7 @@ export class Engine {
     corpora: readonly CorpusInput[],
     onEvent: (e: TrainingEvent) => void,
   ): Promise<{ runId: string; modelId: string }> {
-    this.checkIdle();
-    const run = await createTrainingRun(config, corpora, this.runOptions(runId, onEvent));
-    return this.launch(run);
+    return this.reserveRun(() => createTrainingRun(config, corpora, this.runOptions(runId, onEvent)));
   }
 
   async continueTraining(
@@ -137,9 +150,8 @@ export class Engine {
     corpora: readonly CorpusInput[],
     onEvent: (e: TrainingEvent) => void,
   ): Promise<{ runId: string; modelId: string }> {
-    this.checkIdle();
-    const run = await resumeTrainingRun(resume, corpora, this.runOptions(runId, onEvent));
-    return this.launch(run);
+    if (this.training?.modelId === resume.modelId) throw new AppError('E_ENGINE_BUSY', 'this model is training now');
+    return this.reserveRun(() => resumeTrainingRun(resume, corpora, this.runOptions(runId, onEvent)));
   }
 
   private runOptions(runId: string, onEvent: (e: TrainingEvent) => void): TrainingRunOptions {

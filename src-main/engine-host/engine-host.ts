@@ -29,6 +29,8 @@ export interface EngineHostOptions {
   backendOrder?: BackendName[];
   /** Restart the worker after a crash (default true); gives up after this many crashes within a minute. */
   maxRestartsPerMinute?: number;
+  /** After giving up, the next request past this many milliseconds tries a fresh worker (default 10 s). */
+  retryAfterMs?: number;
 }
 
 type Listener<T> = (value: T) => void;
@@ -194,9 +196,23 @@ export class EngineHost {
       });
   }
 
+  /** The running worker, or a fresh one when restarts were given up long enough ago or a start failed. */
+  private ensureRunning(): Promise<BackendName> {
+    if (this.ready !== null) return this.ready;
+    const lastCrash = this.crashTimes.at(-1);
+    const waited = lastCrash === undefined || Date.now() - lastCrash >= (this.options.retryAfterMs ?? 10_000);
+    if (this.stopping || !waited)
+      throw new AppError('E_ENGINE_CRASHED', 'the engine is not running; try again shortly');
+    const ready = this.spawn();
+    this.ready = ready;
+    ready.catch(() => {
+      if (this.ready === ready) this.ready = null;
+    });
+    return ready;
+  }
+
   private async request<M extends EngineMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-    if (this.ready === null) throw new AppError('E_ENGINE_CRASHED', 'the engine is not running');
-    await this.ready;
+    await this.ensureRunning();
     const worker = this.worker;
     if (worker === null) throw new AppError('E_ENGINE_CRASHED', 'the engine is not running');
     const id = this.nextId++;

@@ -2,6 +2,7 @@
  * `npm run bench`: one JSON object with, per backend that loads, training and generation speed, tensors and RSS.
  * `npm run bench -- --quality --corpus FILE --preset P --steps N`: the validation curve of a real training run.
  * `npm run bench -- --reference [--steps 500]`: our curve on tinyshakespeare against the PyTorch reference.
+ * `npm run bench -- --time-to-model [--minutes 5,10] [--preset small]`: best validation loss within each wall-clock budget.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { qualityCurve } from './quality.ts';
 import { compareWithReference } from './reference.ts';
 import { measureResponsiveness } from './responsiveness.ts';
 import { measureBackend } from './speed.ts';
+import { timeToModel } from './time-to-model.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_CORPUS = resolve(process.cwd(), '../shared/corpora/tinyshakespeare.txt');
@@ -108,6 +110,21 @@ async function main(): Promise<void> {
       log: args.flag('log'),
     });
     report = { corpus: args.string('corpus', DEFAULT_CORPUS), preset: preset(args), steps, ...curve };
+  } else if (args.flag('time-to-model')) {
+    const order = backendOrder(args);
+    report = await timeToModel({
+      text,
+      preset: preset(args),
+      budgets: args
+        .string('minutes', '5,10')
+        .split(',')
+        .map(Number)
+        .filter((m) => m > 0),
+      evalEvery: args.number('eval-every', 100),
+      seed: args.number('seed', 1),
+      ...(order === undefined ? {} : { backendOrder: order }),
+      log: args.flag('log'),
+    });
   } else if (args.flag('reference')) {
     const order = backendOrder(args);
     report = await compareWithReference({

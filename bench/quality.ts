@@ -18,6 +18,8 @@ export interface QualityOptions {
   model?: Partial<ModelHyperparams>;
   optimizer?: Partial<OptimizerHyperparams>;
   steps: number;
+  /** A wall-clock budget instead of `steps` (the trainer's own clock, as in the app). */
+  minutes?: number;
   evalEvery: number;
   evalSteps?: number[];
   seed: number;
@@ -73,7 +75,10 @@ export async function qualityCurve(
         preset: opts.preset,
         ...(opts.model === undefined ? {} : { model: opts.model }),
         ...(opts.optimizer === undefined ? {} : { optimizer: opts.optimizer }),
-        budget: { kind: 'steps', steps: opts.steps },
+        budget:
+          opts.minutes === undefined
+            ? { kind: 'steps', steps: opts.steps }
+            : { kind: 'minutes', minutes: opts.minutes },
         evalEvery: opts.evalEvery,
         ...(opts.evalSteps === undefined ? {} : { evalSteps: opts.evalSteps }),
         earlyStopping: { enabled: false, patience: 1 },

@@ -180,7 +180,8 @@ export async function resumeTrainingRun(
     adam: { m: tensors(training.m), v: tensors(training.v), step: training.state.adamStep },
     rng: new Rng(training.state.rng),
     best: loaded.best,
-    evalsWithoutImprovement: training.state.evalsWithoutImprovement,
+    // Continuing a finished run (a larger budget) gives early stopping a fresh patience; a stopped run resumes exactly.
+    evalsWithoutImprovement: stored.status === 'finished' ? 0 : training.state.evalsWithoutImprovement,
     elapsedSeconds: training.state.elapsedSeconds,
   });
 }

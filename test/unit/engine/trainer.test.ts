@@ -162,6 +162,19 @@ describe('training', () => {
     const evaluations = events.filter((e) => e.type === 'evaluation');
     expect(evaluations.slice(-2).every((e) => !e.isBest)).toBe(true);
     expect(done?.type === 'done' && done.step).toBeLessThan(200);
+    // Continuing with a larger budget gives early stopping a fresh patience.
+    const stoppedAt = done?.type === 'done' ? done.step : 0;
+    const modelId = done?.type === 'done' ? done.modelId : '';
+    const more: TrainingEvent[] = [];
+    const resumed = await resumeTrainingRun({ modelId, budget: { kind: 'steps', steps: stoppedAt + 100 } }, corpora, {
+      runId: 'more',
+      store,
+      backend,
+      onEvent: (e) => more.push(e),
+    });
+    await resumed.start();
+    const again = more.at(-1);
+    expect(again?.type === 'done' && again.step).toBeGreaterThanOrEqual(stoppedAt + 2 * 2);
   });
 
   test('resuming with different corpora is refused', async () => {

@@ -6,6 +6,12 @@ export type * from '../engine/types.ts';
 
 const id = z.string().min(1).max(200);
 const runRef = z.object({ runId: id });
+/** The engine's RNG takes 31-bit seeds. */
+const seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 
 const budget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('steps'), steps: z.number().int().min(1).max(10_000_000) }),
@@ -46,12 +52,7 @@ export const startTrainingSchema = z.object({
   budget: budget.optional(),
   evalEvery: z.number().int().min(1).max(1_000_000).optional(),
   earlyStopping: z.object({ enabled: z.boolean(), patience: z.number().int().min(1).max(1000) }).optional(),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
+  seed: seed.optional(),
   sampleLength: z.number().int().min(0).max(2000).optional(),
 });
 export type StartTrainingInput = z.input<typeof startTrainingSchema>;
@@ -65,12 +66,7 @@ export const generationSchema = z.object({
   topP: z.number().gt(0).max(1).optional(),
   maxLength: z.number().int().min(1).max(20_000),
   stopStrings: z.array(z.string().min(1).max(200)).max(20).optional(),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
+  seed: seed.optional(),
   alternatives: z.number().int().min(1).max(4).optional(),
 });
 

@@ -1,4 +1,4 @@
-import type { ErrorInfo, PresetName } from '../../../src-main/contract/index.ts';
+import { DEFAULT_SETTINGS, type ErrorInfo, type PresetName } from '../../../src-main/contract/index.ts';
 import type { GenerationControls } from './generation.svelte.ts';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -10,15 +10,16 @@ export interface UiSettings extends GenerationControls {
   tourSeen: boolean;
 }
 
+/** Main's defaults, narrowed to what the UI uses. */
 export const UI_DEFAULTS: Readonly<UiSettings> = {
-  temperature: 0.8,
-  length: 600,
-  alternatives: 1,
-  topP: 0.95,
-  seed: null,
-  preset: 'medium',
-  theme: 'system',
-  tourSeen: false,
+  temperature: DEFAULT_SETTINGS.temperature,
+  length: DEFAULT_SETTINGS.length,
+  alternatives: DEFAULT_SETTINGS.alternatives,
+  topP: DEFAULT_SETTINGS.topP,
+  seed: DEFAULT_SETTINGS.seed,
+  preset: DEFAULT_SETTINGS.preset,
+  theme: DEFAULT_SETTINGS.theme,
+  tourSeen: DEFAULT_SETTINGS.tourSeen,
 };
 
 export interface SettingsPort {

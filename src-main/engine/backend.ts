@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_NAMES, type BackendName } from './types.ts';
-import { registerWasmSegmentSum } from './segment-sum-kernel.ts';
 import { registerWasmKernelOverrides } from './wasm-kernels/index.ts';
 
 const DEFAULT_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -16,9 +15,8 @@ async function tryBackend(name: BackendName): Promise<boolean> {
     if (!(await tf.setBackend(name))) return false;
     await tf.ready();
     if (name === 'wasm') {
+      // Includes UnsortedSegmentSum, which stock wasm lacks and the embedding gradient needs.
       registerWasmKernelOverrides();
-      // Fallback for the embedding gradient if the overrides do not provide it.
-      registerWasmSegmentSum();
     }
     return true;
   } catch {
@@ -41,7 +39,7 @@ export async function initBackend(
 ): Promise<BackendName> {
   const current = activeBackend();
   if (current !== undefined && order.includes(current)) {
-    if (current === 'wasm') registerWasmSegmentSum();
+    if (current === 'wasm') registerWasmKernelOverrides();
     return current;
   }
   for (const name of order) {

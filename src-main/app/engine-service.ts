@@ -31,6 +31,7 @@ export interface EngineLike {
   resumeTraining(runId: string): Promise<void>;
   cancelTraining(runId: string): Promise<void>;
   generate(options: GenerationOptions): Promise<{ runId: string }>;
+  prepareGeneration(prime: string, primeChars?: number): Promise<{ primedChars: number }>;
   cancelGeneration(runId: string): Promise<void>;
   deleteModel(modelId: string): Promise<void>;
   renameModel(modelId: string, name: string): Promise<ModelSummary>;
@@ -49,6 +50,8 @@ interface EngineServiceDeps {
 /** Training, generation and models for the contract: resolves corpora and settings, streams events by run id. */
 export class EngineService {
   #trainingRunId: string | null = null;
+  /** The model the engine worker holds, as far as this service made it load one. */
+  #loadedModelId: string | null = null;
 
   readonly #detach: (() => void)[];
 
@@ -119,7 +122,19 @@ export class EngineService {
     const modelId = options.modelId ?? this.deps.settings.get().activeModelId;
     if (!modelId) throw new AppError('E_NO_ACTIVE_MODEL', 'Choose a model in the Models panel (or train one) first.');
     const result = await this.deps.engine.generate({ ...options, modelId });
+    this.#loadedModelId = modelId;
     return result;
+  }
+
+  /** Warms the prime cache of the active model (loading it first if the engine holds another one). */
+  async prepareGeneration(prime: string, primeChars?: number): Promise<{ primedChars: number }> {
+    const modelId = this.deps.settings.get().activeModelId;
+    if (!modelId) throw new AppError('E_NO_ACTIVE_MODEL', 'Choose a model in the Models panel (or train one) first.');
+    if (this.#loadedModelId !== modelId) {
+      await this.deps.engine.loadModel(modelId);
+      this.#loadedModelId = modelId;
+    }
+    return this.deps.engine.prepareGeneration(prime, primeChars);
   }
 
   cancelGeneration(runId: string) {
@@ -132,6 +147,7 @@ export class EngineService {
 
   async setActive(id: string): Promise<ModelSummary> {
     const summary = await this.deps.engine.loadModel(id);
+    this.#loadedModelId = id;
     await this.deps.settings.update({ activeModelId: id });
     this.deps.bus.emit('models:changed', { activeModelId: id });
     return summary;
@@ -145,6 +161,7 @@ export class EngineService {
 
   async delete(id: string): Promise<void> {
     await this.deps.engine.deleteModel(id);
+    if (this.#loadedModelId === id) this.#loadedModelId = null;
     if (this.deps.settings.get().activeModelId === id) await this.deps.settings.update({ activeModelId: null });
     this.deps.bus.emit('models:changed', { activeModelId: this.deps.settings.get().activeModelId });
   }

@@ -91,6 +91,10 @@ export const engineRequests = {
   ),
   'generation:start': request<{ runId: string }>()(generationSchema),
   'generation:cancel': request<void>()(runRef),
+  /** Runs the active model over the text before the cursor ahead of time, so Generate starts at once. */
+  'generation:prepare': request<{ primedChars: number }>()(
+    z.object({ prime: z.string().max(1_000_000), primeChars: z.number().int().min(0).max(20_000).optional() }),
+  ),
   'models:list': request<ModelSummary[]>()(z.undefined()),
   'models:setActive': request<ModelSummary>()(z.object({ id })),
   'models:rename': request<ModelSummary>()(z.object({ id, name: z.string().trim().min(1).max(200) })),

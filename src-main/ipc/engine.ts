@@ -11,6 +11,7 @@ export function engineHandlers(engine: EngineService) {
     'training:continue': ({ modelId, budget }) => engine.continueTraining(modelId, budget),
     'generation:start': (input) => engine.generate(input),
     'generation:cancel': async ({ runId }) => engine.cancelGeneration(runId),
+    'generation:prepare': ({ prime, primeChars }) => engine.prepareGeneration(prime, primeChars),
     'models:list': () => engine.listModels(),
     'models:setActive': ({ id }) => engine.setActive(id),
     'models:rename': ({ id, name }) => engine.rename(id, name),

@@ -92,6 +92,10 @@ describe('training and generation over the in-memory transport', () => {
     expect(generation).toMatchObject({ ok: false, error: { code: 'E_INVALID_INPUT' } });
     const noModel = await api.generation.start({ prime: 'INT.', temperature: 0.5, maxLength: 10 });
     expect(noModel).toMatchObject({ ok: false, error: { code: 'E_NO_ACTIVE_MODEL' } });
+    expect(await api.generation.prepare({ prime: 'INT.' })).toMatchObject({
+      ok: false,
+      error: { code: 'E_NO_ACTIVE_MODEL' },
+    });
   });
 
   it('trains a tiny model, streams its progress, then generates two alternatives with it', async () => {
@@ -123,6 +127,10 @@ describe('training and generation over the in-memory transport', () => {
     // The first trained model becomes active by itself.
     const status = await api.engine.getStatus();
     expect(status.ok && status.value.activeModelId).toBe(started.value.modelId);
+
+    // Priming ahead of Generate (what the editor does when the writer pauses) runs over the text before the cursor.
+    const prepared = await api.generation.prepare({ prime: 'INT. KITCHEN' });
+    expect(prepared.ok && prepared.value.primedChars).toBeGreaterThan(0);
 
     const generation = collect<GenerationEvent>((listener) => api.generation.onEvent(listener));
     const run = await api.generation.start({

@@ -119,6 +119,7 @@ export class Workbench {
       this.api.app.onOpenFileRequested(() => void this.#openLaunchFiles()),
     ];
     return () => {
+      clearTimeout(this.#prepareTimer);
       for (const stop of stops) stop();
       this.training.detach();
       this.document.dispose();
@@ -142,6 +143,18 @@ export class Workbench {
     this.layout.showTab('generate');
     const prime = this.#editor?.getTextBeforeCursor(PRIME_CHARS) ?? this.document.text;
     await this.generation.generate(prime, this.settings.controls, { id: model.id, name: model.name });
+  }
+
+  #prepareTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** After the writer pauses, primes the model on the text before the cursor so Generate starts at once. */
+  cursorSettled(delayMs = 1000): void {
+    clearTimeout(this.#prepareTimer);
+    this.#prepareTimer = setTimeout(() => {
+      if (!this.models.active || this.generation.running || !this.#editor) return;
+      // The same text Generate would send, so the engine's prime cache matches.
+      void this.api.generation.prepare({ prime: this.#editor.getTextBeforeCursor(PRIME_CHARS) });
+    }, delayMs);
   }
 
   /** Inserts the chosen draft at the cursor (or over the selection) as one undo step, with its provenance. */

@@ -19,6 +19,7 @@ export function printHtml(html: string): Promise<void> {
         // Keyboard shortcuts must reach the app again, not the hidden frame.
         window.focus();
         returnFocus?.focus();
+        frame.dataset.printed = 'true';
         setTimeout(() => frame.remove(), 60_000);
         resolve();
       },

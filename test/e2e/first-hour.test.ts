@@ -187,6 +187,11 @@ describe('a new writer’s first hour, in Chromium over the loopback transport',
     await page.click(id(testIds.exportPdfButton));
     const printed = await page.waitForFunction(() => document.querySelector('iframe')?.getAttribute('srcdoc') ?? false);
     expect(String(await printed.jsonValue())).toContain('class="scene-heading"');
+    // Printing is over (and focus is back in the app) before the next keyboard shortcut.
+    await page.waitForFunction(() => {
+      const frame = document.querySelector('iframe');
+      return frame === null || frame.dataset.printed === 'true';
+    });
   });
 
   it('shows the help sheet and a dark theme', async () => {

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFountain } from '../../src-renderer/lib/fountain/parse';
 import { scriptStats } from '../../src-renderer/lib/fountain/stats';
 import { renderScreenplayHtml } from '../../src-renderer/lib/export/render-html';
 import type { Paper } from '../../src-renderer/lib/export/print-css';
+import { CHROMIUM_PATH, launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = resolve('test-results/print-pdf');
 const sample = readFileSync(resolve('resources/samples/sample-screenplay.fountain'), 'utf8');
 
@@ -34,20 +34,11 @@ function actionParagraphs(count: number): string {
 let browser: Browser;
 let page: Page;
 
-describe.skipIf(!existsSync(CHROMIUM))('renderScreenplayHtml printed by Chromium', () => {
+const why = existsSync(CHROMIUM_PATH) ? '' : ` (skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`;
+
+describe.skipIf(why !== '')(`renderScreenplayHtml printed by Chromium${why}`, () => {
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     mkdirSync(OUTPUT, { recursive: true });
   });

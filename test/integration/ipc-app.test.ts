@@ -1,39 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createApi, type UnderstudyApi } from '../../src-main/contract/index.ts';
-import { createRuntime, type Runtime } from '../../src-main/services.ts';
-import { createInMemoryTransport } from '../../src-main/transport/in-memory.ts';
-import { startTestEngine } from '../support/app-server.ts';
+import type { UnderstudyApi } from '../../src-main/contract/index.ts';
+import type { Runtime } from '../../src-main/services.ts';
+import { startInMemoryApp } from '../support/app-server.ts';
 
 describe('app domain over the in-memory transport', () => {
   let runtime: Runtime;
   let api: UnderstudyApi;
   let dataDir: string;
-  let close: () => void;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'understudy-ipc-'));
-    runtime = await createRuntime({
-      name: 'Understudy',
+    ({ runtime, api, dataDir, close } = await startInMemoryApp({
       version: '9.9.9',
-      dataDir,
-      resourcesDir: 'resources',
-      createEngine: startTestEngine,
       launchFiles: ['/scripts/Pilot.fountain'],
-      shell: 'web',
       heartbeatMs: 20,
-    });
-    const transport = createInMemoryTransport(runtime.dispatch, runtime.services.bus);
-    close = () => transport.close();
-    api = createApi(transport);
+    }));
   });
 
   afterAll(async () => {
-    close();
-    await runtime.dispose();
-    await rm(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('reports version, data directory and a backend that really loads here', async () => {

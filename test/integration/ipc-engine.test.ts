@@ -1,16 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createApi,
-  type GenerationEvent,
-  type TrainingEvent,
-  type UnderstudyApi,
-} from '../../src-main/contract/index.ts';
-import { createRuntime, type Runtime } from '../../src-main/services.ts';
-import { createInMemoryTransport } from '../../src-main/transport/in-memory.ts';
-import { startTestEngine } from '../support/app-server.ts';
+import type { GenerationEvent, TrainingEvent, UnderstudyApi } from '../../src-main/contract/index.ts';
+import { startInMemoryApp } from '../support/app-server.ts';
 
 const SCENE = `INT. KITCHEN - NIGHT
 
@@ -50,23 +43,13 @@ function collect<E extends { type: string; runId: string }>(subscribe: (listener
 }
 
 describe('training and generation over the in-memory transport', () => {
-  let runtime: Runtime;
   let api: UnderstudyApi;
   let dataDir: string;
   let corpusId: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'understudy-ipc-engine-'));
-    runtime = await createRuntime({
-      name: 'Understudy',
-      version: '0.0.0',
-      dataDir,
-      resourcesDir: join(dataDir, 'no-resources'),
-      shell: 'web',
-      heartbeatMs: 0,
-      createEngine: startTestEngine,
-    });
-    api = createApi(createInMemoryTransport(runtime.dispatch, runtime.services.bus));
+    ({ api, dataDir, close } = await startInMemoryApp({ resourcesDir: join(tmpdir(), 'understudy-none') }));
     const file = join(dataDir, 'kitchen.fountain');
     await writeFile(file, SCENE.repeat(60));
     const report = await api.corpora.importFiles({ paths: [file] });
@@ -75,8 +58,7 @@ describe('training and generation over the in-memory transport', () => {
   });
 
   afterAll(async () => {
-    await runtime?.dispose();
-    await rm(dataDir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('refuses bad requests with stable codes before the engine sees them', async () => {

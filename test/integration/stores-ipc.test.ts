@@ -3,16 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createApi,
   fdxToFountain,
   SAMPLE_CORPUS_ID,
   type Result,
   type Settings,
   type UnderstudyApi,
 } from '../../src-main/contract/index.ts';
-import { createRuntime, type Runtime } from '../../src-main/services.ts';
-import { createInMemoryTransport } from '../../src-main/transport/in-memory.ts';
-import { REPO_ROOT, startTestEngine } from '../support/app-server.ts';
+import { startInMemoryApp } from '../support/app-server.ts';
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
@@ -20,30 +17,17 @@ function value<T>(result: Result<T>): T {
 }
 
 describe('corpora, documents and settings over the in-memory transport', () => {
-  let runtime: Runtime;
   let api: UnderstudyApi;
   let dir: string;
-  let close: () => void;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'understudy-stores-ipc-'));
-    runtime = await createRuntime({
-      name: 'Understudy',
-      version: '0.0.0-test',
-      dataDir: join(dir, 'data'),
-      resourcesDir: join(REPO_ROOT, 'resources'),
-      createEngine: startTestEngine,
-      shell: 'web',
-      heartbeatMs: 0,
-    });
-    const transport = createInMemoryTransport(runtime.dispatch, runtime.services.bus);
-    close = () => transport.close();
-    api = createApi(transport);
+    ({ api, close } = await startInMemoryApp());
   });
 
   afterAll(async () => {
-    close();
-    await runtime.dispose();
+    await close?.();
     await rm(dir, { recursive: true, force: true });
   });
 

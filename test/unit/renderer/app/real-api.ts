@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApi, type Result, type UnderstudyApi } from '../../../../src-main/contract/index.ts';
-import { createRuntime, type Runtime } from '../../../../src-main/services.ts';
+import type { Runtime } from '../../../../src-main/services.ts';
 import { createInMemoryTransport } from '../../../../src-main/transport/in-memory.ts';
-import { REPO_ROOT, startTestEngine } from '../../../support/app-server.ts';
+import { startTestRuntime } from '../../../support/app-server.ts';
 
 export interface RealApi {
   api: UnderstudyApi;
@@ -19,15 +19,7 @@ export interface RealApi {
 
 async function open(root: string, owner: boolean): Promise<RealApi> {
   const dataDir = join(root, 'data');
-  const runtime = await createRuntime({
-    name: 'Understudy',
-    version: '0.0.0-test',
-    dataDir,
-    resourcesDir: join(REPO_ROOT, 'resources'),
-    createEngine: startTestEngine,
-    shell: 'web',
-    heartbeatMs: 0,
-  });
+  const { runtime, close } = await startTestRuntime({ dataDir });
   const transport = createInMemoryTransport(runtime.dispatch, runtime.services.bus);
   return {
     api: createApi(transport),
@@ -37,7 +29,7 @@ async function open(root: string, owner: boolean): Promise<RealApi> {
     restart: () => open(root, false),
     async close() {
       transport.close();
-      await runtime.dispose();
+      await close();
       if (owner) await rm(root, { recursive: true, force: true });
     },
   };

@@ -133,17 +133,13 @@ export interface DropoutOptions {
   seeds: number[];
 }
 
-/**
- * ids [T, B] int32 time-major -> logits [T * B, V] (row t * B + b), plus the final state.
- * Dropout (training only) follows every LSTM layer, as in the PyTorch reference.
- */
-export function forward(
+/** Ids [T, B] int32 through the embedding and the LSTM layers: outputs [T, B, U] and the final state. */
+function runLayers(
   w: CharLstmWeights,
   ids: tf.Tensor2D,
   state: LstmState,
   dropout?: DropoutOptions,
-): { logits: tf.Tensor2D; state: LstmState } {
-  const [steps, batch] = ids.shape;
+): { x: tf.Tensor3D; state: LstmState } {
   let x = tf.gather(w.embedding, ids) as tf.Tensor as tf.Tensor3D;
   const next: LstmState = [];
   w.lstm.forEach((layer, l) => {
@@ -155,6 +151,21 @@ export function forward(
     if (dropout !== undefined && dropout.rate > 0)
       x = tf.dropout(x, dropout.rate, undefined, dropout.seeds[l]) as tf.Tensor3D;
   });
+  return { x, state: next };
+}
+
+/**
+ * ids [T, B] int32 time-major -> logits [T * B, V] (row t * B + b), plus the final state.
+ * Dropout (training only) follows every LSTM layer, as in the PyTorch reference.
+ */
+export function forward(
+  w: CharLstmWeights,
+  ids: tf.Tensor2D,
+  state: LstmState,
+  dropout?: DropoutOptions,
+): { logits: tf.Tensor2D; state: LstmState } {
+  const [steps, batch] = ids.shape;
+  const { x, state: next } = runLayers(w, ids, state, dropout);
   const units = w.denseKernel.shape[0];
   const logits = tf.add(tf.matMul(tf.reshape(x, [steps * batch, units]), w.denseKernel), w.denseBias) as tf.Tensor2D;
   return { logits, state: next };
@@ -187,16 +198,5 @@ export function step(
 
 /** Runs ids [T, B] int32 through the LSTM layers only, returning the final state (priming before generation). */
 export function advanceState(w: CharLstmWeights, ids: tf.Tensor2D, state: LstmState): LstmState {
-  return tf.tidy(() => {
-    let x = tf.gather(w.embedding, ids) as tf.Tensor as tf.Tensor3D;
-    const next: LstmState = [];
-    w.lstm.forEach((layer, l) => {
-      const s = state[l];
-      if (s === undefined) throw new RangeError(`no state for layer ${l}`);
-      const out = lstmSequence(x, layer.kernel, layer.recurrentKernel, layer.bias, s.h, s.c);
-      next.push({ h: out.hT, c: out.cT });
-      x = out.outputs;
-    });
-    return next;
-  });
+  return tf.tidy(() => runLayers(w, ids, state).state);
 }

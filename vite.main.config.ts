@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
+import { watPlugin } from './scripts/build/vite-plugin-wat.ts';
 import pkg from './package.json' with { type: 'json' };
 
 const external = [
@@ -12,6 +13,7 @@ const external = [
 
 /** Main process, the loopback server and the engine worker: ESM for Node/Electron, dependencies left external. */
 export default defineConfig({
+  plugins: [watPlugin()],
   build: {
     ssr: true,
     outDir: 'out/main',

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename } from 'node:path';
 import { defineConfig } from 'vite';
+import { watPlugin } from './scripts/build/vite-plugin-wat.ts';
 import pkg from './package.json' with { type: 'json' };
 
 const external = [
@@ -20,6 +21,7 @@ const entries = (dir: string) =>
 
 /** Node tools written in TypeScript (scripts/*.ts): built to out/tools/<name>.js, then run with node. */
 export default defineConfig({
+  plugins: [watPlugin()],
   build: {
     ssr: true,
     outDir: 'out/tools',

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { watPlugin } from './scripts/build/vite-plugin-wat.ts';
 
 // Three projects: pure Node code, Svelte components in jsdom, and the real UI in Chromium.
 export default defineConfig({
@@ -8,6 +9,7 @@ export default defineConfig({
     outputFile: { json: 'test-results/vitest.json' },
     projects: [
       {
+        plugins: [watPlugin()],
         test: {
           name: 'node',
           environment: 'node',
@@ -19,7 +21,7 @@ export default defineConfig({
         },
       },
       {
-        plugins: [svelte()],
+        plugins: [svelte(), watPlugin()],
         resolve: { conditions: ['browser'] },
         test: {
           name: 'dom',
@@ -29,6 +31,7 @@ export default defineConfig({
         },
       },
       {
+        plugins: [watPlugin()],
         test: {
           name: 'e2e',
           environment: 'node',

@@ -3,6 +3,8 @@
  * `npm run bench -- --quality --corpus FILE --preset P --steps N`: the validation curve of a real training run.
  * `npm run bench -- --reference [--steps 500]`: our curve on tinyshakespeare against the PyTorch reference.
  * `npm run bench -- --time-to-model [--minutes 5,10] [--preset small]`: best validation loss within each wall-clock budget.
+ * `npm run bench -- --context [--models-dir D --model ID]`: loss of what follows a prime, by prime length (default:
+ * the bundled demo model on the validation split of the corpus).
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { BACKEND_NAMES, type BackendName, type PresetName } from '../src-main/en
 import { Args } from './args.ts';
 import { qualityCurve } from './quality.ts';
 import { compareWithReference } from './reference.ts';
+import { contextBenefit } from './context.ts';
 import { measureResponsiveness } from './responsiveness.ts';
 import { measureBackend } from './speed.ts';
 import { timeToModel } from './time-to-model.ts';
@@ -124,6 +127,25 @@ async function main(): Promise<void> {
       seed: args.number('seed', 1),
       ...(order === undefined ? {} : { backendOrder: order }),
       log: args.flag('log'),
+    });
+  } else if (args.flag('context')) {
+    const order = backendOrder(args);
+    const modelsDir = args.string('models-dir', resolve(process.cwd(), 'resources/models'));
+    const demo = JSON.parse(await readFile(join(modelsDir, 'demo.json'), 'utf8').catch(() => '{}')) as {
+      modelId?: string;
+    };
+    report = await contextBenefit({
+      text,
+      modelsDir,
+      modelId: args.string('model', demo.modelId ?? ''),
+      primeLengths: args
+        .string('primes', '0,25,50,100,200,300,500,1000,2000')
+        .split(',')
+        .map(Number)
+        .filter((n) => n >= 0),
+      scored: args.number('scored', 200),
+      positions: args.number('positions', 60),
+      ...(order === undefined ? {} : { backendOrder: order }),
     });
   } else if (args.flag('reference')) {
     const order = backendOrder(args);

@@ -1,8 +1,10 @@
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
+import { watPlugin } from '../scripts/build/vite-plugin-wat.ts';
 
 /** `npm run bench` builds the benchmark (and the engine worker it drives) to out/bench/, then runs it with node. */
 export default defineConfig({
+  plugins: [watPlugin()],
   build: {
     ssr: true,
     outDir: 'out/bench',

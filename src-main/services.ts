@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import { AppService } from './app/app-service.ts';
 import { noDialogs, type DialogService } from './app/dialog-service.ts';
 import { EngineService, type EngineLike } from './app/engine-service.ts';
+import { TRAINING_SPEED_FILE } from './app/training-speed-record.ts';
 import { installBundledModels } from './app/first-run.ts';
 import { CorpusStore } from './corpora/corpus-store.ts';
 import { DocumentStore } from './documents/document-store.ts';
+import type { SpeedProbeOptions } from './engine/speed-probe.ts';
 import { EventBus } from './ipc/event-bus.ts';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
@@ -26,6 +28,8 @@ export interface ServicesOptions {
   launchFiles?: readonly string[];
   /** Native dialogs in the desktop app; none over the loopback transport. */
   dialogs?: DialogService;
+  /** How the training speed is measured when none is stored (default: the probe's defaults); false never measures. */
+  speedProbe?: Omit<SpeedProbeOptions, 'shouldStop'> | false;
   /** Milliseconds between heartbeats; 0 disables them. */
   heartbeatMs?: number;
 }
@@ -67,7 +71,15 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
   ]);
   settings.onChange((next) => corpora.setMaxBytes(next.maxCorpusBytes));
   settings.onChange((next) => bus.emit('settings:changed', next));
-  const engine = new EngineService({ engine: engineLike, corpora, settings, bus });
+  const engine = new EngineService({
+    engine: engineLike,
+    corpora,
+    settings,
+    bus,
+    speedFile: join(dataDir, TRAINING_SPEED_FILE),
+    speedProbe: options.speedProbe ?? {},
+  });
+  await engine.start();
   const app = new AppService({ ...options, dataDir, backend: () => engineLike.getBackend() });
   const services: Services = { bus, app, settings, corpora, documents, engine, dialogs: options.dialogs ?? noDialogs };
   const dispatch = createDispatcher(createHandlers(services), (channel, error) =>

@@ -8,6 +8,7 @@ import {
 } from '../contract/index.ts';
 import type { CorpusStore } from '../corpora/corpus-store.ts';
 import { recommendedPreset } from '../engine/presets.ts';
+import type { SpeedProbeOptions, TrainingSpeed } from '../engine/speed-probe.ts';
 import {
   DEFAULT_TRAINING_CONFIG,
   type BackendName,
@@ -19,6 +20,13 @@ import {
 } from '../engine/types.ts';
 import type { EventBus } from '../ipc/event-bus.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
+import {
+  machineId,
+  readTrainingSpeed,
+  speedStatus,
+  writeTrainingSpeed,
+  type TrainingSpeedRecord,
+} from './training-speed-record.ts';
 
 /** What the service needs from the engine: the worker-backed EngineHost offers exactly this. */
 export interface EngineLike {
@@ -35,6 +43,7 @@ export interface EngineLike {
   cancelGeneration(runId: string): Promise<void>;
   deleteModel(modelId: string): Promise<void>;
   renameModel(modelId: string, name: string): Promise<ModelSummary>;
+  measureTrainingSpeed(options?: Omit<SpeedProbeOptions, 'shouldStop'>): Promise<TrainingSpeed | null>;
   onTraining(listener: (event: TrainingEvent) => void): () => void;
   onGeneration(listener: (event: GenerationEvent) => void): () => void;
   stop(): Promise<void>;
@@ -45,6 +54,10 @@ interface EngineServiceDeps {
   corpora: CorpusStore;
   settings: SettingsStore;
   bus: EventBus;
+  /** Where the measured training speed is kept (training-speed.json in the data directory). */
+  speedFile: string;
+  /** How to measure the training speed when no valid measurement is stored; false never measures (tests). */
+  speedProbe: Omit<SpeedProbeOptions, 'shouldStop'> | false;
 }
 
 /** Training, generation and models for the contract: resolves corpora and settings, streams events by run id. */
@@ -54,12 +67,56 @@ export class EngineService {
   #loadedModelId: string | null = null;
 
   readonly #detach: (() => void)[];
+  #speed: TrainingSpeedRecord | null = null;
+  #measuring: Promise<void> | null = null;
 
   constructor(private readonly deps: EngineServiceDeps) {
     this.#detach = [
       deps.engine.onTraining((event) => this.#onTraining(event)),
       deps.engine.onGeneration((event) => deps.bus.emit('generation:event', event)),
     ];
+  }
+
+  /** Loads the stored training speed, or measures it in the background when there is none for this machine. */
+  async start(): Promise<void> {
+    const backend = await this.deps.engine.getBackend();
+    this.#speed = await readTrainingSpeed(this.deps.speedFile, backend);
+    if (this.#speed !== null) this.deps.corpora.setThroughput(this.#speed.charsPerSecond);
+    else this.#measureSpeed();
+  }
+
+  /** Resolves when a background measurement (if any) has finished. */
+  async speedMeasured(): Promise<void> {
+    await this.#measuring;
+  }
+
+  #measureSpeed(): void {
+    const probe = this.deps.speedProbe;
+    if (probe === false || this.#measuring !== null || this.#trainingRunId !== null) return;
+    this.#measuring = (async () => {
+      const backend = await this.deps.engine.getBackend();
+      const speed = await this.deps.engine.measureTrainingSpeed(probe);
+      // Null: a training run took the engine; the next run's end tries again.
+      if (speed === null) return;
+      const record: TrainingSpeedRecord = {
+        version: 1,
+        backend,
+        machine: machineId(),
+        measuredAt: new Date().toISOString(),
+        ...speed,
+      };
+      this.#speed = record;
+      this.deps.corpora.setThroughput(record.charsPerSecond);
+      await writeTrainingSpeed(this.deps.speedFile, record);
+      this.deps.bus.emit('engine:statusChanged', await this.status());
+    })()
+      .catch((error: unknown) => {
+        if (!(error instanceof AppError && error.code === 'E_ENGINE_BUSY'))
+          console.error('[understudy] measuring the training speed failed:', error);
+      })
+      .finally(() => {
+        this.#measuring = null;
+      });
   }
 
   async dispose(): Promise<void> {
@@ -73,7 +130,8 @@ export class EngineService {
       backend,
       activeModelId: this.deps.settings.get().activeModelId,
       trainingRunId: this.#trainingRunId,
-      recommendedPreset: recommendedPreset(backend),
+      recommendedPreset: recommendedPreset(backend, this.#speed?.charsPerSecond),
+      trainingSpeed: this.#speed === null ? null : speedStatus(this.#speed),
     };
   }
 
@@ -83,7 +141,7 @@ export class EngineService {
     const config: TrainingConfig = {
       ...DEFAULT_TRAINING_CONFIG,
       name: input.name ?? `${corpora.map((c) => c.name).join(' + ')} (${new Date().toLocaleDateString('en-GB')})`,
-      preset: input.preset ?? recommendedPreset(backend),
+      preset: input.preset ?? recommendedPreset(backend, this.#speed?.charsPerSecond),
       model: input.model,
       optimizer: input.optimizer,
       budget: input.budget ?? DEFAULT_TRAINING_CONFIG.budget,
@@ -180,6 +238,7 @@ export class EngineService {
     if (event.type === 'started') this.#trainingRunId = event.runId;
     if ((event.type === 'done' || event.type === 'error') && event.runId === this.#trainingRunId) {
       this.#trainingRunId = null;
+      if (this.#speed === null) setImmediate(() => this.#measureSpeed());
     }
     if (event.type === 'done' && event.reason !== 'cancelled' && !this.deps.settings.get().activeModelId) {
       // A writer's first trained model becomes the one Generate uses, before anyone hears the run is done.

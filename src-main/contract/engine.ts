@@ -75,8 +75,20 @@ export interface EngineStatus {
   activeModelId: string | null;
   /** The run currently training, if any. */
   trainingRunId: string | null;
-  /** Preset suggested from the measured speed of this backend. */
+  /** Preset suggested from the measured speed of this backend (by backend kind until a measurement exists). */
   recommendedPreset: PresetName;
+  /** Training speed measured on this machine; null until the first measurement (a few seconds after a first start). */
+  trainingSpeed: TrainingSpeedStatus | null;
+}
+
+export interface TrainingSpeedStatus {
+  /** Training characters per second of each preset with this backend. */
+  charsPerSecond: Record<PresetName, number>;
+  /** The presets timed; the others are scaled from the largest timed one by parameter count. */
+  measured: PresetName[];
+  measuredAt: string;
+  /** Minutes Medium and Large need at these speeds to reach their best validation loss on a 1 MB corpus. */
+  minutesToBest: { medium: number; large: number };
 }
 
 export const engineRequests = {
@@ -107,4 +119,6 @@ export const engineEvents = {
   /** Every event of every generation run, tagged with its runId. */
   'generation:event': event<GenerationEvent>(),
   'models:changed': event<{ activeModelId: string | null }>(),
+  /** The status changed without a request (the training speed was measured). */
+  'engine:statusChanged': event<EngineStatus>(),
 };

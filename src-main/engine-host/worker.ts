@@ -36,6 +36,7 @@ function handlersFor(engine: Engine, post: (message: WorkerToHost) => void): Han
     prepareGeneration: ({ prime, primeChars }) => engine.prepareGeneration(prime, primeChars),
     deleteModel: async ({ modelId }) => (await engine.deleteModel(modelId), null),
     renameModel: ({ modelId, name }) => engine.renameModel(modelId, name),
+    measureTrainingSpeed: (options) => engine.measureTrainingSpeed(options),
     // Never answers: the uncaught error kills the worker with this request still in flight.
     debugCrash: () =>
       new Promise<null>(() => {

@@ -1,9 +1,34 @@
 import type { BackendName, PresetName } from './types.ts';
 
+export const PRESET_NAMES: readonly PresetName[] = ['small', 'medium', 'large'];
+
+/** The recommendation's promise: a 1 MB corpus reaches its best validation loss in about this long. */
+export const TIME_TO_BEST_SECONDS = 600;
+
 /**
- * The preset that fits a 1 MB corpus's best validation loss into about 10 minutes on this backend. Pure (no tfjs),
- * so the main process can answer it without loading TensorFlow.
+ * Characters a preset trains on before its validation loss is lowest on a 1 MB corpus, from the PyTorch reference
+ * curves on tinyshakespeare (../shared/reference): Medium at step 3,000 and Large at step 1,000 of 3,200 and 12,800
+ * characters. Small is the floor of the recommendation, so it needs no figure.
  */
-export function recommendedPreset(backend: BackendName): PresetName {
-  return backend === 'tensorflow' ? 'medium' : 'small';
+export const CHARS_TO_BEST: Readonly<Record<Exclude<PresetName, 'small'>, number>> = {
+  medium: 9_600_000,
+  large: 12_800_000,
+};
+
+/** Whether a preset training at this speed reaches its best within TIME_TO_BEST_SECONDS. */
+export function qualifies(preset: PresetName, charsPerSecond: number): boolean {
+  return preset === 'small' || charsPerSecond * TIME_TO_BEST_SECONDS >= CHARS_TO_BEST[preset];
+}
+
+/**
+ * The largest preset that fits a 1 MB corpus's best validation loss into about 10 minutes at the measured speed.
+ * Before a measurement exists: Medium on native TensorFlow, Small otherwise. Pure (no tfjs), so the main process
+ * can answer it without loading TensorFlow.
+ */
+export function recommendedPreset(
+  backend: BackendName,
+  charsPerSecond?: Readonly<Record<PresetName, number>> | null,
+): PresetName {
+  if (charsPerSecond === undefined || charsPerSecond === null) return backend === 'tensorflow' ? 'medium' : 'small';
+  return [...PRESET_NAMES].reverse().find((p) => qualifies(p, charsPerSecond[p])) ?? 'small';
 }

@@ -1,10 +1,15 @@
-import * as tf from '@tensorflow/tfjs';
-import { advanceState, disposeState, step, zeroState, type CharLstmWeights, type LstmState } from './model.ts';
+import { createStepper, type StepperKind } from './inference/create-stepper.ts';
+import type { LayerState } from './inference/stepper.ts';
+import type { CharLstmWeights } from './model.ts';
 import { Rng } from './rng.ts';
 import type { GenerationOptions, GenerationStopReason } from './types.ts';
 import type { Vocab } from './vocab.ts';
 
-export const DEFAULT_PRIME_CHARS = 2000;
+/**
+ * Characters of text before the cursor that condition a generation. Models train on 100-character windows, and
+ * `npm run bench -- --context` shows the loss of what follows stops improving well before 300 characters of prime.
+ */
+export const DEFAULT_PRIME_CHARS = 300;
 const CHUNK_INTERVAL_MS = 30;
 
 export interface SamplerModel {
@@ -30,6 +35,8 @@ export interface SampleCallbacks {
   signal?: AbortSignal;
   /** Reuses the state of an earlier prime this one extends (one cache per loaded model). */
   primeCache?: PrimeCache;
+  /** Forces the step kernel or tensor ops (the bench times both); by default the backend decides. */
+  stepper?: StepperKind;
 }
 
 export interface SampleResult {
@@ -137,7 +144,7 @@ function codePointLength(text: string): number {
 }
 
 /** Granularity of the prime window's start, so that text typed at its end keeps the same start (see PrimeCache). */
-export const PRIME_ALIGN = 256;
+export const PRIME_ALIGN = 64;
 
 /**
  * The prime window: at least the last `primeChars` code points, starting at a multiple of PRIME_ALIGN counted
@@ -156,30 +163,25 @@ export function primeWindow(text: string, primeChars: number): string {
  */
 export class PrimeCache {
   private ids: Int32Array = new Int32Array(0);
-  private state: LstmState | null = null;
+  private state: LayerState[] | null = null;
 
-  /** The state after feeding ids [n] from a zero state (batch 1); the caller owns the returned tensors. */
-  stateAfter(weights: CharLstmWeights, ids: Int32Array): LstmState {
+  /** The state after feeding ids [n] from a zero state, for one sequence (treat it as read-only). */
+  stateAfter(weights: CharLstmWeights, ids: Int32Array, kind?: StepperKind): LayerState[] {
     const cached = this.state;
     const reusable = cached !== null && this.ids.length <= ids.length && this.ids.every((id, i) => id === ids[i]);
-    const from = reusable ? this.ids.length : 0;
-    const start =
-      reusable && cached !== null ? cached.map((s) => ({ h: tf.clone(s.h), c: tf.clone(s.c) })) : zeroState(weights, 1);
-    let state = start;
-    if (from < ids.length) {
-      const input = tf.tensor2d(ids.subarray(from), [ids.length - from, 1], 'int32');
-      state = advanceState(weights, input, start);
-      tf.dispose(input);
-      disposeState(start);
+    const stepper = createStepper(weights, 1, kind);
+    try {
+      stepper.setState(reusable ? cached : null);
+      stepper.advance(ids.subarray(reusable ? this.ids.length : 0));
+      this.state = stepper.getState();
+    } finally {
+      stepper.dispose();
     }
-    this.dispose();
     this.ids = ids.slice();
-    this.state = state.map((s) => ({ h: tf.clone(s.h), c: tf.clone(s.c) }));
-    return state;
+    return this.state;
   }
 
   dispose(): void {
-    if (this.state !== null) disposeState(this.state);
     this.state = null;
     this.ids = new Int32Array(0);
   }
@@ -188,7 +190,7 @@ export class PrimeCache {
 /** Runs a prime into the cache ahead of a generation (e.g. while the writer pauses), returning its length. */
 export function warmPrime(model: SamplerModel, text: string, primeChars: number, cache: PrimeCache): number {
   const ids = model.vocab.encode(primeWindow(text, primeChars)).ids;
-  if (ids.length > 1) disposeState(cache.stateAfter(model.weights, ids.subarray(0, ids.length - 1)));
+  if (ids.length > 1) cache.stateAfter(model.weights, ids.subarray(0, ids.length - 1));
   return ids.length;
 }
 
@@ -198,16 +200,15 @@ function prime(
   text: string,
   primeChars: number,
   cache: PrimeCache | undefined,
-): { state: LstmState; last: number; unknown: number } {
+  kind: StepperKind | undefined,
+): { state: LayerState[]; last: number; unknown: number } {
   const encoded = model.vocab.encode(primeWindow(text, primeChars));
   let ids = encoded.ids;
   // An empty prime starts from a line break when the vocabulary has one: the start of a fresh paragraph.
   if (ids.length === 0) ids = Int32Array.of(model.vocab.indexOf('\n') ?? 0);
   const last = ids[ids.length - 1] ?? 0;
   const body = ids.subarray(0, ids.length - 1);
-  const used = cache ?? new PrimeCache();
-  const state = used.stateAfter(model.weights, body);
-  if (cache === undefined) used.dispose();
+  const state = (cache ?? new PrimeCache()).stateAfter(model.weights, body, kind);
   return { state, last, unknown: encoded.unknown };
 }
 
@@ -218,9 +219,8 @@ export async function sample(model: SamplerModel, req: SampleRequest, cb: Sample
   const started = performance.now();
   const n = req.temperatures.length;
   const rng = Rng.fromSeed(req.seed);
-  const primed = prime(model, req.prime, req.primeChars, cb.primeCache);
-  let state: LstmState = primed.state.map((s) => ({ h: tf.tile(s.h, [n, 1]), c: tf.tile(s.c, [n, 1]) }));
-  disposeState(primed.state);
+  const primed = prime(model, req.prime, req.primeChars, cb.primeCache, cb.stepper);
+  const stepper = createStepper(model.weights, n, cb.stepper);
   const vocabSize = model.vocab.size;
   const holdback = Math.max(0, ...req.stopStrings.map((s) => s.length)) - (req.stopStrings.length > 0 ? 1 : 0);
   const texts = new Array<string>(n).fill('');
@@ -244,14 +244,10 @@ export async function sample(model: SamplerModel, req: SampleRequest, cb: Sample
   };
 
   try {
+    stepper.setState(primed.state);
     for (let i = 0; i < req.maxLength && reasons.some((r) => r === null); i++) {
       if (cb.signal?.aborted) break;
-      const ids = inputs;
-      const out = tf.tidy(() => step(model.weights, tf.tensor1d(ids, 'int32'), state));
-      disposeState(state);
-      state = out.state;
-      const logits = await out.logits.data();
-      out.logits.dispose();
+      const logits = await stepper.step(inputs);
       inputs = req.temperatures.map((temperature, a) => {
         const row = logits.subarray(a * vocabSize, (a + 1) * vocabSize);
         const next = pickIndex(row, temperature, req.topK, req.topP, rng);
@@ -273,7 +269,7 @@ export async function sample(model: SamplerModel, req: SampleRequest, cb: Sample
       }
     }
   } finally {
-    disposeState(state);
+    stepper.dispose();
   }
   const finalReasons = reasons.map((r) => r ?? (cb.signal?.aborted ? 'cancelled' : 'length'));
   reasons.splice(0, n, ...finalReasons);

@@ -22,6 +22,7 @@ describe('a data directory chosen in settings', () => {
       resourcesDir: join(REPO_ROOT, 'resources'),
       shell: 'web',
       heartbeatMs: 0,
+      speedProbe: false,
       createEngine: startTestEngine,
     });
   });

@@ -8,6 +8,7 @@ import { EngineHost } from '../../src-main/engine-host/engine-host.ts';
 import type { CorpusInput, GenerationEvent, TrainingConfig, TrainingEvent } from '../../src-main/engine/types.ts';
 import { buildEngineWorker } from '../support/build-worker.ts';
 import { tinyConfig, tinyCorpus } from '../unit/engine/helpers.ts';
+import { DEFAULT_PRIME_CHARS, primeWindow } from '../../src-main/engine/sampler.ts';
 
 let dir: string;
 let host: EngineHost;
@@ -125,7 +126,10 @@ describe('EngineHost', () => {
     const plain = collect(plainId);
     await host.generate({ prime, temperature: 0, maxLength: 40 }, plainId);
     const plainDone = (await plain).done;
-    expect(await host.prepareGeneration(prime)).toEqual({ primedChars: 900 });
+    // The default prime window: at least DEFAULT_PRIME_CHARS, starting at an aligned position.
+    const { primedChars } = await host.prepareGeneration(prime);
+    expect(primedChars).toBe(primeWindow(prime, DEFAULT_PRIME_CHARS).length);
+    expect(primedChars).toBeGreaterThanOrEqual(DEFAULT_PRIME_CHARS);
     const warmId = randomUUID();
     const warm = collect(warmId);
     await host.generate({ prime, temperature: 0, maxLength: 40 }, warmId);

@@ -32,6 +32,8 @@ export async function startTestRuntime(
     resourcesDir: join(REPO_ROOT, 'resources'),
     shell: 'web',
     heartbeatMs: 0,
+    // Measuring the training speed takes seconds of CPU: only the tests of that feature turn it on.
+    speedProbe: false,
     createEngine: startTestEngine,
     ...overrides,
   });

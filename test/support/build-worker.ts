@@ -4,6 +4,7 @@ import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { watPlugin } from '../../scripts/build/vite-plugin-wat.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCES = ['src-main/engine', 'src-main/engine-host', 'src-main/contract'];
@@ -15,7 +16,7 @@ async function sourceStamp(): Promise<string> {
     for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (entry.name.endsWith('.ts')) {
+      else if (entry.name.endsWith('.ts') || entry.name.endsWith('.wat')) {
         const s = await stat(path);
         hash.update(`${path}:${s.mtimeMs}:${s.size}\n`);
       }
@@ -39,6 +40,7 @@ export async function buildEngineWorker(): Promise<string> {
     configFile: false,
     root: ROOT,
     logLevel: 'silent',
+    plugins: [watPlugin()],
     build: {
       ssr: true,
       outDir: temp,

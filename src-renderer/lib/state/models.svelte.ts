@@ -24,6 +24,10 @@ export class Models {
   get status(): EngineStatus | null {
     return this.#status;
   }
+  /** A status main pushed (the training speed was measured). */
+  setStatus(status: EngineStatus): void {
+    this.#status = status;
+  }
   get error(): ErrorInfo | null {
     return this.#error;
   }

@@ -115,6 +115,14 @@ export class Workbench {
     const stops = [
       this.status.listen(),
       this.models.listen(),
+      this.api.engine.onStatusChanged((status) => {
+        // A measured speed may change the recommendation (followed unless the writer picked a preset) and the
+        // time estimates of every corpus.
+        const previous = this.models.status?.recommendedPreset;
+        this.models.setStatus(status);
+        if (!this.training.active && this.training.preset === previous) this.training.preset = status.recommendedPreset;
+        void this.corpora.load();
+      }),
       this.settings.listen((values) => applyTheme(values.theme)),
       this.api.app.onOpenFileRequested(() => void this.#openLaunchFiles()),
     ];

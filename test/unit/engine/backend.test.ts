@@ -30,8 +30,17 @@ describe('backend chain', () => {
     expect(() => backendOrderFromEnv({ UNDERSTUDY_BACKEND: 'gpu' })).toThrow(/not one of/);
   });
 
-  test('recommends a smaller preset on slower backends', () => {
+  test('before a measurement, recommends a smaller preset on slower backends', () => {
     expect(recommendedPreset('tensorflow')).toBe('medium');
     expect(recommendedPreset('cpu')).toBe('small');
+    expect(recommendedPreset('wasm', null)).toBe('small');
+  });
+
+  test('with a measured speed, recommends the largest preset that reaches its best in about 10 minutes', () => {
+    // Medium needs 9.6 M characters (16,000 chars/s for 10 minutes), Large 12.8 M (21,334 chars/s).
+    expect(recommendedPreset('wasm', { small: 25_000, medium: 8_800, large: 2_200 })).toBe('small');
+    expect(recommendedPreset('wasm', { small: 60_000, medium: 16_000, large: 5_000 })).toBe('medium');
+    expect(recommendedPreset('tensorflow', { small: 60_000, medium: 15_999, large: 5_000 })).toBe('small');
+    expect(recommendedPreset('tensorflow', { small: 200_000, medium: 80_000, large: 21_334 })).toBe('large');
   });
 });

@@ -1,0 +1,213 @@
+import type { CharLstmWeights } from '../model.ts';
+import { KernelMemory, panelWidth } from './step-kernel.ts';
+import type { CharStepper, LayerState } from './stepper.ts';
+
+interface PackedLayer {
+  /** Layer 0: the input table [vocab, 4U] (embedding x kernel + bias); later layers: bias [4U]. */
+  input: number;
+  /** Layers after the first: the input kernel [U, 4U] in panels. */
+  kernel: number;
+  recurrent: number;
+}
+
+/** A run's buffers: per layer h and c [rows, U], pre-activations [rows, 4U], logits [rows, vocab padded]. */
+interface Slot {
+  rows: number;
+  h: number[];
+  c: number[];
+  z: number;
+  logits: number;
+}
+
+/**
+ * A model's weights in step-kernel memory, packed once and shared by every generation with it. Layer 0's input
+ * projection is precomputed per character (embedding x kernel + bias), so a step starts with a row copy.
+ */
+export class PackedModel {
+  private readonly free = new Map<number, Slot[]>();
+
+  private constructor(
+    private readonly memory: KernelMemory,
+    readonly units: number,
+    readonly vocabSize: number,
+    private readonly layers: PackedLayer[],
+    private readonly dense: number,
+    private readonly denseBias: number,
+  ) {}
+
+  /** Null when the kernel cannot run here or the shapes do not suit it (the caller then uses tensor ops). */
+  static fromWeights(w: CharLstmWeights): PackedModel | null {
+    const [vocabSize, embeddingSize] = w.embedding.shape;
+    const units = w.denseKernel.shape[0];
+    if (embeddingSize % 2 !== 0 || units % 4 !== 0) return null;
+    const memory = KernelMemory.create();
+    if (memory === null) return null;
+    const gates = 4 * units;
+    const values = (t: { dataSync(): unknown }): Float32Array => t.dataSync() as Float32Array;
+    const layers = w.lstm.map((layer, l): PackedLayer => {
+      const bias = values(layer.bias);
+      if (l > 0) {
+        const input = memory.alloc(gates);
+        memory.f32.set(bias, input / 4);
+        return {
+          input,
+          kernel: memory.packPanels(values(layer.kernel), units, gates),
+          recurrent: memory.packPanels(values(layer.recurrentKernel), units, gates),
+        };
+      }
+      const embedding = memory.alloc(vocabSize * embeddingSize);
+      memory.f32.set(values(w.embedding), embedding / 4);
+      const kernel = memory.packPanels(values(layer.kernel), embeddingSize, gates);
+      const table = memory.alloc(vocabSize * gates);
+      for (let v = 0; v < vocabSize; v++) memory.f32.set(bias, table / 4 + v * gates);
+      memory.matvec(embedding, vocabSize, embeddingSize, kernel, gates, table, gates);
+      return { input: table, kernel: -1, recurrent: memory.packPanels(values(layer.recurrentKernel), units, gates) };
+    });
+    const dense = memory.packPanels(values(w.denseKernel), units, vocabSize);
+    const denseBias = memory.alloc(vocabSize);
+    memory.f32.set(values(w.denseBias), denseBias / 4);
+    return new PackedModel(memory, units, vocabSize, layers, dense, denseBias);
+  }
+
+  acquire(rows: number): Slot {
+    const reused = this.free.get(rows)?.pop();
+    if (reused !== undefined) return reused;
+    const u = this.units;
+    const m = this.memory;
+    return {
+      rows,
+      h: this.layers.map(() => m.alloc(rows * u)),
+      c: this.layers.map(() => m.alloc(rows * u)),
+      z: m.alloc(rows * 4 * u),
+      logits: m.alloc(rows * panelWidth(this.vocabSize)),
+    };
+  }
+
+  release(slot: Slot): void {
+    const list = this.free.get(slot.rows) ?? [];
+    list.push(slot);
+    this.free.set(slot.rows, list);
+  }
+
+  setState(slot: Slot, state: readonly LayerState[] | null): void {
+    const f32 = this.memory.f32;
+    const u = this.units;
+    this.layers.forEach((_, l) => {
+      const h = slot.h[l] ?? 0;
+      const c = slot.c[l] ?? 0;
+      const s = state?.[l];
+      for (let r = 0; r < slot.rows; r++) {
+        if (s === undefined) {
+          f32.fill(0, h / 4 + r * u, h / 4 + (r + 1) * u);
+          f32.fill(0, c / 4 + r * u, c / 4 + (r + 1) * u);
+        } else {
+          f32.set(s.h, h / 4 + r * u);
+          f32.set(s.c, c / 4 + r * u);
+        }
+      }
+    });
+  }
+
+  getState(slot: Slot): LayerState[] {
+    const f32 = this.memory.f32;
+    const u = this.units;
+    return this.layers.map((_, l) => ({
+      h: f32.slice((slot.h[l] ?? 0) / 4, (slot.h[l] ?? 0) / 4 + u),
+      c: f32.slice((slot.c[l] ?? 0) / 4, (slot.c[l] ?? 0) / 4 + u),
+    }));
+  }
+
+  /** Moves every row of the slot one character on through the LSTM layers (ids [rows]). */
+  advance(slot: Slot, ids: ArrayLike<number>): void {
+    const m = this.memory;
+    const u = this.units;
+    const gates = 4 * u;
+    const z = slot.z;
+    this.layers.forEach((layer, l) => {
+      const f32 = m.f32;
+      for (let r = 0; r < slot.rows; r++) {
+        const from = l === 0 ? layer.input / 4 + (ids[r] ?? 0) * gates : layer.input / 4;
+        f32.copyWithin(z / 4 + r * gates, from, from + gates);
+      }
+      const h = slot.h[l] ?? 0;
+      if (l > 0) m.matvec(slot.h[l - 1] ?? 0, slot.rows, u, layer.kernel, gates, z, gates);
+      m.matvec(h, slot.rows, u, layer.recurrent, gates, z, gates);
+      m.lstmCell(z, slot.c[l] ?? 0, h, u, slot.rows);
+    });
+  }
+
+  /** Logits [rows, vocab] from the last layer's h, copied out of kernel memory. */
+  logits(slot: Slot): Float32Array {
+    const m = this.memory;
+    const stride = panelWidth(this.vocabSize);
+    const f32 = m.f32;
+    for (let r = 0; r < slot.rows; r++)
+      f32.copyWithin(slot.logits / 4 + r * stride, this.denseBias / 4, this.denseBias / 4 + this.vocabSize);
+    const top = slot.h[this.layers.length - 1] ?? 0;
+    m.matvec(top, slot.rows, this.units, this.dense, this.vocabSize, slot.logits, stride);
+    const out = new Float32Array(slot.rows * this.vocabSize);
+    for (let r = 0; r < slot.rows; r++) {
+      const from = slot.logits / 4 + r * stride;
+      out.set(m.f32.subarray(from, from + this.vocabSize), r * this.vocabSize);
+    }
+    return out;
+  }
+}
+
+const packedModels = new WeakMap<CharLstmWeights, PackedModel | null>();
+
+/** The packed form of a model's weights, made on first use (null when the kernel cannot take them). */
+export function packedModelFor(weights: CharLstmWeights): PackedModel | null {
+  let packed = packedModels.get(weights);
+  if (packed === undefined) {
+    packed = PackedModel.fromWeights(weights);
+    packedModels.set(weights, packed);
+  }
+  return packed;
+}
+
+/** A CharStepper on the WebAssembly step kernel. */
+export class KernelStepper implements CharStepper {
+  private slot: Slot | null;
+
+  constructor(
+    private readonly packed: PackedModel,
+    readonly rows: number,
+  ) {
+    this.slot = packed.acquire(rows);
+  }
+
+  private get live(): Slot {
+    if (this.slot === null) throw new Error('stepper used after dispose');
+    return this.slot;
+  }
+
+  setState(state: readonly LayerState[] | null): void {
+    this.packed.setState(this.live, state);
+  }
+
+  getState(): LayerState[] {
+    return this.packed.getState(this.live);
+  }
+
+  advance(ids: Int32Array): void {
+    if (this.rows !== 1) throw new Error('advance needs a one-row stepper');
+    const slot = this.live;
+    const one = [0];
+    for (const id of ids) {
+      one[0] = id;
+      this.packed.advance(slot, one);
+    }
+  }
+
+  step(ids: readonly number[]): Promise<Float32Array> {
+    const slot = this.live;
+    this.packed.advance(slot, ids);
+    return Promise.resolve(this.packed.logits(slot));
+  }
+
+  dispose(): void {
+    if (this.slot !== null) this.packed.release(this.slot);
+    this.slot = null;
+  }
+}

@@ -1,0 +1,90 @@
+import kernelBinary from './step-kernel.wat';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  matvec(x: number, rows: number, k: number, w: number, panels: number, out: number, outStride: number): void;
+  lstmCell(z: number, c: number, h: number, units: number, rows: number): void;
+}
+
+/** Columns per weight panel (step-kernel.wat reads a panel of 16 floats per input element). */
+export const PANEL = 16;
+const PAGE_BYTES = 65_536;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or null where WebAssembly SIMD is unavailable (callers then use tensor ops). */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled =
+      typeof WebAssembly === 'object' && WebAssembly.validate(kernelBinary)
+        ? new WebAssembly.Module(kernelBinary)
+        : null;
+  }
+  return compiled;
+}
+
+export function stepKernelAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/** Floats rounded up to a whole number of panels. */
+export const panelWidth = (n: number): number => Math.ceil(n / PANEL) * PANEL;
+
+/**
+ * One kernel instance and its memory, handed out as float32 regions by a bump allocator. Pointers are byte offsets;
+ * `f32` is re-fetched after every allocation because growing the memory replaces its buffer.
+ */
+export class KernelMemory {
+  private used = 64;
+  private view: Float32Array;
+
+  private constructor(private readonly kernel: KernelExports) {
+    this.view = new Float32Array(kernel.memory.buffer);
+  }
+
+  static create(): KernelMemory | null {
+    const module = kernelModule();
+    if (module === null) return null;
+    return new KernelMemory(new WebAssembly.Instance(module, {}).exports as unknown as KernelExports);
+  }
+
+  /** A zeroed region of `floats` float32s, 64-byte aligned; returns its byte offset. */
+  alloc(floats: number): number {
+    const at = this.used;
+    this.used = Math.ceil((at + 4 * floats) / 64) * 64;
+    const shortfall = this.used - this.kernel.memory.buffer.byteLength;
+    if (shortfall > 0) this.kernel.memory.grow(Math.ceil(shortfall / PAGE_BYTES));
+    this.f32.fill(0, at / 4, at / 4 + floats);
+    return at;
+  }
+
+  get f32(): Float32Array {
+    if (this.view.buffer !== this.kernel.memory.buffer) this.view = new Float32Array(this.kernel.memory.buffer);
+    return this.view;
+  }
+
+  /** Copies a row-major [k, n] matrix into panel layout (n padded to whole panels with zeros); returns its offset. */
+  packPanels(matrix: Float32Array, k: number, n: number): number {
+    const at = this.alloc(k * panelWidth(n));
+    const f32 = this.f32;
+    const base = at / 4;
+    for (let p = 0; p * PANEL < n; p++) {
+      const width = Math.min(PANEL, n - p * PANEL);
+      for (let row = 0; row < k; row++) {
+        const from = row * n + p * PANEL;
+        f32.set(matrix.subarray(from, from + width), base + (p * k + row) * PANEL);
+      }
+    }
+    return at;
+  }
+
+  /** out[r, :] += x[r, :k] . W for r < rows; W packed by packPanels with n columns; out rows outStride floats apart. */
+  matvec(x: number, rows: number, k: number, w: number, n: number, out: number, outStride: number): void {
+    this.kernel.matvec(x, rows, k, w, panelWidth(n) / PANEL, out, outStride);
+  }
+
+  /** z [rows, 4U] pre-activations (gates i, f, g, o) -> c [rows, U] updated in place, h [rows, U]. */
+  lstmCell(z: number, c: number, h: number, units: number, rows: number): void {
+    this.kernel.lstmCell(z, c, h, units, rows);
+  }
+}

@@ -1,0 +1,197 @@
+;; The per-character work of generation as WebAssembly SIMD: matrix-vector products over packed weights and the
+;; LSTM cell. Memory is laid out by step-kernel.ts; every pointer is a byte offset, every size a float count.
+(module
+  (memory (export "memory") 1)
+
+  ;; Panel layout: a [k, n] row-major matrix is stored as n/16 panels of [k, 16], so one panel is contiguous.
+  ;; out[r, 0..16*panels] += x[r, 0..k] . W for r < rows; x rows are k floats apart, out rows outStride floats.
+  (func (export "matvec")
+    (param $x i32) (param $rows i32) (param $k i32) (param $w i32) (param $panels i32)
+    (param $out i32) (param $outStride i32)
+    (local $r i32)
+    (local.set $r (i32.const 0))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+        (call $rowPair
+          (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+          (local.get $k) (local.get $w) (local.get $panels)
+          (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $outStride)) (i32.const 2)))
+          (i32.shl (local.get $outStride) (i32.const 2)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $r) (local.get $rows))
+      (then
+        (call $row
+          (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+          (local.get $k) (local.get $w) (local.get $panels)
+          (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $outStride)) (i32.const 2)))))))
+
+  ;; One row: two accumulator sets (even and odd k) keep eight independent add chains in flight. k is even.
+  (func $row (param $x i32) (param $k i32) (param $w i32) (param $panels i32) (param $out i32)
+    (local $p i32) (local $xp i32) (local $xEnd i32) (local $wp i32) (local $op i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local $s v128) (local $t v128)
+    (local.set $wp (local.get $w))
+    (local.set $xEnd (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $p (i32.const 0))
+    (block $done
+      (loop $panel
+        (br_if $done (i32.ge_u (local.get $p) (local.get $panels)))
+        (local.set $op (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 6))))
+        (local.set $a0 (v128.load offset=0 (local.get $op)))
+        (local.set $a1 (v128.load offset=16 (local.get $op)))
+        (local.set $a2 (v128.load offset=32 (local.get $op)))
+        (local.set $a3 (v128.load offset=48 (local.get $op)))
+        (local.set $b0 (v128.const f32x4 0 0 0 0))
+        (local.set $b1 (v128.const f32x4 0 0 0 0))
+        (local.set $b2 (v128.const f32x4 0 0 0 0))
+        (local.set $b3 (v128.const f32x4 0 0 0 0))
+        (local.set $xp (local.get $x))
+        (loop $inner
+          (local.set $s (v128.load32_splat offset=0 (local.get $xp)))
+          (local.set $t (v128.load32_splat offset=4 (local.get $xp)))
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $wp)))))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $wp)))))
+          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $wp)))))
+          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $wp)))))
+          (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $t) (v128.load offset=64 (local.get $wp)))))
+          (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $t) (v128.load offset=80 (local.get $wp)))))
+          (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $t) (v128.load offset=96 (local.get $wp)))))
+          (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $t) (v128.load offset=112 (local.get $wp)))))
+          (local.set $wp (i32.add (local.get $wp) (i32.const 128)))
+          (local.set $xp (i32.add (local.get $xp) (i32.const 8)))
+          (br_if $inner (i32.lt_u (local.get $xp) (local.get $xEnd))))
+        (v128.store offset=0 (local.get $op) (f32x4.add (local.get $a0) (local.get $b0)))
+        (v128.store offset=16 (local.get $op) (f32x4.add (local.get $a1) (local.get $b1)))
+        (v128.store offset=32 (local.get $op) (f32x4.add (local.get $a2) (local.get $b2)))
+        (v128.store offset=48 (local.get $op) (f32x4.add (local.get $a3) (local.get $b3)))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $panel))))
+
+  ;; Two rows at once share every weight load. outBytes is the distance between the two output rows.
+  (func $rowPair (param $x i32) (param $k i32) (param $w i32) (param $panels i32) (param $out i32) (param $outBytes i32)
+    (local $p i32) (local $xp i32) (local $xEnd i32) (local $xBytes i32) (local $wp i32) (local $op i32) (local $oq i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
+    (local $s v128) (local $t v128) (local $v v128)
+    (local.set $wp (local.get $w))
+    (local.set $xBytes (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $xEnd (i32.add (local.get $x) (local.get $xBytes)))
+    (local.set $p (i32.const 0))
+    (block $done
+      (loop $panel
+        (br_if $done (i32.ge_u (local.get $p) (local.get $panels)))
+        (local.set $op (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 6))))
+        (local.set $oq (i32.add (local.get $op) (local.get $outBytes)))
+        (local.set $a0 (v128.load offset=0 (local.get $op)))
+        (local.set $a1 (v128.load offset=16 (local.get $op)))
+        (local.set $a2 (v128.load offset=32 (local.get $op)))
+        (local.set $a3 (v128.load offset=48 (local.get $op)))
+        (local.set $b0 (v128.load offset=0 (local.get $oq)))
+        (local.set $b1 (v128.load offset=16 (local.get $oq)))
+        (local.set $b2 (v128.load offset=32 (local.get $oq)))
+        (local.set $b3 (v128.load offset=48 (local.get $oq)))
+        (local.set $xp (local.get $x))
+        (loop $inner
+          (local.set $s (v128.load32_splat (local.get $xp)))
+          (local.set $t (v128.load32_splat (i32.add (local.get $xp) (local.get $xBytes))))
+          (local.set $v (v128.load offset=0 (local.get $wp)))
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (local.get $v))))
+          (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $t) (local.get $v))))
+          (local.set $v (v128.load offset=16 (local.get $wp)))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (local.get $v))))
+          (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $t) (local.get $v))))
+          (local.set $v (v128.load offset=32 (local.get $wp)))
+          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s) (local.get $v))))
+          (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $t) (local.get $v))))
+          (local.set $v (v128.load offset=48 (local.get $wp)))
+          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s) (local.get $v))))
+          (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $t) (local.get $v))))
+          (local.set $wp (i32.add (local.get $wp) (i32.const 64)))
+          (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+          (br_if $inner (i32.lt_u (local.get $xp) (local.get $xEnd))))
+        (v128.store offset=0 (local.get $op) (local.get $a0))
+        (v128.store offset=16 (local.get $op) (local.get $a1))
+        (v128.store offset=32 (local.get $op) (local.get $a2))
+        (v128.store offset=48 (local.get $op) (local.get $a3))
+        (v128.store offset=0 (local.get $oq) (local.get $b0))
+        (v128.store offset=16 (local.get $oq) (local.get $b1))
+        (v128.store offset=32 (local.get $oq) (local.get $b2))
+        (v128.store offset=48 (local.get $oq) (local.get $b3))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $panel))))
+
+  ;; exp(x) for x <= 0 (flushed to 0 below -87): x = n ln2 + r, |r| <= ln2 / 2, exp(r) by its degree-6 Taylor
+  ;; polynomial (relative error ~1e-7, about one float ulp), 2^n built in the exponent bits.
+  (func $expNonPositive (param $x v128) (result v128)
+    (local $n v128) (local $r v128) (local $p v128) (local $tiny v128)
+    (local.set $tiny (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $x (f32x4.max (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
+    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (v128.const f32x4 0.693145751953125 0.693145751953125 0.693145751953125 0.693145751953125))))
+    (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (v128.const f32x4 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6))))
+    (local.set $p (v128.const f32x4 1.3888889e-3 1.3888889e-3 1.3888889e-3 1.3888889e-3))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.3333333e-3 8.3333333e-3 8.3333333e-3 8.3333333e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.1666667e-2 4.1666667e-2 4.1666667e-2 4.1666667e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.16666667 0.16666667 0.16666667 0.16666667)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+    (local.set $p
+      (f32x4.mul (local.get $p)
+        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+    (v128.andnot (local.get $p) (local.get $tiny)))
+
+  ;; sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = exp(-|x|): never overflows.
+  (func $sigmoid (param $x v128) (result v128)
+    (local $e v128)
+    (local.set $e (call $expNonPositive (f32x4.neg (f32x4.abs (local.get $x)))))
+    (f32x4.div
+      (v128.bitselect (local.get $e) (v128.const f32x4 1 1 1 1) (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0)))
+      (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
+
+  ;; tanh(x) = 2 sigmoid(2x) - 1
+  (func $tanh (param $x v128) (result v128)
+    (f32x4.sub
+      (f32x4.mul (v128.const f32x4 2 2 2 2) (call $sigmoid (f32x4.add (local.get $x) (local.get $x))))
+      (v128.const f32x4 1 1 1 1)))
+
+  ;; The LSTM cell for rows x units (units a multiple of 4): z [rows, 4 units] holds the pre-activations in the gate
+  ;; order i, f, g, o (bias included); c [rows, units] is read and overwritten; h [rows, units] is written.
+  (func (export "lstmCell") (param $z i32) (param $c i32) (param $h i32) (param $units i32) (param $rows i32)
+    (local $u i32) (local $r i32) (local $gate i32) (local $zp i32) (local $cp i32) (local $hp i32) (local $cNew v128)
+    (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
+    (local.set $cp (local.get $c))
+    (local.set $hp (local.get $h))
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $zp (i32.add (local.get $z) (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2)))))
+        (local.set $u (i32.const 0))
+        (block $unitsDone
+          (loop $unit
+            (br_if $unitsDone (i32.ge_u (local.get $u) (local.get $units)))
+            (local.set $cNew
+              (f32x4.add
+                (f32x4.mul
+                  (call $sigmoid (v128.load (i32.add (local.get $zp) (local.get $gate))))
+                  (v128.load (local.get $cp)))
+                (f32x4.mul
+                  (call $sigmoid (v128.load (local.get $zp)))
+                  (call $tanh (v128.load (i32.add (local.get $zp) (i32.shl (local.get $gate) (i32.const 1))))))))
+            (v128.store (local.get $cp) (local.get $cNew))
+            (v128.store (local.get $hp)
+              (f32x4.mul
+                (call $sigmoid (v128.load (i32.add (local.get $zp) (i32.mul (local.get $gate) (i32.const 3)))))
+                (call $tanh (local.get $cNew))))
+            (local.set $zp (i32.add (local.get $zp) (i32.const 16)))
+            (local.set $cp (i32.add (local.get $cp) (i32.const 16)))
+            (local.set $hp (i32.add (local.get $hp) (i32.const 16)))
+            (local.set $u (i32.add (local.get $u) (i32.const 4)))
+            (br $unit)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+)

@@ -1,0 +1,5 @@
+/** A WebAssembly text file compiled at build time (scripts/vite-plugin-wat.ts). */
+declare module '*.wat' {
+  const binary: Uint8Array<ArrayBuffer>;
+  export default binary;
+}

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { CharDataset } from './dataset.ts';
+import { initialWeightValues, parameterCount, weightSpecs } from './model.ts';
+import { disposeAdamState, zeroAdamState } from './optimizer.ts';
+import { PRESET_NAMES, qualifies } from './presets.ts';
+import { Rng } from './rng.ts';
+import { trainStep } from './train-step.ts';
+import { DEFAULT_OPTIMIZER, PRESETS, type PresetName } from './types.ts';
+import { Vocab } from './vocab.ts';
+
+/** Training speed per preset on this machine and backend; `measured` lists the presets timed, the rest are scaled. */
+export interface TrainingSpeed {
+  charsPerSecond: Record<PresetName, number>;
+  measured: PresetName[];
+}
+
+export interface SpeedProbeOptions {
+  warmupSteps?: number;
+  steps?: number;
+  /** Checked between steps: true abandons the probe (a training run wants the engine). */
+  shouldStop?: () => boolean;
+}
+
+/** A typical screenplay vocabulary's size; the cost per character barely depends on the text itself. */
+const PROBE_VOCAB = 80;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Times real training steps (the engine's own step, on random characters) of one preset; chars/s. */
+async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>): Promise<number | null> {
+  const hp = PRESETS[preset];
+  const rng = Rng.fromSeed(1);
+  const alphabet = Array.from({ length: PROBE_VOCAB }, (_, i) => String.fromCharCode(32 + i)).join('');
+  const text = Array.from({ length: 20_000 }, () => alphabet[rng.int(PROBE_VOCAB)]).join('');
+  const vocab = Vocab.fromTexts([text]);
+  const { batchSize, seqLen } = DEFAULT_OPTIMIZER;
+  const dataset = CharDataset.fromTexts([text], vocab, seqLen);
+  const values = initialWeightValues(hp, vocab.size, rng);
+  let weights = weightSpecs(hp, vocab.size).map((s, i) => tf.tensor(values[i] ?? [], s.shape, 'float32'));
+  let adam = zeroAdamState(weights);
+  let started = 0;
+  try {
+    for (let i = 0; i < opts.warmupSteps + opts.steps; i++) {
+      await yieldToEventLoop();
+      if (opts.shouldStop()) return null;
+      if (i === opts.warmupSteps) started = performance.now();
+      const seeds = Array.from({ length: hp.layers }, () => rng.nextUint32());
+      const result = trainStep(weights, adam, dataset.sampleBatch(rng, batchSize), hp, DEFAULT_OPTIMIZER, seeds);
+      weights = result.weights;
+      adam = result.adam;
+      await result.loss.data();
+      result.loss.dispose();
+    }
+    return (opts.steps * batchSize * seqLen * 1000) / (performance.now() - started);
+  } finally {
+    tf.dispose(weights);
+    disposeAdamState(adam);
+  }
+}
+
+/**
+ * Measures presets from the smallest up, and stops timing once a preset is too slow to reach its best within the
+ * time the recommendation allows (a larger one would be slower still); those are scaled by parameter count.
+ * Null when abandoned.
+ */
+export async function measureTrainingSpeed(options: SpeedProbeOptions = {}): Promise<TrainingSpeed | null> {
+  const opts: Required<SpeedProbeOptions> = {
+    warmupSteps: options.warmupSteps ?? 1,
+    steps: options.steps ?? 2,
+    shouldStop: options.shouldStop ?? (() => false),
+  };
+  const speeds: Partial<Record<PresetName, number>> = {};
+  const measured: PresetName[] = [];
+  let last: PresetName = 'small';
+  for (const preset of PRESET_NAMES) {
+    if (measured.length >= 2 && !qualifies(last, speeds[last] ?? 0)) break;
+    const speed = await timePreset(preset, opts);
+    if (speed === null) return null;
+    speeds[preset] = speed;
+    measured.push(preset);
+    last = preset;
+  }
+  const cost = (p: PresetName): number => parameterCount(PRESETS[p], PROBE_VOCAB);
+  const charsPerSecond = Object.fromEntries(
+    PRESET_NAMES.map((p) => [p, speeds[p] ?? ((speeds[last] ?? 0) * cost(last)) / cost(p)]),
+  ) as Record<PresetName, number>;
+  return { charsPerSecond, measured };
+}

@@ -1,0 +1,80 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineStatus } from '../../src-main/contract/index.ts';
+import { TRAINING_SPEED_FILE } from '../../src-main/app/training-speed-record.ts';
+import { recommendedPreset } from '../../src-main/engine/presets.ts';
+import { startInMemoryApp } from '../support/app-server.ts';
+
+type App = Awaited<ReturnType<typeof startInMemoryApp>>;
+
+function value<T>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
+// One real training step per preset keeps each measurement to a second or two on wasm.
+const quickProbe = { warmupSteps: 0, steps: 1 };
+
+describe('the default preset follows the measured training speed', () => {
+  const apps: App[] = [];
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+  });
+
+  async function start(dataDir?: string): Promise<App> {
+    const app = await startInMemoryApp({ speedProbe: quickProbe, ...(dataDir === undefined ? {} : { dataDir }) });
+    apps.push(app);
+    return app;
+  }
+
+  it('measures on a first start, stores it, pushes the new status and retimes every corpus', async () => {
+    const app = await start();
+    const pushed = new Promise<EngineStatus>((resolve) => app.api.engine.onStatusChanged(resolve));
+    await app.runtime.services.engine.speedMeasured();
+    const status = await pushed;
+    const speed = status.trainingSpeed;
+    if (speed === null) throw new Error('no speed in the pushed status');
+    expect(speed.measured).toContain('medium');
+    expect(speed.charsPerSecond.small).toBeGreaterThan(speed.charsPerSecond.medium);
+    expect(status.recommendedPreset).toBe(recommendedPreset(status.backend, speed.charsPerSecond));
+    expect(speed.minutesToBest.medium).toBeCloseTo(9_600_000 / speed.charsPerSecond.medium / 60, 6);
+    expect(value(await app.api.engine.getStatus())).toEqual(status);
+
+    const stored = JSON.parse(await readFile(join(app.dataDir, TRAINING_SPEED_FILE), 'utf8')) as {
+      backend: string;
+      charsPerSecond: unknown;
+    };
+    expect(stored).toMatchObject({ backend: status.backend, charsPerSecond: speed.charsPerSecond });
+
+    const [sample] = value(await app.api.corpora.list());
+    if (sample === undefined) throw new Error('no sample corpus');
+    expect(sample.estimatedTrainingSeconds.medium).toBe(Math.ceil(sample.stats.chars / speed.charsPerSecond.medium));
+  });
+
+  it('reuses a stored measurement on the next start and measures again when the file is damaged', async () => {
+    const first = await start();
+    await first.runtime.services.engine.speedMeasured();
+    const measured = value(await first.api.engine.getStatus()).trainingSpeed;
+    const dataDir = first.dataDir;
+    await first.runtime.dispose();
+    apps.splice(apps.indexOf(first), 1);
+
+    const second = await start(dataDir);
+    expect(value(await second.api.engine.getStatus()).trainingSpeed).toEqual(measured);
+    await second.runtime.services.engine.speedMeasured();
+    expect(value(await second.api.engine.getStatus()).trainingSpeed?.measuredAt).toBe(measured?.measuredAt);
+    await second.runtime.dispose();
+    apps.splice(apps.indexOf(second), 1);
+
+    await writeFile(join(dataDir, TRAINING_SPEED_FILE), '{ "version": 1, "backend": "wa');
+    const third = await start(dataDir);
+    expect(value(await third.api.engine.getStatus()).trainingSpeed).toBeNull();
+    await third.runtime.services.engine.speedMeasured();
+    const remeasured = value(await third.api.engine.getStatus()).trainingSpeed;
+    expect(remeasured?.measuredAt).not.toBe(measured?.measuredAt);
+    await third.close();
+    apps.splice(apps.indexOf(third), 1);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+});

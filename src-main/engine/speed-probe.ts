@@ -23,6 +23,8 @@ export interface SpeedProbeOptions {
 
 /** A typical screenplay vocabulary's size; the cost per character barely depends on the text itself. */
 const PROBE_VOCAB = 80;
+/** A step slower than this is timed once, and no larger preset is timed: the engine stays responsive (cpu). */
+const SLOW_STEP_MS = 1000;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -44,12 +46,15 @@ async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>)
       await yieldToEventLoop();
       if (opts.shouldStop()) return null;
       if (i === opts.warmupSteps) started = performance.now();
+      const stepStarted = performance.now();
       const seeds = Array.from({ length: hp.layers }, () => rng.nextUint32());
       const result = trainStep(weights, adam, dataset.sampleBatch(rng, batchSize), hp, DEFAULT_OPTIMIZER, seeds);
       weights = result.weights;
       adam = result.adam;
       await result.loss.data();
       result.loss.dispose();
+      const stepMs = performance.now() - stepStarted;
+      if (stepMs > SLOW_STEP_MS) return (batchSize * seqLen * 1000) / stepMs;
     }
     return (opts.steps * batchSize * seqLen * 1000) / (performance.now() - started);
   } finally {
@@ -60,8 +65,8 @@ async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>)
 
 /**
  * Measures presets from the smallest up, and stops timing once a preset is too slow to reach its best within the
- * time the recommendation allows (a larger one would be slower still); those are scaled by parameter count.
- * Null when abandoned.
+ * time the recommendation allows (a larger one would be slower still), or its steps take over a second; the rest
+ * are scaled by parameter count. Null when abandoned.
  */
 export async function measureTrainingSpeed(options: SpeedProbeOptions = {}): Promise<TrainingSpeed | null> {
   const opts: Required<SpeedProbeOptions> = {
@@ -73,7 +78,13 @@ export async function measureTrainingSpeed(options: SpeedProbeOptions = {}): Pro
   const measured: PresetName[] = [];
   let last: PresetName = 'small';
   for (const preset of PRESET_NAMES) {
-    if (measured.length >= 2 && !qualifies(last, speeds[last] ?? 0)) break;
+    const lastSpeed = speeds[last] ?? 0;
+    if (
+      measured.length > 0 &&
+      lastSpeed < (DEFAULT_OPTIMIZER.batchSize * DEFAULT_OPTIMIZER.seqLen * 1000) / SLOW_STEP_MS
+    )
+      break;
+    if (measured.length >= 2 && !qualifies(last, lastSpeed)) break;
     const speed = await timePreset(preset, opts);
     if (speed === null) return null;
     speeds[preset] = speed;

@@ -10,6 +10,9 @@ interface PackedLayer {
   recurrent: number;
 }
 
+/** Time steps a prime runs through one layer before the next layer takes them (bounds the scratch memory). */
+const PRIME_CHUNK = 64;
+
 /** A run's buffers: per layer h and c [rows, U], pre-activations [rows, 4U], logits [rows, vocab padded]. */
 interface Slot {
   rows: number;
@@ -25,6 +28,8 @@ interface Slot {
  */
 export class PackedModel {
   private readonly free = new Map<number, Slot[]>();
+  /** Pre-activations [PRIME_CHUNK, 4U] and two layers' outputs [PRIME_CHUNK, U] for priming (sync, so shared). */
+  private primeScratch: { z: number; outputs: [number, number] } | null = null;
 
   private constructor(
     private readonly memory: KernelMemory,
@@ -136,6 +141,47 @@ export class PackedModel {
     });
   }
 
+  /**
+   * Feeds ids [T] through a one-row slot, layer by layer over chunks of time steps: each layer's input projection
+   * for a whole chunk is one multi-row product (weights read once, two rows per load), only the recurrent part
+   * goes step by step. Same result as `advance` per character, up to float rounding.
+   */
+  advanceSequence(slot: Slot, ids: Int32Array): void {
+    if (slot.rows !== 1) throw new Error('a prime runs through a one-row slot');
+    const m = this.memory;
+    const u = this.units;
+    const gates = 4 * u;
+    const scratch = (this.primeScratch ??= {
+      z: m.alloc(PRIME_CHUNK * gates),
+      outputs: [m.alloc(PRIME_CHUNK * u), m.alloc(PRIME_CHUNK * u)],
+    });
+    for (let from = 0; from < ids.length; from += PRIME_CHUNK) {
+      const steps = Math.min(PRIME_CHUNK, ids.length - from);
+      this.layers.forEach((layer, l) => {
+        const z = scratch.z / 4;
+        if (l === 0) {
+          for (let t = 0; t < steps; t++) {
+            const row = layer.input / 4 + (ids[from + t] ?? 0) * gates;
+            m.f32.copyWithin(z + t * gates, row, row + gates);
+          }
+        } else {
+          for (let t = 0; t < steps; t++) m.f32.copyWithin(z + t * gates, layer.input / 4, layer.input / 4 + gates);
+          m.matvec(scratch.outputs[(l - 1) % 2] ?? 0, steps, u, layer.kernel, gates, scratch.z, gates);
+        }
+        const h = slot.h[l] ?? 0;
+        const c = slot.c[l] ?? 0;
+        const out = (scratch.outputs[l % 2] ?? 0) / 4;
+        const keep = l < this.layers.length - 1;
+        for (let t = 0; t < steps; t++) {
+          const zt = scratch.z + 4 * t * gates;
+          m.matvec(h, 1, u, layer.recurrent, gates, zt, gates);
+          m.lstmCell(zt, c, h, u, 1);
+          if (keep) m.f32.copyWithin(out + t * u, h / 4, h / 4 + u);
+        }
+      });
+    }
+  }
+
   /** Logits [rows, vocab] from the last layer's h, copied out of kernel memory. */
   logits(slot: Slot): Float32Array {
     const m = this.memory;
@@ -192,12 +238,7 @@ export class KernelStepper implements CharStepper {
 
   advance(ids: Int32Array): void {
     if (this.rows !== 1) throw new Error('advance needs a one-row stepper');
-    const slot = this.live;
-    const one = [0];
-    for (const id of ids) {
-      one[0] = id;
-      this.packed.advance(slot, one);
-    }
+    this.packed.advanceSequence(this.live, ids);
   }
 
   step(ids: readonly number[]): Promise<Float32Array> {

@@ -6,7 +6,7 @@ import { TRAINING_SPEED_FILE } from './app/training-speed-record.ts';
 import { installBundledModels } from './app/first-run.ts';
 import { CorpusStore } from './corpora/corpus-store.ts';
 import { DocumentStore } from './documents/document-store.ts';
-import type { SpeedProbeOptions } from './engine/speed-probe.ts';
+import type { SpeedProbeSettings } from './engine/speed-probe.ts';
 import { EventBus } from './ipc/event-bus.ts';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher.ts';
 import { createHandlers } from './ipc/handlers.ts';
@@ -29,7 +29,9 @@ export interface ServicesOptions {
   /** Native dialogs in the desktop app; none over the loopback transport. */
   dialogs?: DialogService;
   /** How the training speed is measured when none is stored (default: the probe's defaults); false never measures. */
-  speedProbe?: Omit<SpeedProbeOptions, 'shouldStop'> | false;
+  speedProbe?: SpeedProbeSettings | false;
+  /** Milliseconds after start-up before the training speed is measured (default 3 s). */
+  speedProbeDelayMs?: number;
   /** Milliseconds between heartbeats; 0 disables them. */
   heartbeatMs?: number;
 }
@@ -78,6 +80,7 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
     bus,
     speedFile: join(dataDir, TRAINING_SPEED_FILE),
     speedProbe: options.speedProbe ?? {},
+    speedProbeDelayMs: options.speedProbeDelayMs ?? 3000,
   });
   await engine.start();
   const app = new AppService({ ...options, dataDir, backend: () => engineLike.getBackend() });

@@ -8,7 +8,7 @@ import {
 } from '../contract/index.ts';
 import type { CorpusStore } from '../corpora/corpus-store.ts';
 import { recommendedPreset } from '../engine/presets.ts';
-import type { SpeedProbeOptions, TrainingSpeed } from '../engine/speed-probe.ts';
+import type { SpeedProbeSettings, TrainingSpeed } from '../engine/speed-probe.ts';
 import {
   DEFAULT_TRAINING_CONFIG,
   type BackendName,
@@ -43,7 +43,7 @@ export interface EngineLike {
   cancelGeneration(runId: string): Promise<void>;
   deleteModel(modelId: string): Promise<void>;
   renameModel(modelId: string, name: string): Promise<ModelSummary>;
-  measureTrainingSpeed(options?: Omit<SpeedProbeOptions, 'shouldStop'>): Promise<TrainingSpeed | null>;
+  measureTrainingSpeed(options?: SpeedProbeSettings): Promise<TrainingSpeed | null>;
   onTraining(listener: (event: TrainingEvent) => void): () => void;
   onGeneration(listener: (event: GenerationEvent) => void): () => void;
   stop(): Promise<void>;
@@ -57,7 +57,9 @@ interface EngineServiceDeps {
   /** Where the measured training speed is kept (training-speed.json in the data directory). */
   speedFile: string;
   /** How to measure the training speed when no valid measurement is stored; false never measures (tests). */
-  speedProbe: Omit<SpeedProbeOptions, 'shouldStop'> | false;
+  speedProbe: SpeedProbeSettings | false;
+  /** Milliseconds between start-up and the measurement, so the window opens on an idle engine. */
+  speedProbeDelayMs: number;
 }
 
 /** Training, generation and models for the contract: resolves corpora and settings, streams events by run id. */
@@ -69,6 +71,8 @@ export class EngineService {
   readonly #detach: (() => void)[];
   #speed: TrainingSpeedRecord | null = null;
   #measuring: Promise<void> | null = null;
+  #probeTimer: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
 
   constructor(private readonly deps: EngineServiceDeps) {
     this.#detach = [
@@ -82,17 +86,27 @@ export class EngineService {
     const backend = await this.deps.engine.getBackend();
     this.#speed = await readTrainingSpeed(this.deps.speedFile, backend);
     if (this.#speed !== null) this.deps.corpora.setThroughput(this.#speed.charsPerSecond);
-    else this.#measureSpeed();
+    else this.#scheduleMeasurement(this.deps.speedProbeDelayMs);
   }
 
-  /** Resolves when a background measurement (if any) has finished. */
+  /** Resolves when a scheduled or running measurement (if any) has finished. */
   async speedMeasured(): Promise<void> {
-    await this.#measuring;
+    while (this.#probeTimer !== undefined || this.#measuring !== null) {
+      await (this.#measuring ?? new Promise((resolve) => setTimeout(resolve, 20)));
+    }
+  }
+
+  #scheduleMeasurement(delayMs: number): void {
+    if (this.deps.speedProbe === false || this.#probeTimer !== undefined) return;
+    this.#probeTimer = setTimeout(() => {
+      this.#probeTimer = undefined;
+      this.#measureSpeed();
+    }, delayMs);
   }
 
   #measureSpeed(): void {
     const probe = this.deps.speedProbe;
-    if (probe === false || this.#measuring !== null || this.#trainingRunId !== null) return;
+    if (probe === false || this.#disposed || this.#measuring !== null || this.#trainingRunId !== null) return;
     this.#measuring = (async () => {
       const backend = await this.deps.engine.getBackend();
       const speed = await this.deps.engine.measureTrainingSpeed(probe);
@@ -111,8 +125,9 @@ export class EngineService {
       this.deps.bus.emit('engine:statusChanged', await this.status());
     })()
       .catch((error: unknown) => {
-        if (!(error instanceof AppError && error.code === 'E_ENGINE_BUSY'))
-          console.error('[understudy] measuring the training speed failed:', error);
+        // Busy: a training run started first (its end tries again). Cancelled: the app is quitting.
+        const expected = error instanceof AppError && (error.code === 'E_ENGINE_BUSY' || error.code === 'E_CANCELLED');
+        if (!expected && !this.#disposed) console.error('[understudy] measuring the training speed failed:', error);
       })
       .finally(() => {
         this.#measuring = null;
@@ -120,6 +135,9 @@ export class EngineService {
   }
 
   async dispose(): Promise<void> {
+    this.#disposed = true;
+    clearTimeout(this.#probeTimer);
+    this.#probeTimer = undefined;
     for (const detach of this.#detach) detach();
     await this.deps.engine.stop();
   }
@@ -238,7 +256,7 @@ export class EngineService {
     if (event.type === 'started') this.#trainingRunId = event.runId;
     if ((event.type === 'done' || event.type === 'error') && event.runId === this.#trainingRunId) {
       this.#trainingRunId = null;
-      if (this.#speed === null) setImmediate(() => this.#measureSpeed());
+      if (this.#speed === null) this.#scheduleMeasurement(this.deps.speedProbeDelayMs);
     }
     if (event.type === 'done' && event.reason !== 'cancelled' && !this.deps.settings.get().activeModelId) {
       // A writer's first trained model becomes the one Generate uses, before anyone hears the run is done.

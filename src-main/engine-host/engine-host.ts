@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorInfo } from '../contract/errors.ts';
-import type { SpeedProbeOptions, TrainingSpeed } from '../engine/speed-probe.ts';
+import type { SpeedProbeSettings, TrainingSpeed } from '../engine/speed-probe.ts';
 import type {
   BackendName,
   CorpusInput,
@@ -305,11 +305,12 @@ export class EngineHost {
     }
   }
 
-  /** Primes the active model with the text before the cursor ahead of time (call when the writer pauses). */
-  measureTrainingSpeed(options: Omit<SpeedProbeOptions, 'shouldStop'> = {}): Promise<TrainingSpeed | null> {
+  /** Times training steps of each preset in the worker (null when a training run interrupted it). */
+  measureTrainingSpeed(options: SpeedProbeSettings = {}): Promise<TrainingSpeed | null> {
     return this.request('measureTrainingSpeed', options);
   }
 
+  /** Primes the active model with the text before the cursor ahead of time (call when the writer pauses). */
   prepareGeneration(prime: string, primeChars?: number): Promise<{ primedChars: number }> {
     return this.request('prepareGeneration', primeChars === undefined ? { prime } : { prime, primeChars });
   }

@@ -1,7 +1,7 @@
 /** The typed message protocol between EngineHost (main process) and the engine worker. */
 import type { ErrorInfo } from '../contract/errors.ts';
 import type { ModelList } from '../engine/engine.ts';
-import type { SpeedProbeOptions, TrainingSpeed } from '../engine/speed-probe.ts';
+import type { SpeedProbeSettings, TrainingSpeed } from '../engine/speed-probe.ts';
 import type {
   BackendName,
   CorpusInput,
@@ -45,7 +45,7 @@ export interface EngineMethods {
   deleteModel: { params: { modelId: string }; result: null };
   renameModel: { params: { modelId: string; name: string }; result: ModelSummary };
   /** Times a few training steps per preset; null when a training run interrupted it. */
-  measureTrainingSpeed: { params: Omit<SpeedProbeOptions, 'shouldStop'>; result: TrainingSpeed | null };
+  measureTrainingSpeed: { params: SpeedProbeSettings; result: TrainingSpeed | null };
   /** Throws an uncaught error inside the worker: exercises crash recovery in tests. */
   debugCrash: { params: undefined; result: null };
 }

@@ -4,7 +4,7 @@ import { initBackend } from './backend.ts';
 import { disposeWeights, weightSpecs, unflattenWeights, type CharLstmWeights } from './model.ts';
 import { ModelStore, summaryOf } from './model-store.ts';
 import { DEFAULT_PRIME_CHARS, PrimeCache, primeWindow, sample, sampleRequestFrom, warmPrime } from './sampler.ts';
-import { measureTrainingSpeed, type SpeedProbeOptions, type TrainingSpeed } from './speed-probe.ts';
+import { measureTrainingSpeed, type SpeedProbeSettings, type TrainingSpeed } from './speed-probe.ts';
 import { createTrainingRun, resumeTrainingRun, type TrainingRun, type TrainingRunOptions } from './trainer.ts';
 import type {
   BackendName,
@@ -210,9 +210,15 @@ export class Engine {
   }
 
   /** Times training steps of each preset (see speed-probe.ts); a training run that starts meanwhile abandons it. */
-  async measureTrainingSpeed(options: Omit<SpeedProbeOptions, 'shouldStop'> = {}): Promise<TrainingSpeed | null> {
+  async measureTrainingSpeed(options: SpeedProbeSettings = {}): Promise<TrainingSpeed | null> {
     this.checkIdle();
-    return measureTrainingSpeed({ ...options, shouldStop: () => this.training !== null || this.startingRun });
+    return measureTrainingSpeed({
+      ...options,
+      shouldStop: () => this.training !== null || this.startingRun,
+      beforeStep: async () => {
+        while (this.generationsIdle !== null) await this.generationsIdle.promise;
+      },
+    });
   }
 
   /** Starts a generation and returns once it is running; its output arrives as events. */

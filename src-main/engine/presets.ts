@@ -7,8 +7,9 @@ export const TIME_TO_BEST_SECONDS = 600;
 
 /**
  * Characters a preset trains on before its validation loss is lowest on a 1 MB corpus, from the PyTorch reference
- * curves on tinyshakespeare (../shared/reference): Medium at step 3,000 and Large at step 1,000 of 3,200 and 12,800
- * characters. Small is the floor of the recommendation, so it needs no figure.
+ * curves on tinyshakespeare (../shared/reference): Medium at step 3,000 of batch 32 x 100. Large has a reference
+ * only at batch 128 (best at step 1,000, 12.8 M characters), which overstates what batch 32 needs (Medium: 25.6 M
+ * at batch 128), so Large is recommended cautiously. Small is the floor of the recommendation and needs no figure.
  */
 export const CHARS_TO_BEST: Readonly<Record<Exclude<PresetName, 'small'>, number>> = {
   medium: 9_600_000,

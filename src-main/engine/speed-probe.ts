@@ -17,14 +17,19 @@ export interface TrainingSpeed {
 export interface SpeedProbeOptions {
   warmupSteps?: number;
   steps?: number;
+  /** A step slower than this is timed once after the warm-up, and no larger preset is timed (cpu stays usable). */
+  slowStepMs?: number;
   /** Checked between steps: true abandons the probe (a training run wants the engine). */
   shouldStop?: () => boolean;
+  /** Awaited before every step: generations go first. */
+  beforeStep?: () => Promise<void>;
 }
+
+/** The options that can cross to the engine worker (plain data). */
+export type SpeedProbeSettings = Omit<SpeedProbeOptions, 'shouldStop' | 'beforeStep'>;
 
 /** A typical screenplay vocabulary's size; the cost per character barely depends on the text itself. */
 const PROBE_VOCAB = 80;
-/** A step slower than this is timed once, and no larger preset is timed: the engine stays responsive (cpu). */
-const SLOW_STEP_MS = 1000;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -44,6 +49,7 @@ async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>)
   try {
     for (let i = 0; i < opts.warmupSteps + opts.steps; i++) {
       await yieldToEventLoop();
+      await opts.beforeStep();
       if (opts.shouldStop()) return null;
       if (i === opts.warmupSteps) started = performance.now();
       const stepStarted = performance.now();
@@ -54,7 +60,7 @@ async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>)
       await result.loss.data();
       result.loss.dispose();
       const stepMs = performance.now() - stepStarted;
-      if (stepMs > SLOW_STEP_MS) return (batchSize * seqLen * 1000) / stepMs;
+      if (i >= opts.warmupSteps && stepMs > opts.slowStepMs) return (batchSize * seqLen * 1000) / stepMs;
     }
     return (opts.steps * batchSize * seqLen * 1000) / (performance.now() - started);
   } finally {
@@ -72,19 +78,17 @@ export async function measureTrainingSpeed(options: SpeedProbeOptions = {}): Pro
   const opts: Required<SpeedProbeOptions> = {
     warmupSteps: options.warmupSteps ?? 1,
     steps: options.steps ?? 2,
+    slowStepMs: options.slowStepMs ?? 1000,
     shouldStop: options.shouldStop ?? (() => false),
+    beforeStep: options.beforeStep ?? (() => Promise.resolve()),
   };
   const speeds: Partial<Record<PresetName, number>> = {};
   const measured: PresetName[] = [];
   let last: PresetName = 'small';
   for (const preset of PRESET_NAMES) {
     const lastSpeed = speeds[last] ?? 0;
-    if (
-      measured.length > 0 &&
-      lastSpeed < (DEFAULT_OPTIMIZER.batchSize * DEFAULT_OPTIMIZER.seqLen * 1000) / SLOW_STEP_MS
-    )
-      break;
-    if (measured.length >= 2 && !qualifies(last, lastSpeed)) break;
+    const slow = lastSpeed < (DEFAULT_OPTIMIZER.batchSize * DEFAULT_OPTIMIZER.seqLen * 1000) / opts.slowStepMs;
+    if (measured.length > 0 && (slow || !qualifies(last, lastSpeed))) break;
     const speed = await timePreset(preset, opts);
     if (speed === null) return null;
     speeds[preset] = speed;

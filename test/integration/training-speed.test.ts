@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../src-main/contract/index.ts';
@@ -14,7 +15,7 @@ function value<T>(result: { ok: true; value: T } | { ok: false; error: { code: s
 }
 
 // One real training step per preset keeps each measurement to a second or two on wasm.
-const quickProbe = { warmupSteps: 0, steps: 1 };
+const quickProbe = { warmupSteps: 0, steps: 1, slowStepMs: 600_000 };
 
 describe('the default preset follows the measured training speed', () => {
   const apps: App[] = [];
@@ -22,8 +23,18 @@ describe('the default preset follows the measured training speed', () => {
     for (const app of apps.splice(0)) await app.close();
   });
 
+  async function closeApp(app: App): Promise<void> {
+    apps.splice(apps.indexOf(app), 1);
+    await app.close();
+  }
+
   async function start(dataDir?: string): Promise<App> {
-    const app = await startInMemoryApp({ speedProbe: quickProbe, ...(dataDir === undefined ? {} : { dataDir }) });
+    // The delay lets a test subscribe to the pushed status before the measurement starts.
+    const app = await startInMemoryApp({
+      speedProbe: quickProbe,
+      speedProbeDelayMs: 300,
+      ...(dataDir === undefined ? {} : { dataDir }),
+    });
     apps.push(app);
     return app;
   }
@@ -53,28 +64,30 @@ describe('the default preset follows the measured training speed', () => {
   });
 
   it('reuses a stored measurement on the next start and measures again when the file is damaged', async () => {
-    const first = await start();
-    await first.runtime.services.engine.speedMeasured();
-    const measured = value(await first.api.engine.getStatus()).trainingSpeed;
-    const dataDir = first.dataDir;
-    await first.runtime.dispose();
-    apps.splice(apps.indexOf(first), 1);
+    const dataDir = await mkdtemp(join(tmpdir(), 'understudy-speed-'));
+    try {
+      const first = await start(dataDir);
+      await first.runtime.services.engine.speedMeasured();
+      const measured = value(await first.api.engine.getStatus()).trainingSpeed;
+      expect(measured).not.toBeNull();
+      await closeApp(first);
 
-    const second = await start(dataDir);
-    expect(value(await second.api.engine.getStatus()).trainingSpeed).toEqual(measured);
-    await second.runtime.services.engine.speedMeasured();
-    expect(value(await second.api.engine.getStatus()).trainingSpeed?.measuredAt).toBe(measured?.measuredAt);
-    await second.runtime.dispose();
-    apps.splice(apps.indexOf(second), 1);
+      const second = await start(dataDir);
+      expect(value(await second.api.engine.getStatus()).trainingSpeed).toEqual(measured);
+      await second.runtime.services.engine.speedMeasured();
+      expect(value(await second.api.engine.getStatus()).trainingSpeed?.measuredAt).toBe(measured?.measuredAt);
+      await closeApp(second);
 
-    await writeFile(join(dataDir, TRAINING_SPEED_FILE), '{ "version": 1, "backend": "wa');
-    const third = await start(dataDir);
-    expect(value(await third.api.engine.getStatus()).trainingSpeed).toBeNull();
-    await third.runtime.services.engine.speedMeasured();
-    const remeasured = value(await third.api.engine.getStatus()).trainingSpeed;
-    expect(remeasured?.measuredAt).not.toBe(measured?.measuredAt);
-    await third.close();
-    apps.splice(apps.indexOf(third), 1);
-    await rm(dataDir, { recursive: true, force: true });
+      await writeFile(join(dataDir, TRAINING_SPEED_FILE), '{ "version": 1, "backend": "wa');
+      const third = await start(dataDir);
+      expect(value(await third.api.engine.getStatus()).trainingSpeed).toBeNull();
+      await third.runtime.services.engine.speedMeasured();
+      const remeasured = value(await third.api.engine.getStatus()).trainingSpeed;
+      expect(remeasured).not.toBeNull();
+      expect(remeasured?.measuredAt).not.toBe(measured?.measuredAt);
+      await closeApp(third);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

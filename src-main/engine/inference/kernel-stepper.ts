@@ -74,9 +74,13 @@ export class PackedModel {
     return new PackedModel(memory, units, vocabSize, layers, dense, denseBias);
   }
 
+  /** A slot of `rows` rows in the zero state. */
   acquire(rows: number): Slot {
     const reused = this.free.get(rows)?.pop();
-    if (reused !== undefined) return reused;
+    if (reused !== undefined) {
+      this.setState(reused, null);
+      return reused;
+    }
     const u = this.units;
     const m = this.memory;
     return {
@@ -120,6 +124,15 @@ export class PackedModel {
       h: f32.slice((slot.h[l] ?? 0) / 4, (slot.h[l] ?? 0) / 4 + u),
       c: f32.slice((slot.c[l] ?? 0) / 4, (slot.c[l] ?? 0) / 4 + u),
     }));
+  }
+
+  /** Throws unless every id is in the vocabulary (an id outside it would read other weights). */
+  checkIds(ids: ArrayLike<number>): void {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] ?? -1;
+      if (!(Number.isInteger(id) && id >= 0 && id < this.vocabSize))
+        throw new RangeError(`character id ${id} is outside the vocabulary of ${this.vocabSize}`);
+    }
   }
 
   /** Moves every row of the slot one character on through the LSTM layers (ids [rows]). */
@@ -238,13 +251,16 @@ export class KernelStepper implements CharStepper {
 
   advance(ids: Int32Array): void {
     if (this.rows !== 1) throw new Error('advance needs a one-row stepper');
+    this.packed.checkIds(ids);
     this.packed.advanceSequence(this.live, ids);
   }
 
-  step(ids: readonly number[]): Promise<Float32Array> {
+  async step(ids: readonly number[]): Promise<Float32Array> {
     const slot = this.live;
+    if (ids.length !== this.rows) throw new RangeError(`expected ${this.rows} ids, got ${ids.length}`);
+    this.packed.checkIds(ids);
     this.packed.advance(slot, ids);
-    return Promise.resolve(this.packed.logits(slot));
+    return this.packed.logits(slot);
   }
 
   dispose(): void {

@@ -80,6 +80,8 @@ export class KernelMemory {
 
   /** out[r, :] += x[r, :k] . W for r < rows; W packed by packPanels with n columns; out rows outStride floats apart. */
   matvec(x: number, rows: number, k: number, w: number, n: number, out: number, outStride: number): void {
+    // The one-row path reads the input two elements at a time.
+    if (k % 2 !== 0) throw new RangeError(`matvec needs an even inner size, got ${k}`);
     this.kernel.matvec(x, rows, k, w, panelWidth(n) / PANEL, out, outStride);
   }
 

@@ -52,6 +52,8 @@ export const PRESET_INFO: Readonly<Record<PresetName, { label: string; blurb: st
 /** The Training panel's form and the live state of the one run it drives. */
 export class Training {
   #preset = $state<PresetName>('small');
+  /** The writer picked the preset; a suggestion (the recommended one) no longer replaces it. */
+  #presetChosen = false;
   #budgetKind = $state<BudgetKind>('minutes');
   #budgetValue = $state(10);
   #name = $state('');
@@ -94,8 +96,14 @@ export class Training {
   get preset(): PresetName {
     return this.#preset;
   }
+  /** The writer's choice. */
   set preset(value: PresetName) {
     this.#preset = value;
+    this.#presetChosen = true;
+  }
+  /** The app's suggestion (the recommended preset), taken unless the writer has chosen one. */
+  suggestPreset(value: PresetName): void {
+    if (!this.#presetChosen) this.#preset = value;
   }
   get budgetKind(): BudgetKind {
     return this.#budgetKind;

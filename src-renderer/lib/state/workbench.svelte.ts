@@ -94,7 +94,7 @@ export class Workbench {
   async start(): Promise<void> {
     await Promise.all([this.status.load(), this.settings.load(), this.models.load(), this.corpora.load()]);
     applyTheme(this.settings.values.theme);
-    this.training.preset = this.models.status?.recommendedPreset ?? this.settings.values.preset;
+    this.training.suggestPreset(this.models.status?.recommendedPreset ?? this.settings.values.preset);
     const trainingRunId = this.models.status?.trainingRunId;
     if (trainingRunId) this.training.follow(trainingRunId);
     await Promise.all([this.document.loadRecoveries(), this.document.loadRecent()]);
@@ -118,9 +118,8 @@ export class Workbench {
       this.api.engine.onStatusChanged((status) => {
         // A measured speed may change the recommendation (followed unless the writer picked a preset) and the
         // time estimates of every corpus.
-        const previous = this.models.status?.recommendedPreset;
         this.models.setStatus(status);
-        if (!this.training.active && this.training.preset === previous) this.training.preset = status.recommendedPreset;
+        if (!this.training.active) this.training.suggestPreset(status.recommendedPreset);
         void this.corpora.load();
       }),
       this.settings.listen((values) => applyTheme(values.theme)),

@@ -23,7 +23,8 @@ describe('measuring the training speed', () => {
 
   it('times Small and Medium with real training steps and scales what it did not time', async () => {
     const before = tf.memory().numTensors;
-    const speed = await engine.measureTrainingSpeed({ warmupSteps: 0, steps: 1 });
+    // No slow-step cut-off: on a loaded machine Small could otherwise stop the probe before Medium.
+    const speed = await engine.measureTrainingSpeed({ warmupSteps: 0, steps: 1, slowStepMs: 600_000 });
     expect(tf.memory().numTensors).toBe(before);
     if (speed === null) throw new Error('the probe was abandoned');
     expect(speed.measured.slice(0, 2)).toEqual(['small', 'medium']);
@@ -44,7 +45,7 @@ describe('measuring the training speed', () => {
     const onEvent = (event: TrainingEvent) => {
       if (event.type === 'done' || event.type === 'error') finish();
     };
-    const probe = engine.measureTrainingSpeed({ warmupSteps: 0, steps: 1 });
+    const probe = engine.measureTrainingSpeed({ warmupSteps: 0, steps: 1, slowStepMs: 600_000 });
     await engine.startTraining('run-1', tinyConfig({ budget: { kind: 'steps', steps: 3 } }), corpora, onEvent);
     await expect(probe).resolves.toBeNull();
     await expect(engine.measureTrainingSpeed()).rejects.toMatchObject({ code: 'E_ENGINE_BUSY' });

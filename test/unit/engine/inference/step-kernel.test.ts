@@ -39,6 +39,7 @@ describe('the step kernel', () => {
     [2, 6, 33],
     [3, 64, 65],
     [5, 32, 1024],
+    [1, 32, 40],
   ])('matvec of %i rows x [%i, %i] matches a plain loop', (rows, k, n) => {
     const rng = Rng.fromSeed(rows * 1000 + n);
     const memory = kernelMemory();
@@ -60,8 +61,9 @@ describe('the step kernel', () => {
       });
       const actual = memory.f32.subarray(outAt / 4 + r * stride, outAt / 4 + r * stride + n);
       expect(maxAbsDiff(actual, expected)).toBeLessThan(1e-4);
-      // The padding columns of the panel stay untouched (zero weights).
-      expect(memory.f32[outAt / 4 + r * stride + Math.ceil(n / 16) * 16]).toBe(0);
+      // The padding columns of the last panel get zero weights, and nothing is written past the panels.
+      const row = memory.f32.subarray(outAt / 4 + r * stride, outAt / 4 + (r + 1) * stride);
+      expect([...row.subarray(n)].every((v) => v === 0)).toBe(true);
     }
   });
 
@@ -71,7 +73,9 @@ describe('the step kernel', () => {
     const rng = Rng.fromSeed(3);
     const memory = kernelMemory();
     const z = randomValues(rows * 4 * units, rng, 12);
-    z.set([100, -100, 88, -88, 90, -90, 1e-8, -1e-8, 0, 20, -20, 0.5], 0);
+    // Saturated, tiny and zero pre-activations in every gate (blocks i, f, g, o of row 0).
+    for (let gate = 0; gate < 4; gate++)
+      z.set([100, -100, 88, -88, 90, -90, 1e-8, -1e-8, 0, 20, -20, 0.5], gate * units);
     const c = randomValues(rows * units, rng, 3);
     const zAt = memory.alloc(z.length);
     const cAt = memory.alloc(c.length);
@@ -99,44 +103,47 @@ describe('the kernel stepper against tensor ops', () => {
     ['1 layer', { embeddingSize: 64, units: 128, layers: 1, dropout: 0 }, 80],
   ];
 
-  test.each(shapes)('%s: same logits and state for 1 to 4 rows over 40 steps', async (_, hp, vocab) => {
-    const weights = weightsFromValues(hp, vocab, initialWeightValues(hp, vocab, Rng.fromSeed(5)));
-    const rng = Rng.fromSeed(9);
-    const before = tf.memory().numTensors;
-    const primeIds = Int32Array.from({ length: 150 }, () => rng.int(vocab));
-    const [kernelPrime, tensorPrime] = [createStepper(weights, 1, 'kernel'), createStepper(weights, 1, 'tensor')];
-    kernelPrime.advance(primeIds);
-    tensorPrime.advance(primeIds);
-    kernelPrime.getState().forEach((layer, l) => {
-      expect(maxAbsDiff(layer.h, tensorPrime.getState()[l]!.h)).toBeLessThan(1e-4);
-      expect(maxAbsDiff(layer.c, tensorPrime.getState()[l]!.c)).toBeLessThan(1e-4);
-    });
-    for (const s of [kernelPrime, tensorPrime]) s.dispose();
-    for (const rows of [1, 3, 4]) {
-      const kernel = createStepper(weights, rows, 'kernel');
-      const tensor = createStepper(weights, rows, 'tensor');
-      expect(kernel).toBeInstanceOf(KernelStepper);
-      expect(tensor).toBeInstanceOf(TensorStepper);
-      const start = new TensorStepper(weights, 1);
-      start.advance(Int32Array.from({ length: 30 }, () => rng.int(vocab)));
-      const primed = start.getState();
-      start.dispose();
-      for (const s of [kernel, tensor]) s.setState(primed);
-      let worst = 0;
-      for (let t = 0; t < 40; t++) {
-        const ids = Array.from({ length: rows }, () => rng.int(vocab));
-        const [a, b] = [await kernel.step(ids), await tensor.step(ids)];
-        expect(a.length).toBe(rows * vocab);
-        worst = Math.max(worst, maxAbsDiff(a, b));
+  test.each(shapes)(
+    '%s: same prime, and same logits and state for 1, 3 and 4 rows over 40 steps',
+    async (_, hp, vocab) => {
+      const weights = weightsFromValues(hp, vocab, initialWeightValues(hp, vocab, Rng.fromSeed(5)));
+      const rng = Rng.fromSeed(9);
+      const before = tf.memory().numTensors;
+      const primeIds = Int32Array.from({ length: 150 }, () => rng.int(vocab));
+      const [kernelPrime, tensorPrime] = [createStepper(weights, 1, 'kernel'), createStepper(weights, 1, 'tensor')];
+      kernelPrime.advance(primeIds);
+      tensorPrime.advance(primeIds);
+      kernelPrime.getState().forEach((layer, l) => {
+        expect(maxAbsDiff(layer.h, tensorPrime.getState()[l]!.h)).toBeLessThan(1e-4);
+        expect(maxAbsDiff(layer.c, tensorPrime.getState()[l]!.c)).toBeLessThan(1e-4);
+      });
+      for (const s of [kernelPrime, tensorPrime]) s.dispose();
+      for (const rows of [1, 3, 4]) {
+        const kernel = createStepper(weights, rows, 'kernel');
+        const tensor = createStepper(weights, rows, 'tensor');
+        expect(kernel).toBeInstanceOf(KernelStepper);
+        expect(tensor).toBeInstanceOf(TensorStepper);
+        const start = new TensorStepper(weights, 1);
+        start.advance(Int32Array.from({ length: 30 }, () => rng.int(vocab)));
+        const primed = start.getState();
+        start.dispose();
+        for (const s of [kernel, tensor]) s.setState(primed);
+        let worst = 0;
+        for (let t = 0; t < 40; t++) {
+          const ids = Array.from({ length: rows }, () => rng.int(vocab));
+          const [a, b] = [await kernel.step(ids), await tensor.step(ids)];
+          expect(a.length).toBe(rows * vocab);
+          worst = Math.max(worst, maxAbsDiff(a, b));
+        }
+        expect(worst).toBeLessThan(1e-4);
+        const [ks, ts] = [kernel.getState(), tensor.getState()];
+        ks.forEach((layer, l) => expect(maxAbsDiff(layer.c, ts[l]!.c)).toBeLessThan(1e-4));
+        for (const s of [kernel, tensor]) s.dispose();
       }
-      expect(worst).toBeLessThan(1e-4);
-      const [ks, ts] = [kernel.getState(), tensor.getState()];
-      ks.forEach((layer, l) => expect(maxAbsDiff(layer.c, ts[l]!.c)).toBeLessThan(1e-4));
-      for (const s of [kernel, tensor]) s.dispose();
-    }
-    disposeWeights(weights);
-    expect(tf.memory().numTensors).toBe(before - weightsCount(hp));
-  });
+      disposeWeights(weights);
+      expect(tf.memory().numTensors).toBe(before - weightsCount(hp));
+    },
+  );
 
   test('priming with advance equals stepping, and a stepper resumes from a saved state', async () => {
     const hp: ModelHyperparams = { embeddingSize: 8, units: 16, layers: 2, dropout: 0 };
@@ -170,6 +177,24 @@ describe('the kernel stepper against tensor ops', () => {
     expect(stepper).toBeInstanceOf(TensorStepper);
     stepper.dispose();
     expect(() => createStepper(weights, 1, 'kernel')).toThrow(/cannot run/);
+    disposeWeights(weights);
+  });
+
+  test('refuses ids outside the vocabulary, and a reused slot starts from the zero state', async () => {
+    const hp: ModelHyperparams = { embeddingSize: 8, units: 16, layers: 2, dropout: 0 };
+    const weights = weightsFromValues(hp, 11, initialWeightValues(hp, 11, Rng.fromSeed(1)));
+    const first = createStepper(weights, 2, 'kernel');
+    await expect(first.step([3, 11])).rejects.toThrow(/outside the vocabulary/);
+    expect(() => first.advance(Int32Array.of(-1))).toThrow(/one-row/);
+    await first.step([3, 4]);
+    first.dispose();
+    const second = createStepper(weights, 2, 'kernel');
+    const fresh = createStepper(weights, 2, 'kernel');
+    second.getState().forEach((layer) => expect(layer.h.every((v) => v === 0)).toBe(true));
+    expect(maxAbsDiff(await second.step([1, 2]), await fresh.step([1, 2]))).toBe(0);
+    const one = createStepper(weights, 1, 'kernel');
+    expect(() => one.advance(Int32Array.of(4, 12))).toThrow(/outside the vocabulary/);
+    for (const s of [second, fresh, one]) s.dispose();
     disposeWeights(weights);
   });
 });

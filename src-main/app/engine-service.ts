@@ -4,6 +4,7 @@ import {
   type GenerationEvent,
   type ModelSummary,
   type ParsedInput,
+  type PresetName,
   type TrainingEvent,
 } from '../contract/index.ts';
 import type { CorpusStore } from '../corpora/corpus-store.ts';
@@ -27,6 +28,9 @@ import {
   writeTrainingSpeed,
   type TrainingSpeedRecord,
 } from './training-speed-record.ts';
+
+/** Steps before a run's reported speed counts (the first ones include warm-up). */
+const RUN_SPEED_MIN_STEPS = 10;
 
 /** What the service needs from the engine: the worker-backed EngineHost offers exactly this. */
 export interface EngineLike {
@@ -73,6 +77,8 @@ export class EngineService {
   #measuring: Promise<void> | null = null;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
+  /** The run in progress, when it trains a preset unchanged: its speed refines the measured one. */
+  #presetRun: { runId: string; preset: PresetName; charsPerSecond: number | null } | null = null;
 
   constructor(private readonly deps: EngineServiceDeps) {
     this.#detach = [
@@ -170,6 +176,8 @@ export class EngineService {
     };
     const run = await this.deps.engine.startTraining(config, corpora);
     this.#trainingRunId = run.runId;
+    const unchanged = input.model === undefined && input.optimizer === undefined;
+    this.#presetRun = unchanged ? { runId: run.runId, preset: config.preset, charsPerSecond: null } : null;
     return run;
   }
 
@@ -252,8 +260,35 @@ export class EngineService {
     );
   }
 
+  /** A finished run's steady training speed replaces the probe's figure for its preset (real work beats a probe). */
+  async #recordRunSpeed(preset: PresetName, charsPerSecond: number): Promise<void> {
+    const current = this.#speed;
+    if (current === null || current.backend !== (await this.deps.engine.getBackend())) return;
+    const record: TrainingSpeedRecord = {
+      ...current,
+      measuredAt: new Date().toISOString(),
+      charsPerSecond: { ...current.charsPerSecond, [preset]: charsPerSecond },
+      measured: current.measured.includes(preset) ? current.measured : [...current.measured, preset],
+    };
+    this.#speed = record;
+    this.deps.corpora.setThroughput(record.charsPerSecond);
+    await writeTrainingSpeed(this.deps.speedFile, record);
+    this.deps.bus.emit('engine:statusChanged', await this.status());
+  }
+
   #onTraining(event: TrainingEvent): void {
     if (event.type === 'started') this.#trainingRunId = event.runId;
+    const run = this.#presetRun;
+    if (run !== null && event.runId === run.runId) {
+      if (event.type === 'progress' && event.step >= RUN_SPEED_MIN_STEPS) run.charsPerSecond = event.charsPerSecond;
+      if (event.type === 'done' || event.type === 'error') {
+        this.#presetRun = null;
+        if (event.type === 'done' && run.charsPerSecond !== null && run.charsPerSecond > 0)
+          void this.#recordRunSpeed(run.preset, run.charsPerSecond).catch((error: unknown) =>
+            console.error('[understudy] recording the training speed failed:', error),
+          );
+      }
+    }
     if ((event.type === 'done' || event.type === 'error') && event.runId === this.#trainingRunId) {
       this.#trainingRunId = null;
       if (this.#speed === null) this.#scheduleMeasurement(this.deps.speedProbeDelayMs);

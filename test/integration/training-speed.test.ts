@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../src-main/contract/index.ts';
-import { TRAINING_SPEED_FILE } from '../../src-main/app/training-speed-record.ts';
+import {
+  machineId,
+  readTrainingSpeed,
+  TRAINING_SPEED_FILE,
+  writeTrainingSpeed,
+} from '../../src-main/app/training-speed-record.ts';
 import { recommendedPreset } from '../../src-main/engine/presets.ts';
 import { startInMemoryApp } from '../support/app-server.ts';
 
@@ -86,6 +91,47 @@ describe('the default preset follows the measured training speed', () => {
       expect(remeasured).not.toBeNull();
       expect(remeasured?.measuredAt).not.toBe(measured?.measuredAt);
       await closeApp(third);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("a finished run's own speed replaces the stored figure for its preset", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'understudy-speed-'));
+    try {
+      const probe = await startInMemoryApp({ dataDir, speedProbe: false });
+      const { backend } = value(await probe.api.engine.getStatus());
+      await probe.close();
+      const seeded = { small: 1234, medium: 567, large: 89 };
+      await writeTrainingSpeed(join(dataDir, TRAINING_SPEED_FILE), {
+        version: 1,
+        backend,
+        machine: machineId(),
+        measuredAt: '2026-01-01T00:00:00.000Z',
+        charsPerSecond: seeded,
+        measured: ['small', 'medium'],
+      });
+      const app = await startInMemoryApp({ dataDir, speedProbe: false });
+      apps.push(app);
+      expect(value(await app.api.engine.getStatus()).trainingSpeed?.charsPerSecond).toEqual(seeded);
+      const pushed = new Promise<EngineStatus>((resolve) => app.api.engine.onStatusChanged(resolve));
+      const corpusIds = value(await app.api.corpora.list()).map((c) => c.id);
+      value(
+        await app.api.training.start({
+          corpusIds,
+          preset: 'small',
+          budget: { kind: 'steps', steps: 12 },
+          evalEvery: 12,
+          sampleLength: 0,
+        }),
+      );
+      const speed = (await pushed).trainingSpeed;
+      expect(speed?.charsPerSecond.small).not.toBe(seeded.small);
+      expect(speed?.charsPerSecond.small).toBeGreaterThan(0);
+      expect(speed?.charsPerSecond.medium).toBe(seeded.medium);
+      const stored = await readTrainingSpeed(join(dataDir, TRAINING_SPEED_FILE), backend);
+      expect(stored?.charsPerSecond.small).toBe(speed?.charsPerSecond.small);
+      await closeApp(app);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

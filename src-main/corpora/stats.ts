@@ -14,11 +14,14 @@ export interface CorpusStats {
   characterNames: string[];
 }
 
-/** Chars/s per preset: Medium ~2,000 on optimised wasm with 2 cores (issue 3), Small ~3x faster, Large ~3x slower. */
+/**
+ * Chars/s per preset until this machine's own speed is measured (a few seconds after the first start): Medium as
+ * `npm run bench` measured it on wasm with 2 cores, Small and Large scaled by parameter count as the probe does.
+ */
 export const DEFAULT_CHARS_PER_SECOND: Readonly<Record<TrainingPreset, number>> = {
-  small: 6000,
-  medium: 2000,
-  large: 650,
+  small: 25_000,
+  medium: 7_000,
+  large: 1_850,
 };
 
 const SCENE_HEADING = /^(?:\.[A-Za-z0-9]|(?:INT|EXT|EST|INT\.?\/EXT|I\/E)[.\s])/i;

@@ -174,3 +174,52 @@ describe('the app over the real services', () => {
     expect(help.textContent).toContain('Find and replace');
   });
 });
+
+describe('the recommended preset after the training speed is measured', () => {
+  let real: RealApi;
+
+  beforeAll(async () => {
+    real = await startRealApi();
+  });
+  afterEach(() => cleanup());
+  afterAll(async () => {
+    await real?.close();
+  });
+
+  it('follows a pushed status with measured speeds, unless the writer picked a preset', async () => {
+    const screen = await mountApp(real);
+    await fireEvent.click(screen.getByTestId(testIds.tabTraining));
+    const explanation = () => screen.getByTestId(testIds.trainingRecommended).textContent ?? '';
+    const checked = () =>
+      screen
+        .getAllByTestId(testIds.trainingPreset)
+        .find((input) => (input as HTMLInputElement).checked)
+        ?.getAttribute('value');
+    expect(explanation()).toMatch(/measuring how fast this computer trains/);
+    const status = await real.api.engine.getStatus();
+    if (!status.ok) throw new Error(status.error.message);
+    const measured = {
+      ...status.value,
+      recommendedPreset: 'medium' as const,
+      trainingSpeed: {
+        charsPerSecond: { small: 60_000, medium: 20_000, large: 5_000 },
+        measured: ['small' as const, 'medium' as const],
+        measuredAt: new Date().toISOString(),
+        minutesToBest: { medium: 8, large: 43 },
+      },
+    };
+    // What main pushes when its measurement finishes (the real bus, a status shaped by the contract).
+    real.runtime.services.bus.emit('engine:statusChanged', measured);
+    await waitFor(() => expect(explanation()).toMatch(/^Medium is recommended: this computer trains Small at 60,000/));
+    expect(checked()).toBe('medium');
+
+    const large = screen
+      .getAllByTestId(testIds.trainingPreset)
+      .find((input) => input.getAttribute('value') === 'large');
+    if (large === undefined) throw new Error('no Large preset');
+    await fireEvent.click(large);
+    real.runtime.services.bus.emit('engine:statusChanged', { ...measured, recommendedPreset: 'small' });
+    await waitFor(() => expect(explanation()).toMatch(/^Small is recommended/));
+    expect(checked()).toBe('large');
+  });
+});

@@ -173,18 +173,6 @@ describe('the app over the real services', () => {
     expect(help.textContent).toContain('Generate scene from the cursor');
     expect(help.textContent).toContain('Find and replace');
   });
-});
-
-describe('the recommended preset after the training speed is measured', () => {
-  let real: RealApi;
-
-  beforeAll(async () => {
-    real = await startRealApi();
-  });
-  afterEach(() => cleanup());
-  afterAll(async () => {
-    await real?.close();
-  });
 
   it('follows a pushed status with measured speeds, unless the writer picked a preset', async () => {
     const screen = await mountApp(real);

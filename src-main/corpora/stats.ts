@@ -15,13 +15,13 @@ export interface CorpusStats {
 }
 
 /**
- * Chars/s per preset until this machine's own speed is measured (a few seconds after the first start): Medium as
- * `npm run bench` measured it on wasm with 2 cores, Small and Large scaled by parameter count as the probe does.
+ * Chars/s per preset until this machine's own speed is measured (a few seconds after the first start): what that
+ * probe measured on the project's 2-core machine with wasm (Large scaled from Medium by parameter count).
  */
 export const DEFAULT_CHARS_PER_SECOND: Readonly<Record<TrainingPreset, number>> = {
-  small: 25_000,
+  small: 14_000,
   medium: 7_000,
-  large: 1_850,
+  large: 1_900,
 };
 
 const SCENE_HEADING = /^(?:\.[A-Za-z0-9]|(?:INT|EXT|EST|INT\.?\/EXT|I\/E)[.\s])/i;

@@ -307,12 +307,13 @@ export class TrainingRun {
       this.s.elapsedSeconds += seconds;
       this.stepSeconds = this.stepSeconds === null ? seconds : 0.9 * this.stepSeconds + 0.1 * seconds;
       this.recordLoss(loss);
-      if (performance.now() - lastProgress >= PROGRESS_INTERVAL_MS || this.step === 1) {
+      const evalDue =
+        this.step % metadata.training.evalEvery === 0 || (metadata.training.evalSteps?.includes(this.step) ?? false);
+      // Every evaluation gets a train-loss point too, so the chart has both curves however fast the steps are.
+      if (performance.now() - lastProgress >= PROGRESS_INTERVAL_MS || this.step === 1 || evalDue) {
         lastProgress = performance.now();
         this.emitProgress(loss);
       }
-      const evalDue =
-        this.step % metadata.training.evalEvery === 0 || (metadata.training.evalSteps?.includes(this.step) ?? false);
       if (evalDue && (await this.evaluate())) return 'early-stopped';
       if (!evalDue && performance.now() - this.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS) await this.checkpoint(false);
     }

@@ -67,6 +67,8 @@ describe('training', () => {
     expect(last!.samples.every((s) => s.text.length === 20)).toBe(true);
     const progress = events.filter((e) => e.type === 'progress');
     expect(progress[0]).toMatchObject({ step: 1, totalSteps: 40 });
+    // Each evaluation step reports its train loss as well, however fast the steps run.
+    expect(progress.map((e) => e.step)).toEqual(expect.arrayContaining([20, 40]));
     expect(progress.at(-1)!.charsPerSecond).toBeGreaterThan(0);
     const done = events.at(-1);
     expect(done).toMatchObject({ type: 'done', reason: 'budget', step: 40, modelId: run.modelId });

@@ -64,7 +64,8 @@ export class PackedModel {
       memory.f32.set(values(w.embedding), embedding / 4);
       const kernel = memory.packPanels(values(layer.kernel), embeddingSize, gates);
       const table = memory.alloc(vocabSize * gates);
-      for (let v = 0; v < vocabSize; v++) memory.f32.set(bias, table / 4 + v * gates);
+      memory.f32.set(bias, table / 4);
+      memory.fillRows(table + 4 * gates, vocabSize - 1, gates, table, gates);
       memory.matvec(embedding, vocabSize, embeddingSize, kernel, gates, table, gates);
       return { input: table, kernel: -1, recurrent: memory.packPanels(values(layer.recurrentKernel), units, gates) };
     });
@@ -135,22 +136,32 @@ export class PackedModel {
     }
   }
 
+  /**
+   * Layer l's pre-activations before the recurrent part, for `rows` rows at byte offset z ([rows, 4U]): layer 0's
+   * table row of each id; later layers their bias plus the input rows (the layer below's h, [rows, U]) x kernel.
+   */
+  private inputPart(l: number, z: number, rows: number, ids: ArrayLike<number>, input: number): void {
+    const layer = this.layers[l];
+    if (layer === undefined) throw new RangeError(`no layer ${l}`);
+    const gates = 4 * this.units;
+    if (l === 0) {
+      for (let r = 0; r < rows; r++)
+        this.memory.fillRows(z + 4 * r * gates, 1, gates, layer.input + 4 * (ids[r] ?? 0) * gates, gates);
+      return;
+    }
+    this.memory.fillRows(z, rows, gates, layer.input, gates);
+    this.memory.matvec(input, rows, this.units, layer.kernel, gates, z, gates);
+  }
+
   /** Moves every row of the slot one character on through the LSTM layers (ids [rows]). */
   advance(slot: Slot, ids: ArrayLike<number>): void {
     const m = this.memory;
     const u = this.units;
-    const gates = 4 * u;
-    const z = slot.z;
     this.layers.forEach((layer, l) => {
-      const f32 = m.f32;
-      for (let r = 0; r < slot.rows; r++) {
-        const from = l === 0 ? layer.input / 4 + (ids[r] ?? 0) * gates : layer.input / 4;
-        f32.copyWithin(z / 4 + r * gates, from, from + gates);
-      }
       const h = slot.h[l] ?? 0;
-      if (l > 0) m.matvec(slot.h[l - 1] ?? 0, slot.rows, u, layer.kernel, gates, z, gates);
-      m.matvec(h, slot.rows, u, layer.recurrent, gates, z, gates);
-      m.lstmCell(z, slot.c[l] ?? 0, h, u, slot.rows);
+      this.inputPart(l, slot.z, slot.rows, ids, slot.h[l - 1] ?? 0);
+      m.matvec(h, slot.rows, u, layer.recurrent, 4 * u, slot.z, 4 * u);
+      m.lstmCell(slot.z, slot.c[l] ?? 0, h, u, slot.rows);
     });
   }
 
@@ -169,27 +180,18 @@ export class PackedModel {
       outputs: [m.alloc(PRIME_CHUNK * u), m.alloc(PRIME_CHUNK * u)],
     });
     for (let from = 0; from < ids.length; from += PRIME_CHUNK) {
-      const steps = Math.min(PRIME_CHUNK, ids.length - from);
+      const chunk = ids.subarray(from, from + PRIME_CHUNK);
       this.layers.forEach((layer, l) => {
-        const z = scratch.z / 4;
-        if (l === 0) {
-          for (let t = 0; t < steps; t++) {
-            const row = layer.input / 4 + (ids[from + t] ?? 0) * gates;
-            m.f32.copyWithin(z + t * gates, row, row + gates);
-          }
-        } else {
-          for (let t = 0; t < steps; t++) m.f32.copyWithin(z + t * gates, layer.input / 4, layer.input / 4 + gates);
-          m.matvec(scratch.outputs[(l - 1) % 2] ?? 0, steps, u, layer.kernel, gates, scratch.z, gates);
-        }
+        this.inputPart(l, scratch.z, chunk.length, chunk, scratch.outputs[(l - 1) % 2] ?? 0);
         const h = slot.h[l] ?? 0;
         const c = slot.c[l] ?? 0;
-        const out = (scratch.outputs[l % 2] ?? 0) / 4;
+        const out = scratch.outputs[l % 2] ?? 0;
         const keep = l < this.layers.length - 1;
-        for (let t = 0; t < steps; t++) {
+        for (let t = 0; t < chunk.length; t++) {
           const zt = scratch.z + 4 * t * gates;
           m.matvec(h, 1, u, layer.recurrent, gates, zt, gates);
           m.lstmCell(zt, c, h, u, 1);
-          if (keep) m.f32.copyWithin(out + t * u, h / 4, h / 4 + u);
+          if (keep) m.fillRows(out + 4 * t * u, 1, u, h, u);
         }
       });
     }
@@ -199,9 +201,7 @@ export class PackedModel {
   logits(slot: Slot): Float32Array {
     const m = this.memory;
     const stride = panelWidth(this.vocabSize);
-    const f32 = m.f32;
-    for (let r = 0; r < slot.rows; r++)
-      f32.copyWithin(slot.logits / 4 + r * stride, this.denseBias / 4, this.denseBias / 4 + this.vocabSize);
+    m.fillRows(slot.logits, slot.rows, stride, this.denseBias, this.vocabSize);
     const top = slot.h[this.layers.length - 1] ?? 0;
     m.matvec(top, slot.rows, this.units, this.dense, this.vocabSize, slot.logits, stride);
     const out = new Float32Array(slot.rows * this.vocabSize);

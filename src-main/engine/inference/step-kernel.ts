@@ -63,6 +63,12 @@ export class KernelMemory {
     return this.view;
   }
 
+  /** Copies `width` floats at byte offset `from` into `rows` rows starting at `to`, rows `stride` floats apart. */
+  fillRows(to: number, rows: number, stride: number, from: number, width: number): void {
+    const f32 = this.f32;
+    for (let r = 0; r < rows; r++) f32.copyWithin(to / 4 + r * stride, from / 4, from / 4 + width);
+  }
+
   /** Copies a row-major [k, n] matrix into panel layout (n padded to whole panels with zeros); returns its offset. */
   packPanels(matrix: Float32Array, k: number, n: number): number {
     const at = this.alloc(k * panelWidth(n));

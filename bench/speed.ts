@@ -3,18 +3,11 @@ import { initBackend } from '../src-main/engine/backend.ts';
 import { startLstmHelper, stopLstmHelper } from '../src-main/engine/lstm/lstm-helper.ts';
 import { registerWasmKernelOverrides, unregisterWasmKernelOverrides } from '../src-main/engine/wasm-kernels/index.ts';
 import { CharDataset } from '../src-main/engine/dataset.ts';
-import {
-  crossEntropy,
-  disposeWeights,
-  initialWeightValues,
-  weightSpecs,
-  weightsFromValues,
-} from '../src-main/engine/model.ts';
-import { disposeAdamState, zeroAdamState } from '../src-main/engine/optimizer.ts';
+import { crossEntropy, disposeWeights, initialWeightValues, weightsFromValues } from '../src-main/engine/model.ts';
+import { probeOptions, timeTrainingSteps } from '../src-main/engine/speed-probe.ts';
 import { Rng } from '../src-main/engine/rng.ts';
 import type { StepperKind } from '../src-main/engine/inference/create-stepper.ts';
 import { DEFAULT_PRIME_CHARS, PrimeCache, sample, type SamplerModel } from '../src-main/engine/sampler.ts';
-import { trainStep } from '../src-main/engine/train-step.ts';
 import { DEFAULT_OPTIMIZER, PRESETS, type BackendName, type PresetName } from '../src-main/engine/types.ts';
 import { Vocab } from '../src-main/engine/vocab.ts';
 
@@ -30,34 +23,21 @@ export interface SpeedOptions {
 
 const seconds = (from: number): number => (performance.now() - from) / 1000;
 
-/** Our functional model with the engine's own train step (the LSTM from src-main/engine/lstm). */
+/** Our functional model with the engine's own train step (the LSTM from src-main/engine/lstm), as the probe times it. */
 async function ourTraining(
   dataset: CharDataset,
   vocab: Vocab,
   preset: PresetName,
   opts: SpeedOptions,
 ): Promise<number> {
-  const model = PRESETS[preset];
-  const optimizer = DEFAULT_OPTIMIZER;
-  const rng = Rng.fromSeed(1);
-  const specs = weightSpecs(model, vocab.size);
-  const values = initialWeightValues(model, vocab.size, rng);
-  let weights = specs.map((s, i) => tf.tensor(values[i] ?? new Float32Array(0), s.shape, 'float32'));
-  let adam = zeroAdamState(weights);
-  let started = 0;
-  for (let i = 0; i < opts.warmupSteps + opts.steps; i++) {
-    if (i === opts.warmupSteps) started = performance.now();
-    const seeds = Array.from({ length: model.layers }, () => rng.nextUint32());
-    const result = trainStep(weights, adam, dataset.sampleBatch(rng, optimizer.batchSize), model, optimizer, seeds);
-    weights = result.weights;
-    adam = result.adam;
-    await result.loss.data();
-    result.loss.dispose();
-  }
-  const elapsed = seconds(started);
-  tf.dispose(weights);
-  disposeAdamState(adam);
-  return (opts.steps * optimizer.batchSize * optimizer.seqLen) / elapsed;
+  const speed = await timeTrainingSteps(
+    dataset,
+    vocab.size,
+    PRESETS[preset],
+    probeOptions({ warmupSteps: opts.warmupSteps, steps: opts.steps, slowStepMs: Infinity }),
+  );
+  if (speed === null) throw new Error('the timing was abandoned');
+  return speed;
 }
 
 /** The same model built from tfjs-layers (stock LSTM layer), trained with optimizer.minimize in a custom loop. */

@@ -157,10 +157,12 @@ export class Engine {
 
   private runOptions(runId: string, onEvent: (e: TrainingEvent) => void): TrainingRunOptions {
     // Generation is interactive: a training step (up to seconds) waits until no generation is running.
-    const beforeStep = async (): Promise<void> => {
-      while (this.generationsIdle !== null) await this.generationsIdle.promise;
-    };
-    return { runId, store: this.store, backend: this.backend, onEvent, beforeStep };
+    return { runId, store: this.store, backend: this.backend, onEvent, beforeStep: () => this.generationsDone() };
+  }
+
+  /** Resolves once no generation is running. */
+  private async generationsDone(): Promise<void> {
+    while (this.generationsIdle !== null) await this.generationsIdle.promise;
   }
 
   private generationStarted(runId: string, controller: AbortController): void {
@@ -215,9 +217,7 @@ export class Engine {
     return measureTrainingSpeed({
       ...options,
       shouldStop: () => this.training !== null || this.startingRun,
-      beforeStep: async () => {
-        while (this.generationsIdle !== null) await this.generationsIdle.promise;
-      },
+      beforeStep: () => this.generationsDone(),
     });
   }
 

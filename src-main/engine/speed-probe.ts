@@ -5,7 +5,7 @@ import { disposeAdamState, zeroAdamState } from './optimizer.ts';
 import { PRESET_NAMES, qualifies } from './presets.ts';
 import { Rng } from './rng.ts';
 import { trainStep } from './train-step.ts';
-import { DEFAULT_OPTIMIZER, PRESETS, type PresetName } from './types.ts';
+import { DEFAULT_OPTIMIZER, PRESETS, type ModelHyperparams, type PresetName } from './types.ts';
 import { Vocab } from './vocab.ts';
 
 /** Training speed per preset on this machine and backend; `measured` lists the presets timed, the rest are scaled. */
@@ -28,30 +28,43 @@ export interface SpeedProbeOptions {
 /** The options that can cross to the engine worker (plain data). */
 export type SpeedProbeSettings = Omit<SpeedProbeOptions, 'shouldStop' | 'beforeStep'>;
 
-/** A typical screenplay vocabulary's size; the cost per character barely depends on the text itself. */
+/** A typical screenplay vocabulary's size. */
 const PROBE_VOCAB = 80;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Times real training steps (the engine's own step, on random characters) of one preset; chars/s. */
-async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>): Promise<number | null> {
-  const hp = PRESETS[preset];
+/** Fills in the defaults of the probe's options. */
+export function probeOptions(options: SpeedProbeOptions = {}): Required<SpeedProbeOptions> {
+  return {
+    warmupSteps: options.warmupSteps ?? 1,
+    steps: options.steps ?? 2,
+    slowStepMs: options.slowStepMs ?? 1000,
+    shouldStop: options.shouldStop ?? (() => false),
+    beforeStep: options.beforeStep ?? (() => Promise.resolve()),
+  };
+}
+
+/**
+ * Times the engine's own training step on batches of `dataset` for a model of `hp` from its initial weights;
+ * chars/s over the timed steps (waits before a step are not counted), or null when `shouldStop` said so.
+ */
+export async function timeTrainingSteps(
+  dataset: CharDataset,
+  vocabSize: number,
+  hp: ModelHyperparams,
+  opts: Required<SpeedProbeOptions>,
+): Promise<number | null> {
   const rng = Rng.fromSeed(1);
-  const alphabet = Array.from({ length: PROBE_VOCAB }, (_, i) => String.fromCharCode(32 + i)).join('');
-  const text = Array.from({ length: 20_000 }, () => alphabet[rng.int(PROBE_VOCAB)]).join('');
-  const vocab = Vocab.fromTexts([text]);
   const { batchSize, seqLen } = DEFAULT_OPTIMIZER;
-  const dataset = CharDataset.fromTexts([text], vocab, seqLen);
-  const values = initialWeightValues(hp, vocab.size, rng);
-  let weights = weightSpecs(hp, vocab.size).map((s, i) => tf.tensor(values[i] ?? [], s.shape, 'float32'));
+  const values = initialWeightValues(hp, vocabSize, rng);
+  let weights = weightSpecs(hp, vocabSize).map((s, i) => tf.tensor(values[i] ?? [], s.shape, 'float32'));
   let adam = zeroAdamState(weights);
-  let started = 0;
+  let timedMs = 0;
   try {
     for (let i = 0; i < opts.warmupSteps + opts.steps; i++) {
       await yieldToEventLoop();
       await opts.beforeStep();
       if (opts.shouldStop()) return null;
-      if (i === opts.warmupSteps) started = performance.now();
       const stepStarted = performance.now();
       const seeds = Array.from({ length: hp.layers }, () => rng.nextUint32());
       const result = trainStep(weights, adam, dataset.sampleBatch(rng, batchSize), hp, DEFAULT_OPTIMIZER, seeds);
@@ -60,13 +73,25 @@ async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>)
       await result.loss.data();
       result.loss.dispose();
       const stepMs = performance.now() - stepStarted;
-      if (i >= opts.warmupSteps && stepMs > opts.slowStepMs) return (batchSize * seqLen * 1000) / stepMs;
+      if (i < opts.warmupSteps) continue;
+      if (stepMs > opts.slowStepMs) return (batchSize * seqLen * 1000) / stepMs;
+      timedMs += stepMs;
     }
-    return (opts.steps * batchSize * seqLen * 1000) / (performance.now() - started);
+    return (opts.steps * batchSize * seqLen * 1000) / timedMs;
   } finally {
     tf.dispose(weights);
     disposeAdamState(adam);
   }
+}
+
+/** Times one preset on random characters (the cost per character barely depends on the text); chars/s. */
+async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>): Promise<number | null> {
+  const rng = Rng.fromSeed(1);
+  const alphabet = Array.from({ length: PROBE_VOCAB }, (_, i) => String.fromCharCode(32 + i)).join('');
+  const text = Array.from({ length: 20_000 }, () => alphabet[rng.int(PROBE_VOCAB)]).join('');
+  const vocab = Vocab.fromTexts([text]);
+  const dataset = CharDataset.fromTexts([text], vocab, DEFAULT_OPTIMIZER.seqLen);
+  return timeTrainingSteps(dataset, vocab.size, PRESETS[preset], opts);
 }
 
 /**
@@ -75,13 +100,7 @@ async function timePreset(preset: PresetName, opts: Required<SpeedProbeOptions>)
  * are scaled by parameter count. Null when abandoned.
  */
 export async function measureTrainingSpeed(options: SpeedProbeOptions = {}): Promise<TrainingSpeed | null> {
-  const opts: Required<SpeedProbeOptions> = {
-    warmupSteps: options.warmupSteps ?? 1,
-    steps: options.steps ?? 2,
-    slowStepMs: options.slowStepMs ?? 1000,
-    shouldStop: options.shouldStop ?? (() => false),
-    beforeStep: options.beforeStep ?? (() => Promise.resolve()),
-  };
+  const opts = probeOptions(options);
   const speeds: Partial<Record<PresetName, number>> = {};
   const measured: PresetName[] = [];
   let last: PresetName = 'small';

@@ -76,6 +76,7 @@ export class EngineService {
   #speed: TrainingSpeedRecord | null = null;
   #measuring: Promise<void> | null = null;
   #probeTimer: ReturnType<typeof setTimeout> | undefined;
+  #endProbeDelay: () => void = () => undefined;
   #disposed = false;
   /** The run in progress, when it trains a preset unchanged: its speed refines the measured one. */
   #presetRun: { runId: string; preset: PresetName; charsPerSecond: number | null } | null = null;
@@ -97,39 +98,18 @@ export class EngineService {
 
   /** Resolves when a scheduled or running measurement (if any) has finished. */
   async speedMeasured(): Promise<void> {
-    while (this.#probeTimer !== undefined || this.#measuring !== null) {
-      await (this.#measuring ?? new Promise((resolve) => setTimeout(resolve, 20)));
-    }
+    await this.#measuring;
   }
 
+  /** Measures the training speed after `delayMs`, unless one is already scheduled or running. */
   #scheduleMeasurement(delayMs: number): void {
-    if (this.deps.speedProbe === false || this.#probeTimer !== undefined) return;
-    this.#probeTimer = setTimeout(() => {
-      this.#probeTimer = undefined;
-      this.#measureSpeed();
-    }, delayMs);
-  }
-
-  #measureSpeed(): void {
-    const probe = this.deps.speedProbe;
-    if (probe === false || this.#disposed || this.#measuring !== null || this.#trainingRunId !== null) return;
-    this.#measuring = (async () => {
-      const backend = await this.deps.engine.getBackend();
-      const speed = await this.deps.engine.measureTrainingSpeed(probe);
-      // Null: a training run took the engine; the next run's end tries again.
-      if (speed === null) return;
-      const record: TrainingSpeedRecord = {
-        version: 1,
-        backend,
-        machine: machineId(),
-        measuredAt: new Date().toISOString(),
-        ...speed,
-      };
-      this.#speed = record;
-      this.deps.corpora.setThroughput(record.charsPerSecond);
-      await writeTrainingSpeed(this.deps.speedFile, record);
-      this.deps.bus.emit('engine:statusChanged', await this.status());
-    })()
+    if (this.deps.speedProbe === false || this.#measuring !== null || this.#disposed) return;
+    const delay = new Promise<void>((resolve) => {
+      this.#probeTimer = setTimeout(resolve, delayMs);
+      this.#endProbeDelay = resolve;
+    });
+    this.#measuring = delay
+      .then(() => this.#measureSpeed())
       .catch((error: unknown) => {
         // Busy: a training run started first (its end tries again). Cancelled: the app is quitting.
         const expected = error instanceof AppError && (error.code === 'E_ENGINE_BUSY' || error.code === 'E_CANCELLED');
@@ -140,10 +120,35 @@ export class EngineService {
       });
   }
 
+  async #measureSpeed(): Promise<void> {
+    const probe = this.deps.speedProbe;
+    // A run that started meanwhile has the engine; its end schedules the measurement again.
+    if (probe === false || this.#disposed || this.#trainingRunId !== null) return;
+    const backend = await this.deps.engine.getBackend();
+    const speed = await this.deps.engine.measureTrainingSpeed(probe);
+    // Null: a training run took the engine; the next run's end tries again.
+    if (speed === null) return;
+    await this.#adoptSpeed({
+      version: 1,
+      backend,
+      machine: machineId(),
+      measuredAt: new Date().toISOString(),
+      ...speed,
+    });
+  }
+
+  /** Makes a measurement the one in use: estimates, the stored file and the status the renderer shows. */
+  async #adoptSpeed(record: TrainingSpeedRecord): Promise<void> {
+    this.#speed = record;
+    this.deps.corpora.setThroughput(record.charsPerSecond);
+    await writeTrainingSpeed(this.deps.speedFile, record);
+    this.deps.bus.emit('engine:statusChanged', await this.status());
+  }
+
   async dispose(): Promise<void> {
     this.#disposed = true;
     clearTimeout(this.#probeTimer);
-    this.#probeTimer = undefined;
+    this.#endProbeDelay();
     for (const detach of this.#detach) detach();
     await this.deps.engine.stop();
   }
@@ -264,16 +269,12 @@ export class EngineService {
   async #recordRunSpeed(preset: PresetName, charsPerSecond: number): Promise<void> {
     const current = this.#speed;
     if (current === null || current.backend !== (await this.deps.engine.getBackend())) return;
-    const record: TrainingSpeedRecord = {
+    await this.#adoptSpeed({
       ...current,
       measuredAt: new Date().toISOString(),
       charsPerSecond: { ...current.charsPerSecond, [preset]: charsPerSecond },
       measured: current.measured.includes(preset) ? current.measured : [...current.measured, preset],
-    };
-    this.#speed = record;
-    this.deps.corpora.setThroughput(record.charsPerSecond);
-    await writeTrainingSpeed(this.deps.speedFile, record);
-    this.deps.bus.emit('engine:statusChanged', await this.status());
+    });
   }
 
   #onTraining(event: TrainingEvent): void {

@@ -12,6 +12,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PRESET_NAMES } from '../src-main/engine/presets.ts';
 import { BACKEND_NAMES, type BackendName, type PresetName } from '../src-main/engine/types.ts';
 import { Args } from './args.ts';
 import { qualityCurve } from './quality.ts';
@@ -23,12 +24,11 @@ import { timeToModel } from './time-to-model.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_CORPUS = resolve(process.cwd(), '../shared/corpora/tinyshakespeare.txt');
-const presets: readonly PresetName[] = ['small', 'medium', 'large'];
 
 function preset(args: Args): PresetName {
   const name = args.string('preset', 'medium');
-  const match = presets.find((p) => p === name);
-  if (match === undefined) throw new Error(`--preset must be one of ${presets.join(', ')}`);
+  const match = PRESET_NAMES.find((p) => p === name);
+  if (match === undefined) throw new Error(`--preset must be one of ${PRESET_NAMES.join(', ')}`);
   return match;
 }
 

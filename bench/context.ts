@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/engine/backend.ts';
 import { createStepper } from '../src-main/engine/inference/create-stepper.ts';
-import { disposeWeights, unflattenWeights, weightSpecs } from '../src-main/engine/model.ts';
+import { disposeWeights, weightsFromValues } from '../src-main/engine/model.ts';
 import { ModelStore } from '../src-main/engine/model-store.ts';
 import type { BackendName } from '../src-main/engine/types.ts';
 import { Vocab } from '../src-main/engine/vocab.ts';
@@ -26,8 +25,7 @@ export async function contextBenefit(opts: ContextOptions) {
   const store = new ModelStore(opts.modelsDir);
   await store.open();
   const loaded = await store.load(opts.modelId);
-  const specs = weightSpecs(loaded.metadata.model, loaded.metadata.vocabSize);
-  const weights = unflattenWeights(specs.map((s, i) => tf.tensor(loaded.best[i] ?? [], s.shape, 'float32')));
+  const weights = weightsFromValues(loaded.metadata.model, loaded.metadata.vocabSize, loaded.best);
   const vocab = Vocab.fromCodePoints(loaded.codePoints);
   const ids = vocab.encode(opts.text.slice(Math.floor(opts.text.length * 0.9))).ids;
   const longest = Math.max(...opts.primeLengths);

@@ -1,24 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { z } from 'zod';
-import type { TrainingSpeedStatus } from '../contract/index.ts';
+import { presetSchema, type TrainingSpeedStatus } from '../contract/index.ts';
 import { CHARS_TO_BEST } from '../engine/presets.ts';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
-import type { BackendName } from '../engine/types.ts';
+import { BACKEND_NAMES, type BackendName } from '../engine/types.ts';
 
 export const TRAINING_SPEED_FILE = 'training-speed.json';
 
-const preset = z.enum(['small', 'medium', 'large']);
 const speed = z.number().positive().finite();
 
 /** What training-speed.json holds: one measurement, valid for the backend and machine it names. */
 const recordSchema = z.object({
   version: z.literal(1),
-  backend: z.enum(['tensorflow', 'wasm', 'cpu']),
+  backend: z.enum(BACKEND_NAMES),
   machine: z.string(),
   measuredAt: z.string(),
   charsPerSecond: z.object({ small: speed, medium: speed, large: speed }),
-  measured: z.array(preset).min(1),
+  measured: z.array(presetSchema).min(1),
 });
 
 export type TrainingSpeedRecord = z.infer<typeof recordSchema>;

@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../contract/errors.ts';
 import { initBackend } from './backend.ts';
-import { disposeWeights, weightSpecs, unflattenWeights, type CharLstmWeights } from './model.ts';
+import { disposeWeights, weightsFromValues, type CharLstmWeights } from './model.ts';
 import { ModelStore, summaryOf } from './model-store.ts';
 import { DEFAULT_PRIME_CHARS, PrimeCache, primeWindow, sample, sampleRequestFrom, warmPrime } from './sampler.ts';
 import { measureTrainingSpeed, type SpeedProbeSettings, type TrainingSpeed } from './speed-probe.ts';
@@ -88,10 +87,7 @@ export class Engine {
   /** Loads (validating every file) and makes it the model generation uses. */
   async loadModel(modelId: string): Promise<ModelSummary> {
     const loaded = await this.store.load(modelId);
-    const specs = weightSpecs(loaded.metadata.model, loaded.metadata.vocabSize);
-    const weights = unflattenWeights(
-      specs.map((s, i) => tf.tensor(loaded.best[i] ?? new Float32Array(0), s.shape, 'float32')),
-    );
+    const weights = weightsFromValues(loaded.metadata.model, loaded.metadata.vocabSize, loaded.best);
     this.retireActive();
     this.active = {
       summary: summaryOf(loaded.metadata),

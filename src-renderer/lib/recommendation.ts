@@ -1,7 +1,6 @@
 import type { EngineStatus, PresetName } from '../../src-main/contract/index.ts';
 import { formatCount } from './format.ts';
-
-const LABELS: Readonly<Record<PresetName, string>> = { small: 'Small', medium: 'Medium', large: 'Large' };
+import { PRESET_INFO } from './state/training.svelte.ts';
 
 const BACKEND_TEXT: Readonly<Record<EngineStatus['backend'], string>> = {
   tensorflow: 'native TensorFlow, the fastest',
@@ -11,7 +10,7 @@ const BACKEND_TEXT: Readonly<Record<EngineStatus['backend'], string>> = {
 
 /** Why the recommended preset is recommended, from the measured training speed when there is one. */
 export function recommendationText(status: EngineStatus): string {
-  const chosen = LABELS[status.recommendedPreset];
+  const chosen = PRESET_INFO[status.recommendedPreset].label;
   const speed = status.trainingSpeed;
   if (speed === null) {
     return (
@@ -20,7 +19,7 @@ export function recommendationText(status: EngineStatus): string {
     );
   }
   const rate = (p: PresetName): string =>
-    `${LABELS[p]} at ${speed.measured.includes(p) ? '' : 'about '}${formatCount(Math.round(speed.charsPerSecond[p]))}`;
+    `${PRESET_INFO[p].label} at ${speed.measured.includes(p) ? '' : 'about '}${formatCount(Math.round(speed.charsPerSecond[p]))}`;
   const minutes = (p: 'medium' | 'large'): string => formatCount(Math.max(1, Math.round(speed.minutesToBest[p])));
   const measured =
     `${chosen} is recommended: this computer trains ${rate('small')}, ${rate('medium')} and ${rate('large')} ` +

@@ -6,14 +6,14 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
-/** Layering: the renderer sees only the contract; the engine and contract never see Electron. */
+/** Layering: the renderer sees only the contract and the Fountain core; the engine and contract never see Electron. */
 const rendererBoundary = {
   paths: [{ name: 'electron', message: 'The renderer talks to main only through window.understudy.' }],
   patterns: [
     { group: nodeBuiltins, message: 'No Node built-ins in the renderer: it runs sandboxed.' },
     {
-      regex: '(^|/)src-main/(?!contract/)',
-      message: 'The renderer may import only src-main/contract, never other main-process code.',
+      regex: '(^|/)src-main/(?!contract/|fountain/)',
+      message: 'The renderer may import only src-main/contract and src-main/fountain, never other main-process code.',
     },
   ],
 };
@@ -50,6 +50,23 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'electron', message: 'The engine runs without Electron.' }] },
+      ],
+    },
+  },
+  {
+    // The Fountain core runs in main, the engine worker and the renderer: plain ECMAScript, no DOM, no Node.
+    files: ['src-main/fountain/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require', '__dirname'],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The Fountain core is pure TypeScript.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'The Fountain core is shared with the renderer: no Node built-ins.' },
+            { regex: '^\\.\\./', message: 'The Fountain core imports only itself.' },
+          ],
+        },
       ],
     },
   },

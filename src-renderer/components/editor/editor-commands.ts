@@ -1,7 +1,7 @@
 import { isolateHistory } from '@codemirror/commands';
 import { EditorSelection, Transaction, type EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
-import { formatProvenanceNote, sanitizeNoteText, type DraftProvenance } from '../../lib/fountain/provenance.ts';
+import { formatProvenanceNote, sanitizeNoteText, type DraftProvenance } from '../../../src-main/fountain/provenance.ts';
 
 export interface EditorSelectionInfo {
   /** Document offsets of the main selection, `from <= to`; equal when nothing is selected. */

@@ -1,7 +1,7 @@
 import { StateField, type EditorState, type Extension, type Range } from '@codemirror/state';
 import { Decoration, ViewPlugin, type DecorationSet, type EditorView, type ViewUpdate } from '@codemirror/view';
-import { parseFountain } from '../../lib/fountain/parse.ts';
-import type { ClassifiedLine, FountainDocument, LineType } from '../../lib/fountain/types.ts';
+import { parseFountain } from '../../../src-main/fountain/parse.ts';
+import type { ClassifiedLine, FountainDocument, LineType } from '../../../src-main/fountain/types.ts';
 
 /** The parsed script, kept in step with the document: the navigator, counts and completion read it. */
 export const fountainDocument = StateField.define<FountainDocument>({

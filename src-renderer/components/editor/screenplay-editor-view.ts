@@ -3,8 +3,8 @@ import { defaultKeymap, history, historyKeymap, redo, undo } from '@codemirror/c
 import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorSelection, EditorState, Prec, type Extension } from '@codemirror/state';
 import { drawSelection, dropCursor, EditorView, highlightActiveLine, keymap, type ViewUpdate } from '@codemirror/view';
-import type { DraftProvenance } from '../../lib/fountain/provenance.ts';
-import type { FountainDocument } from '../../lib/fountain/types.ts';
+import type { DraftProvenance } from '../../../src-main/fountain/provenance.ts';
+import type { FountainDocument } from '../../../src-main/fountain/types.ts';
 import { characterCompletions, externalCharacterNames } from './character-completion.ts';
 import {
   insertDraft,

@@ -1,6 +1,6 @@
-import { parseFountain, sceneAtLine } from '../../lib/fountain/parse.ts';
-import { scriptStats, type ScriptStats } from '../../lib/fountain/stats.ts';
-import type { FountainDocument, Scene } from '../../lib/fountain/types.ts';
+import { parseFountain, sceneAtLine } from '../../../src-main/fountain/parse.ts';
+import { scriptStats, type ScriptStats } from '../../../src-main/fountain/stats.ts';
+import type { FountainDocument, Scene } from '../../../src-main/fountain/types.ts';
 
 export const OUTLINE_DELAY_MS = 250;
 

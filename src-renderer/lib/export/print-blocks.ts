@@ -1,4 +1,4 @@
-import type { ClassifiedLine } from '../fountain/types.ts';
+import type { ClassifiedLine } from '../../../src-main/fountain/types.ts';
 
 export type DialoguePart = { kind: 'parenthetical' | 'dialogue' | 'lyrics'; lines: string[] };
 

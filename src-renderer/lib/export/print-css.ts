@@ -1,4 +1,4 @@
-import { LINES_PER_PAGE } from '../fountain/layout.ts';
+import { LINES_PER_PAGE } from '../../../src-main/fountain/layout.ts';
 
 export type Paper = 'letter' | 'a4';
 

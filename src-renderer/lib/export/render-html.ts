@@ -1,5 +1,5 @@
-import { parseFountain } from '../fountain/parse.ts';
-import type { TitleField } from '../fountain/types.ts';
+import { parseFountain } from '../../../src-main/fountain/parse.ts';
+import type { TitleField } from '../../../src-main/fountain/types.ts';
 import { escapeHtml, inlineHtml } from './inline-html.ts';
 import { printStylesheet, type Paper } from './print-css.ts';
 import { printBlocks, type PrintBlock } from './print-blocks.ts';

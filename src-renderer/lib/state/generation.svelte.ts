@@ -1,5 +1,5 @@
 import type { ErrorInfo, GenerationEvent, UnderstudyApi } from '../../../src-main/contract/index.ts';
-import type { DraftProvenance } from '../fountain/provenance.ts';
+import type { DraftProvenance } from '../../../src-main/fountain/provenance.ts';
 import { nowIso } from '../format.ts';
 import { startStream } from '../run-stream.ts';
 

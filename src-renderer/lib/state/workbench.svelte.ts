@@ -1,7 +1,7 @@
 import { fountainToFdx, type UnderstudyApi } from '../../../src-main/contract/index.ts';
 import { renderScreenplayHtml } from '../export/render-html.ts';
 import { downloadText, printHtml, withExtension } from '../print-export.ts';
-import type { DraftProvenance } from '../fountain/provenance.ts';
+import type { DraftProvenance } from '../../../src-main/fountain/provenance.ts';
 import type { ShortcutId } from '../shortcuts.ts';
 import { AppStatus } from './app-status.svelte.ts';
 import { Corpora, type CorporaPort } from './corpora.svelte.ts';

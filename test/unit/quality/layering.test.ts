@@ -30,6 +30,24 @@ describe('lint layering rules', () => {
     expect(await ruleIds(code, 'src-renderer/lib/good-import.ts')).toEqual([]);
   });
 
+  it('let the renderer import the Fountain core', async () => {
+    const code = "import { parseFountain } from '../../src-main/fountain/parse.ts';\nexport const x = parseFountain;\n";
+    expect(await ruleIds(code, 'src-renderer/lib/good-import.ts')).toEqual([]);
+  });
+
+  it('keep the Fountain core free of Node, the DOM, Electron and the rest of main', async () => {
+    const file = 'src-main/fountain/bad.ts';
+    const cases = [
+      "import { readFile } from 'node:fs/promises';\nexport const x = readFile;\n",
+      "import { app } from 'electron';\nexport const x = app;\n",
+      "import { AppError } from '../contract/errors.ts';\nexport const x = AppError;\n",
+      'export const x = document.title;\n',
+      'export const x = process.env;\n',
+    ];
+    for (const code of cases) expect(await ruleIds(code, file), code).not.toEqual([]);
+    expect(await ruleIds("import { cueName } from './classify.ts';\nexport const x = cueName;\n", file)).toEqual([]);
+  });
+
   it('reject electron in the engine and in the contract', async () => {
     const code = "import { app } from 'electron';\nexport const x = app;\n";
     expect(await ruleIds(code, 'src-main/engine/bad.ts')).toContain('no-restricted-imports');

@@ -16,7 +16,7 @@ import {
 import { fountain, fountainOf } from '../../../../src-renderer/components/editor/fountain-language';
 import { ScriptOutline } from '../../../../src-renderer/components/editor/script-outline.svelte';
 import { testIds } from '../../../../src-renderer/lib/test-ids';
-import { randomScripts } from '../fountain/random-scripts';
+import { randomScripts } from '../../fountain/random-scripts.ts';
 import EditorWithOutline from './EditorWithOutline.svelte';
 
 const sample = readFileSync(

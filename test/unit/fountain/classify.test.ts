@@ -4,13 +4,13 @@ import { resolve } from 'node:path';
 import { Fountain } from 'fountain-js';
 import { describe, expect, it } from 'vitest';
 import { randomScripts } from './random-scripts';
-import { classifyFountain } from '../../../../src-renderer/lib/fountain/classify';
-import { parseFountain } from '../../../../src-renderer/lib/fountain/parse';
-import { LINE_TYPES, type LineType } from '../../../../src-renderer/lib/fountain/types';
+import { classifyFountain } from '../../../src-main/fountain/classify.ts';
+import { parseFountain } from '../../../src-main/fountain/parse.ts';
+import { LINE_TYPES, type LineType } from '../../../src-main/fountain/types.ts';
 
 const everyElement = readFileSync(resolve(import.meta.dirname, 'every-element.fountain'), 'utf8');
 const sample = readFileSync(
-  resolve(import.meta.dirname, '../../../../resources/samples/sample-screenplay.fountain'),
+  resolve(import.meta.dirname, '../../../resources/samples/sample-screenplay.fountain'),
   'utf8',
 );
 

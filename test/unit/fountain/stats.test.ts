@@ -1,9 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { estimatePages, wrappedHeight } from '../../../../src-renderer/lib/fountain/layout';
-import { parseFountain, sceneAtLine } from '../../../../src-renderer/lib/fountain/parse';
-import { formatProvenanceNote } from '../../../../src-renderer/lib/fountain/provenance';
-import { countWords, scriptStats } from '../../../../src-renderer/lib/fountain/stats';
+import { estimatePages, wrappedHeight } from '../../../src-main/fountain/layout.ts';
+import { parseFountain, sceneAtLine } from '../../../src-main/fountain/parse.ts';
+import { formatProvenanceNote } from '../../../src-main/fountain/provenance.ts';
+import { countWords, scriptStats } from '../../../src-main/fountain/stats.ts';
 
 const paragraphs = (count: number): string =>
   Array.from({ length: count }, (_, i) => `Paragraph ${i + 1}.`).join('\n\n');

@@ -45,3 +45,9 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/** Any thrown value as data: an AppError keeps its code, anything else becomes E_INTERNAL with its message. */
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof AppError) return error.toInfo();
+  return { code: 'E_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}

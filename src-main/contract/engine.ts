@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BackendName, GenerationEvent, ModelSummary, PresetName, TrainingEvent } from '../engine/types.ts';
 import { event, request } from './define.ts';
+import { budgetSchema, presetSchema } from './vocabulary.ts';
 
 export type * from '../engine/types.ts';
 
@@ -13,19 +14,7 @@ const seed = z
   .min(0)
   .max(2 ** 31 - 1);
 
-const budget = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('steps'), steps: z.number().int().min(1).max(10_000_000) }),
-  z.object({ kind: z.literal('epochs'), epochs: z.number().min(0.001).max(10_000) }),
-  z.object({
-    kind: z.literal('minutes'),
-    minutes: z
-      .number()
-      .min(0.05)
-      .max(7 * 24 * 60),
-  }),
-]);
-
-export const presetSchema = z.enum(['small', 'medium', 'large']);
+const budget = budgetSchema;
 
 export const startTrainingSchema = z.object({
   corpusIds: z.array(id).min(1).max(500),

@@ -16,6 +16,7 @@ export * from './engine.ts';
 export * from './errors.ts';
 export * from './result.ts';
 export * from './settings.ts';
+export * from './vocabulary.ts';
 
 /** Every request the renderer can make, by `domain:action` channel. */
 export const requests = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { corpusFormatSchema, corpusKindSchema } from '../contract/vocabulary.ts';
 
 export const CORPUS_META_VERSION = 1;
 
@@ -11,7 +12,7 @@ export const corpusStatsSchema = z.object({
   words: z.number().int().nonnegative(),
   lines: z.number().int().nonnegative(),
   distinctChars: z.number().int().nonnegative(),
-  kind: z.enum(['screenplay', 'stage play', 'prose']),
+  kind: corpusKindSchema,
   characterNames: z.array(z.string()),
 });
 
@@ -23,7 +24,7 @@ export const corpusMetaSchema = z.object({
   origin: z.enum(['import', 'sample']),
   source: z.object({
     path: z.string().nullable(),
-    format: z.enum(['txt', 'md', 'fountain', 'fdx', 'docx']),
+    format: corpusFormatSchema,
     encoding: z.string(),
     bytes: z.number().int().nonnegative(),
   }),

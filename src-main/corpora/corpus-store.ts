@@ -22,7 +22,8 @@ import {
 export { SAMPLE_CORPUS_ID, SAMPLE_CORPUS_NAME };
 import { extractText, formatOf } from './extract.ts';
 import { normaliseText } from './normalise.ts';
-import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds, type TrainingPreset } from './stats.ts';
+import type { PresetName } from '../contract/vocabulary.ts';
+import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds } from './stats.ts';
 
 export type * from './types.ts';
 
@@ -36,7 +37,7 @@ export interface CorpusStoreOptions {
   maxBytes?: number;
   /** The bundled sample text (resources/corpora/shakespeare.txt); `null` for none. */
   samplePath?: string | null;
-  charsPerSecondByPreset?: Readonly<Record<TrainingPreset, number>>;
+  charsPerSecondByPreset?: Readonly<Record<PresetName, number>>;
   /** Deleted corpora older than this are purged when the store opens (default 7 days). */
   trashRetentionMs?: number;
 }
@@ -71,7 +72,7 @@ export class CorpusStore {
   readonly #trash: string;
   readonly #corpora = new Map<string, CorpusMeta>();
   #maxBytes: number;
-  #charsPerSecond: Readonly<Record<TrainingPreset, number>>;
+  #charsPerSecond: Readonly<Record<PresetName, number>>;
   #queue: Promise<unknown> = Promise.resolve();
   #sampleError: ErrorInfo | null = null;
 
@@ -110,7 +111,7 @@ export class CorpusStore {
   }
 
   /** Replaces the throughput used for training-time estimates (e.g. with measured numbers). */
-  setThroughput(charsPerSecondByPreset: Readonly<Record<TrainingPreset, number>>): void {
+  setThroughput(charsPerSecondByPreset: Readonly<Record<PresetName, number>>): void {
     this.#charsPerSecond = { ...charsPerSecondByPreset };
   }
 

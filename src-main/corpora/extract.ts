@@ -1,19 +1,10 @@
 import path from 'node:path';
 import { AppError, isAppError } from '../contract/errors.ts';
+import { CORPUS_EXTENSIONS_TEXT, corpusFormatOf, type CorpusFormat } from '../contract/vocabulary.ts';
 import { fdxToFountain } from '../documents/fdx.ts';
 import { decodeText } from './decode.ts';
 
-export type SourceFormat = 'txt' | 'md' | 'fountain' | 'fdx' | 'docx';
-
-export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
-  '.txt': 'txt',
-  '.md': 'md',
-  '.markdown': 'md',
-  '.fountain': 'fountain',
-  '.spmd': 'fountain',
-  '.fdx': 'fdx',
-  '.docx': 'docx',
-};
+export type SourceFormat = CorpusFormat;
 
 export interface ExtractedText {
   text: string;
@@ -23,11 +14,11 @@ export interface ExtractedText {
 
 /** The format of a file from its extension, or `E_UNSUPPORTED_TYPE` naming the file. */
 export function formatOf(filePath: string): SourceFormat {
-  const format = SUPPORTED_EXTENSIONS[path.extname(filePath).toLowerCase()];
+  const format = corpusFormatOf(path.extname(filePath));
   if (format === undefined) {
     throw new AppError(
       'E_UNSUPPORTED_TYPE',
-      `${path.basename(filePath)} cannot be imported: only .txt, .md, .fountain, .fdx and .docx files are supported.`,
+      `${path.basename(filePath)} cannot be imported: only ${CORPUS_EXTENSIONS_TEXT} files are supported.`,
     );
   }
   return format;

@@ -1,7 +1,6 @@
-export type CorpusKind = 'screenplay' | 'stage play' | 'prose';
+import { PRESET_NAMES, type CorpusKind, type PresetName } from '../contract/vocabulary.ts';
 
-/** Engine presets (see the engine's model presets); estimates are keyed by these names. */
-export type TrainingPreset = 'small' | 'medium' | 'large';
+export type { CorpusKind };
 
 export interface CorpusStats {
   /** Unicode code points. */
@@ -18,7 +17,7 @@ export interface CorpusStats {
  * Chars/s per preset until this machine's own speed is measured (a few seconds after the first start): what that
  * probe measured on the project's 2-core machine with wasm (Large scaled from Medium by parameter count).
  */
-export const DEFAULT_CHARS_PER_SECOND: Readonly<Record<TrainingPreset, number>> = {
+export const DEFAULT_CHARS_PER_SECOND: Readonly<Record<PresetName, number>> = {
   small: 14_000,
   medium: 7_000,
   large: 1_900,
@@ -136,10 +135,10 @@ export function computeStats(text: string, hint: 'screenplay' | null = null): Co
 /** Seconds to make `epochs` passes over `chars` characters with each preset; one pass by default. */
 export function estimateTrainingSeconds(
   chars: number,
-  charsPerSecondByPreset: Readonly<Record<TrainingPreset, number>> = DEFAULT_CHARS_PER_SECOND,
+  charsPerSecondByPreset: Readonly<Record<PresetName, number>> = DEFAULT_CHARS_PER_SECOND,
   epochs = 1,
-): Record<TrainingPreset, number> {
-  const estimate = (preset: TrainingPreset): number =>
+): Record<PresetName, number> {
+  const estimate = (preset: PresetName): number =>
     Math.ceil((chars * epochs) / Math.max(charsPerSecondByPreset[preset], Number.EPSILON));
-  return { small: estimate('small'), medium: estimate('medium'), large: estimate('large') };
+  return Object.fromEntries(PRESET_NAMES.map((preset) => [preset, estimate(preset)])) as Record<PresetName, number>;
 }

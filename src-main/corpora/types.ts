@@ -1,14 +1,14 @@
 /** Plain data types of the corpus library, shared with the contract (no Node imports here). */
 import type { ErrorInfo } from '../contract/errors.ts';
 import type { CorpusMeta } from './corpus-meta.ts';
-import type { TrainingPreset } from './stats.ts';
+import type { PresetName } from '../contract/vocabulary.ts';
 
 export type { CorpusMeta } from './corpus-meta.ts';
-export type { CorpusKind, CorpusStats, TrainingPreset } from './stats.ts';
+export type { CorpusKind, CorpusStats } from './stats.ts';
 
 export interface CorpusSummary extends CorpusMeta {
   /** Seconds for one pass over the text, per preset (see `DEFAULT_CHARS_PER_SECOND`). */
-  estimatedTrainingSeconds: Record<TrainingPreset, number>;
+  estimatedTrainingSeconds: Record<PresetName, number>;
 }
 
 export interface ImportDuplicate {

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../contract/errors.ts';
+import { presetSchema } from '../contract/vocabulary.ts';
 import { isErrno, randomSuffix, replaceDirectory, writeFileAtomic, writeFileSynced } from './atomic-fs.ts';
 import { layersTopology } from './layers-topology.ts';
 import { weightSpecs } from './model.ts';
@@ -37,7 +38,7 @@ const metadataSchema = z.object({
   formatVersion: z.literal(MODEL_FORMAT_VERSION),
   id: z.string(),
   name: z.string(),
-  preset: z.enum(['small', 'medium', 'large']),
+  preset: presetSchema,
   model: modelHyperparams,
   optimizer: z.object({
     learningRate: z.number().positive(),

@@ -1,6 +1,6 @@
-import type { BackendName, PresetName } from './types.ts';
+import { PRESET_NAMES, type BackendName, type PresetName } from '../contract/vocabulary.ts';
 
-export const PRESET_NAMES: readonly PresetName[] = ['small', 'medium', 'large'];
+export { PRESET_NAMES };
 
 /** The recommendation's promise: a 1 MB corpus reaches its best validation loss in about this long. */
 export const TIME_TO_BEST_SECONDS = 600;

@@ -1,10 +1,9 @@
 /** Plain, serialisable engine types shared by the engine, its host and the IPC contract (no tfjs imports here). */
 import type { ErrorInfo } from '../contract/errors.ts';
+import type { BackendName, PresetName, TrainingBudget } from '../contract/vocabulary.ts';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
-
-export type PresetName = 'small' | 'medium' | 'large';
+export { BACKEND_NAMES } from '../contract/vocabulary.ts';
+export type { BackendName, PresetName, TrainingBudget };
 
 export interface ModelHyperparams {
   embeddingSize: number;
@@ -19,9 +18,6 @@ export interface OptimizerHyperparams {
   seqLen: number;
   batchSize: number;
 }
-
-export type TrainingBudget =
-  { kind: 'steps'; steps: number } | { kind: 'epochs'; epochs: number } | { kind: 'minutes'; minutes: number };
 
 export interface EarlyStopping {
   enabled: boolean;

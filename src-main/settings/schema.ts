@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { presetSchema } from '../contract/vocabulary.ts';
 
 export const SETTINGS_VERSION = 3;
 
@@ -28,7 +29,7 @@ export const settingsFields = {
     .min(0)
     .max(2 ** 31 - 1)
     .nullable(),
-  preset: z.enum(['small', 'medium', 'large']),
+  preset: presetSchema,
   theme: z.enum(['system', 'light', 'dark']),
   windowBounds: windowBoundsSchema.nullable(),
   activeModelId: z.string().min(1).nullable(),

@@ -1,3 +1,4 @@
+import { CORPUS_EXTENSIONS_TEXT } from '../../../src-main/contract/index.ts';
 export interface TourStep {
   /** The `data-tour` anchor the step points at. */
   target: 'generate' | 'corpora' | 'training';
@@ -14,7 +15,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
   {
     target: 'corpora',
     title: 'Bring your own writing',
-    body: 'Import your scripts and manuscripts here (.fountain, .fdx, .docx, .txt, .md), or drop files on this panel. Nothing leaves your computer.',
+    body: `Import your scripts and manuscripts here (${CORPUS_EXTENSIONS_TEXT}), or drop files on this panel. Nothing leaves your computer.`,
   },
   {
     target: 'training',

@@ -1,4 +1,4 @@
-import { fountainToFdx, type UnderstudyApi } from '../../../src-main/contract/index.ts';
+import { CORPUS_EXTENSIONS, fountainToFdx, type UnderstudyApi } from '../../../src-main/contract/index.ts';
 import { renderScreenplayHtml } from '../export/render-html.ts';
 import { downloadText, printHtml, withExtension } from '../print-export.ts';
 import type { DraftProvenance } from '../../../src-main/fountain/provenance.ts';
@@ -34,7 +34,7 @@ export interface FirstRun {
 }
 
 const FOUNTAIN_FILTER = { name: 'Screenplay', extensions: ['fountain', 'spmd', 'txt'] };
-const CORPUS_FILTER = { name: 'Writing', extensions: ['fountain', 'fdx', 'docx', 'txt', 'md'] };
+const CORPUS_FILTER = { name: 'Writing', extensions: CORPUS_EXTENSIONS.map((extension) => extension.slice(1)) };
 
 export type PathMode = 'open' | 'saveAs' | 'import';
 export type PathRequest = { mode: PathMode; suggested: string };

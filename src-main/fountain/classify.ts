@@ -1,20 +1,18 @@
 import { findHiddenSpans, stripHidden } from './hidden-spans.ts';
 import type { ClassifiedLine, HiddenSpan } from './types.ts';
 
-const TITLE_KEY =
-  /^\s*(title|credit|authors?|source|draft date|date|contact(?: info)?|copyright|notes|revision|watermark|font)\s*:/i;
-const SCENE_HEADING = /^(int|ext|est|int\.?\/ext|i\.?\/e)[.\s]/i;
-const SCENE_NUMBER = /\s*#([\w.-]+)#\s*$/;
-const PAGE_BREAK = /^\s*={3,}\s*$/;
-const CENTERED = /^\s*>.*<\s*$/;
-const PARENTHETICAL = /^\s*\(.*\)\s*$/;
+import { CENTERED, PAGE_BREAK, PARENTHETICAL, SCENE_HEADING, SCENE_NUMBER, TITLE_KEY } from './patterns.ts';
 
-interface Context {
+/** What the rules for a line need to know about the lines above it. */
+export interface LineContext {
   /** The previous content line was blank (or there was none). */
   afterBlank: boolean;
   /** We are inside a dialogue block (after a cue, before a blank line). */
   inDialogue: boolean;
 }
+
+/** The context at the top of a script (or after a blank line). */
+export const START_CONTEXT: Readonly<LineContext> = { afterBlank: true, inDialogue: false };
 
 /** A source line with its hidden spans cut out. */
 interface StrippedLine {
@@ -34,15 +32,25 @@ export function classifyFountain(text: string): { lines: ClassifiedLine[]; hidde
   const hidden = findHiddenSpans(text);
   const stripped = stripLines(text, hidden);
   const titleEnd = titlePageEnd(stripped);
-  const context: Context = { afterBlank: true, inDialogue: false };
+  let context: LineContext = START_CONTEXT;
   const lines = stripped.map((line, index) => {
     let facts: LineFacts;
     if (index < titleEnd) facts = { type: 'title-page', text: line.effective.trim() };
     else if (line.transparent) facts = { type: line.transparent, text: '' };
-    else facts = classifyLine(line.effective, context, isNextBlank(stripped, index));
+    else {
+      facts = classifyLine(line.effective, context, isNextBlank(stripped, index));
+      context = contextAfter(context, facts.type);
+    }
     return toLine(index, line, facts);
   });
   return { lines, hidden };
+}
+
+/** The lines the element rules see: notes and boneyard cut out, lines that held only those left out. */
+export function contentLines(text: string): string[] {
+  return stripLines(text, findHiddenSpans(text))
+    .filter((line) => line.transparent === undefined)
+    .map((line) => line.effective);
 }
 
 function stripLines(text: string, hidden: readonly HiddenSpan[]): StrippedLine[] {
@@ -65,7 +73,7 @@ function stripLines(text: string, hidden: readonly HiddenSpan[]): StrippedLine[]
 
 /** Index of the first line after the title page block (0 when the script has none). */
 function titlePageEnd(lines: readonly StrippedLine[]): number {
-  if (!TITLE_KEY.test(lines[0]?.effective ?? '')) return 0;
+  if (!startsTitlePage(lines[0]?.effective ?? '')) return 0;
   const blank = lines.findIndex((line) => line.effective.trim() === '');
   return blank === -1 ? lines.length : blank;
 }
@@ -79,7 +87,12 @@ function isNextBlank(lines: readonly StrippedLine[], index: number): boolean {
   return true;
 }
 
-type LineFacts = Omit<ClassifiedLine, 'index' | 'from' | 'to' | 'source'>;
+/** A script whose first line is `Key: value` with a known title-page key opens with a title page. */
+export function startsTitlePage(firstLine: string): boolean {
+  return TITLE_KEY.test(firstLine);
+}
+
+export type LineFacts = Omit<ClassifiedLine, 'index' | 'from' | 'to' | 'source'>;
 
 // Built field by field: spreading objects of varying shape is several times slower in V8.
 function toLine(index: number, { source, from }: StrippedLine, facts: LineFacts): ClassifiedLine {
@@ -87,35 +100,44 @@ function toLine(index: number, { source, from }: StrippedLine, facts: LineFacts)
   if (facts.depth !== undefined) line.depth = facts.depth;
   if (facts.sceneNumber !== undefined) line.sceneNumber = facts.sceneNumber;
   if (facts.dual !== undefined) line.dual = facts.dual;
+  if (facts.forced !== undefined) line.forced = facts.forced;
   return line;
 }
 
-function classifyLine(line: string, context: Context, nextBlank: boolean): LineFacts {
-  const facts = classifyInContext(line, context, nextBlank);
-  context.afterBlank = facts.type === 'blank';
-  context.inDialogue =
-    facts.type === 'character' || (context.inDialogue && ['dialogue', 'parenthetical', 'lyrics'].includes(facts.type));
-  return facts;
+const DIALOGUE_PARTS: ReadonlySet<string> = new Set(['dialogue', 'parenthetical', 'lyrics']);
+
+/** The context for the line below a line of `type` (notes and boneyard lines never get here: they are transparent). */
+export function contextAfter(context: Readonly<LineContext>, type: ClassifiedLine['type']): LineContext {
+  return {
+    afterBlank: type === 'blank',
+    inDialogue: type === 'character' || (context.inDialogue && DIALOGUE_PARTS.has(type)),
+  };
 }
 
-function classifyInContext(line: string, { afterBlank, inDialogue }: Context, nextBlank: boolean): LineFacts {
+/**
+ * The element one line is (notes and boneyard already cut out), from the lines above it (`context`) and whether
+ * the next content line is blank: the rules of the Fountain spec, shared by the parser and the incremental
+ * line machine.
+ */
+export function classifyLine(line: string, { afterBlank, inDialogue }: LineContext, nextBlank: boolean): LineFacts {
   const trimmed = line.trim();
   if (trimmed === '') {
     // Two spaces keep a dialogue block going across an intentionally empty line.
     return inDialogue && line.length >= 2 ? { type: 'dialogue', text: '' } : { type: 'blank', text: '' };
   }
   if (PAGE_BREAK.test(line)) return { type: 'page-break', text: '' };
+  if (trimmed.startsWith('~')) return { type: 'lyrics', text: trimmed.slice(1).trim() };
+  // Inside a speech every line is speech: `#1 fan.` is dialogue, not a section (the spec's blocks are paragraphs).
+  if (inDialogue) {
+    return PARENTHETICAL.test(line) ? { type: 'parenthetical', text: trimmed } : { type: 'dialogue', text: trimmed };
+  }
   if (trimmed.startsWith('#')) {
     const depth = /^#+/.exec(trimmed)?.[0].length ?? 1;
     return { type: 'section', text: trimmed.slice(depth).trim(), depth };
   }
   if (trimmed.startsWith('=')) return { type: 'synopsis', text: trimmed.slice(1).trim() };
   if (CENTERED.test(line)) return { type: 'centered', text: trimmed.slice(1, -1).trim() };
-  if (trimmed.startsWith('~')) return { type: 'lyrics', text: trimmed.slice(1).trim() };
-  if (inDialogue) {
-    return PARENTHETICAL.test(line) ? { type: 'parenthetical', text: trimmed } : { type: 'dialogue', text: trimmed };
-  }
-  if (trimmed.startsWith('!')) return { type: 'action', text: line.trimEnd().replace('!', '') };
+  if (trimmed.startsWith('!')) return { type: 'action', text: line.trimEnd().replace('!', ''), forced: true };
   if (afterBlank) {
     const special = classifyAfterBlank(trimmed, nextBlank);
     if (special) return special;
@@ -124,12 +146,11 @@ function classifyInContext(line: string, { afterBlank, inDialogue }: Context, ne
 }
 
 function classifyAfterBlank(trimmed: string, nextBlank: boolean): LineFacts | undefined {
-  if (trimmed.startsWith('@')) return characterCue(trimmed.slice(1));
-  if (trimmed.startsWith('>')) return { type: 'transition', text: trimmed.slice(1).trim() };
+  if (trimmed.startsWith('@')) return { ...characterCue(trimmed.slice(1)), forced: true };
+  if (trimmed.startsWith('>')) return { type: 'transition', text: trimmed.slice(1).trim(), forced: true };
   const forcedHeading = trimmed.startsWith('.') && !trimmed.startsWith('..');
-  if (forcedHeading || (nextBlank && SCENE_HEADING.test(trimmed))) {
-    return sceneHeading(forcedHeading ? trimmed.slice(1) : trimmed);
-  }
+  if (forcedHeading) return { ...sceneHeading(trimmed.slice(1)), forced: true };
+  if (nextBlank && SCENE_HEADING.test(trimmed)) return sceneHeading(trimmed);
   if (nextBlank && trimmed.endsWith('TO:') && !hasLowercase(trimmed)) return { type: 'transition', text: trimmed };
   if (!nextBlank && isCueName(trimmed)) return characterCue(trimmed);
   return undefined;

@@ -59,6 +59,8 @@ export interface ClassifiedLine {
   sceneNumber?: string;
   /** True for a character cue ending in `^` (dual dialogue). */
   dual?: boolean;
+  /** True when a mark forced the element (`.`, `!`, `@`, `>`): its text keeps the writer's case. */
+  forced?: boolean;
 }
 
 export interface TitleField {

@@ -84,7 +84,7 @@ body {
 .scene-number.right { left: calc(100% + 0.25in); }
 .action { width: 6in; orphans: 2; widows: 2; }
 .dialogue-block > p { margin: 0; white-space: pre-wrap; }
-.dialogue-block > .character { margin-left: 2.2in; width: 3.8in; text-transform: uppercase; break-after: avoid; }
+.dialogue-block > .character { margin-left: 2.2in; width: 3.8in; break-after: avoid; }
 .dialogue-block > .parenthetical { margin-left: 1.6in; width: 2.5in; padding-left: 1ch; text-indent: -1ch; break-after: avoid; }
 .dialogue-block > .dialogue { margin-left: 1in; width: 3.5in; orphans: 2; widows: 2; }
 .lyrics { margin-left: 1in; width: 3.5in; font-style: italic; }

@@ -1,4 +1,7 @@
 import { PRESET_NAMES, type CorpusKind, type PresetName } from '../contract/vocabulary.ts';
+import { cueName } from '../fountain/classify.ts';
+import { parseFountain } from '../fountain/parse.ts';
+import { stageSpeakers } from '../fountain/stage-play.ts';
 
 export type { CorpusKind };
 
@@ -23,30 +26,7 @@ export const DEFAULT_CHARS_PER_SECOND: Readonly<Record<PresetName, number>> = {
   large: 1_900,
 };
 
-const SCENE_HEADING = /^(?:\.[A-Za-z0-9]|(?:INT|EXT|EST|INT\.?\/EXT|I\/E)[.\s])/i;
-const CUE_EXTENSION = /\s*(\([^)]*\)|\^)\s*$/;
-const STAGE_SPEAKER = /^([A-Z][A-Za-z'’.-]*(?: [A-Za-z'’.-]+){0,4}):\s*$/;
 const MAX_NAMES = 50;
-
-function isCue(line: string, previous: string | undefined, next: string | undefined): boolean {
-  if (previous === undefined || previous.trim() !== '' || next === undefined || next.trim() === '') return false;
-  const trimmed = line.trim();
-  if (trimmed.startsWith('@')) return trimmed.length > 1;
-  const name = trimmed.replace(CUE_EXTENSION, '').replace(CUE_EXTENSION, '');
-  return (
-    name.length > 0 &&
-    name.length <= 40 &&
-    /\p{Lu}/u.test(name) &&
-    name === name.toUpperCase() &&
-    !/TO:$/.test(name) &&
-    !SCENE_HEADING.test(name) &&
-    !/[!?:]$/.test(name)
-  );
-}
-
-function cueName(line: string): string {
-  return line.trim().replace(/^@/, '').replace(CUE_EXTENSION, '').replace(CUE_EXTENSION, '').trim();
-}
 
 function rankByFrequency(names: readonly string[]): string[] {
   const counts = new Map<string, number>();
@@ -62,20 +42,17 @@ interface KindEvidence {
   characterNames: string[];
 }
 
-/** Screenplay: scene headings plus character cues; stage play: speaker lines (`HAMLET:`) or cues without scenes. */
-export function detectKind(lines: readonly string[], hint: 'screenplay' | null = null): KindEvidence {
-  const nonBlank = lines.filter((line) => line.trim() !== '').length || 1;
-  let headings = 0;
-  const cues: string[] = [];
-  const speakers: string[] = [];
-  lines.forEach((line, i) => {
-    const previous = i === 0 ? '' : lines[i - 1];
-    if (SCENE_HEADING.test(line) && (previous ?? '').trim() === '') headings += 1;
-    else if (isCue(line, previous, lines[i + 1])) cues.push(cueName(line));
-    const speaker = STAGE_SPEAKER.exec(line.trim());
-    if (speaker?.[1] && (lines[i + 1] ?? '').trim() !== '') speakers.push(speaker[1]);
-  });
-  if (cues.length >= 2 && (headings >= 1 || hint === 'screenplay')) {
+/**
+ * Screenplay: scene headings plus character cues (read by the Fountain core); stage play: speaker lines
+ * (`HAMLET:`) or cues without scenes.
+ */
+export function detectKind(text: string, hint: 'screenplay' | null = null): KindEvidence {
+  const document = parseFountain(text);
+  const contentLines = document.lines.filter((line) => line.type !== 'blank');
+  const nonBlank = contentLines.length || 1;
+  const cues = contentLines.filter((line) => line.type === 'character').map((line) => cueName(line.text));
+  const speakers = stageSpeakers(document.lines.map((line) => line.source));
+  if (cues.length >= 2 && (document.scenes.length >= 1 || hint === 'screenplay')) {
     return { kind: 'screenplay', characterNames: rankByFrequency(cues) };
   }
   if (speakers.length >= 3 && speakers.length / nonBlank > 0.03) {
@@ -128,8 +105,8 @@ function countText(text: string): { chars: number; words: number; distinctChars:
 
 /** Counts and kind of a normalised corpus text (LF line endings). */
 export function computeStats(text: string, hint: 'screenplay' | null = null): CorpusStats {
-  const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-  return { ...countText(text), lines: lines.length, ...detectKind(lines, hint) };
+  const lines = text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
+  return { ...countText(text), lines, ...detectKind(text, hint) };
 }
 
 /** Seconds to make `epochs` passes over `chars` characters with each preset; one pass by default. */

@@ -1,5 +1,8 @@
 /** Final Draft XML <-> Fountain as pure functions (no Node or DOM), so the renderer can use them too. */
 import { AppError } from '../contract/errors.ts';
+import { parseFountain } from '../fountain/parse.ts';
+import { SCENE_HEADING } from '../fountain/patterns.ts';
+import type { ClassifiedLine, LineType, TitleField } from '../fountain/types.ts';
 
 export type FdxParagraphType =
   | 'Scene Heading'
@@ -131,13 +134,11 @@ export function parseFdx(xml: string): FdxParagraph[] {
   return paragraphs;
 }
 
-const SCENE_PREFIX = /^(?:INT|EXT|EST|INT\.?\/EXT|I\/E)[.\s]/i;
-
 function fountainBlock(paragraph: FdxParagraph): { text: string; joinsNext: boolean } {
   const text = paragraph.text.trim();
   switch (paragraph.type) {
     case 'Scene Heading':
-      return { text: SCENE_PREFIX.test(text) ? text.toUpperCase() : `.${text}`, joinsNext: false };
+      return { text: SCENE_HEADING.test(text) ? text.toUpperCase() : `.${text}`, joinsNext: false };
     case 'Character': {
       const cue = text === text.toUpperCase() && /\p{L}/u.test(text) ? text : `@${text}`;
       return { text: paragraph.dual ? `${cue} ^` : cue, joinsNext: true };
@@ -174,7 +175,7 @@ function fountainBlock(paragraph: FdxParagraph): { text: string; joinsNext: bool
 function forceActionIfNeeded(text: string): string {
   const firstLine = text.split('\n')[0] ?? '';
   const looksSpecial =
-    SCENE_PREFIX.test(firstLine) ||
+    SCENE_HEADING.test(firstLine) ||
     /^[.@>~=#!]/.test(firstLine) ||
     (firstLine === firstLine.toUpperCase() && /\p{L}/u.test(firstLine) && text.includes('\n')) ||
     (/^[A-Z\s]+TO:$/.test(firstLine) && !text.includes('\n'));
@@ -196,131 +197,45 @@ export function fdxToFountain(xml: string): string {
   return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
 }
 
-export interface FountainTitleEntry {
-  key: string;
-  value: string;
-}
-
-export interface ParsedFountain {
-  titlePage: FountainTitleEntry[];
-  paragraphs: FdxParagraph[];
-}
-
-const TITLE_KEY = /^([A-Za-z][A-Za-z ]*?):[ \t]*(.*)$/;
-
-function readTitlePage(lines: readonly string[]): { entries: FountainTitleEntry[]; bodyStart: number } {
-  const first = lines.findIndex((line) => line.trim() !== '');
-  if (first < 0 || !TITLE_KEY.test(lines[first] ?? '') || SCENE_PREFIX.test(lines[first] ?? '')) {
-    return { entries: [], bodyStart: 0 };
-  }
-  const entries: FountainTitleEntry[] = [];
-  let i = first;
-  for (; i < lines.length && (lines[i] ?? '').trim() !== ''; i += 1) {
-    const line = lines[i] ?? '';
-    const key = /^\s/.test(line) ? null : TITLE_KEY.exec(line);
-    const last = entries[entries.length - 1];
-    if (key) entries.push({ key: key[1] ?? '', value: (key[2] ?? '').trim() });
-    else if (last) last.value = last.value === '' ? line.trim() : `${last.value}\n${line.trim()}`;
-  }
-  return { entries, bodyStart: i };
-}
-
-function isUpperCue(line: string): boolean {
-  const name = line
-    .replace(/\s*\^\s*$/, '')
-    .replace(/\s*\([^)]*\)\s*$/, '')
-    .trim();
-  return (
-    /\p{Lu}/u.test(name) &&
-    name === name.toUpperCase() &&
-    !/TO:$/.test(name) &&
-    !/^[!.>~=#]/.test(name) &&
-    !SCENE_PREFIX.test(name)
-  );
-}
+const SPEECH_LINES: Readonly<Partial<Record<LineType, string>>> = {
+  parenthetical: 'Parenthetical',
+  dialogue: 'Dialogue',
+  lyrics: 'Lyrics',
+};
+const BODY_LINES: Readonly<Partial<Record<LineType, string>>> = {
+  'scene-heading': 'Scene Heading',
+  action: 'Action',
+  character: 'Character',
+  transition: 'Transition',
+  centered: 'Action',
+  ...SPEECH_LINES,
+};
+/** Elements whose consecutive lines form one paragraph. */
+const JOINED: ReadonlySet<LineType> = new Set(['action', 'dialogue', 'lyrics', 'centered']);
 
 function paragraph(type: string, text: string, extra: Partial<FdxParagraph> = {}): FdxParagraph {
   return { type, text, centered: false, dual: false, ...extra };
 }
 
-/** Reads one block (lines between blank lines) of a Fountain body into paragraphs. */
-function readBlock(block: readonly string[], into: FdxParagraph[]): void {
-  const first = (block[0] ?? '').trim();
-  const single = block.length === 1;
-  // Page breaks, sections and synopses are single lines that FDX has no place for.
-  if (/^(?:={3,}$|#|=)/.test(first)) {
-    if (!single) readBlock(block.slice(1), into);
-    return;
-  }
-  if (single && /^\.[^.]/.test(first)) {
-    into.push(
-      paragraph(
-        'Scene Heading',
-        first
-          .slice(1)
-          .replace(/\s*#[^#]*#$/, '')
-          .trim(),
-      ),
-    );
-    return;
-  }
-  if (single && SCENE_PREFIX.test(first)) {
-    into.push(paragraph('Scene Heading', first.replace(/\s*#[^#]*#$/, '').trim()));
-    return;
-  }
-  if (/^>.*<$/.test(first)) {
-    into.push(
-      paragraph('Action', block.map((line) => line.trim().replace(/^>\s*|\s*<$/g, '')).join('\n'), { centered: true }),
-    );
-    return;
-  }
-  if (single && (/^>/.test(first) || (/^[^a-z]*TO:$/.test(first) && /\p{Lu}/u.test(first)))) {
-    into.push(paragraph('Transition', first.replace(/^>\s*/, '')));
-    return;
-  }
-  if (first.startsWith('~')) {
-    into.push(paragraph('Lyrics', block.map((line) => line.replace(/^~\s?/, '')).join('\n')));
-    return;
-  }
-  if (!single && !first.startsWith('!') && (first.startsWith('@') || isUpperCue(first))) {
-    const dual = /\^\s*$/.test(first);
-    into.push(paragraph('Character', first.replace(/^@/, '').replace(/\s*\^\s*$/, ''), { dual }));
-    let dialogue: string[] = [];
-    const flush = (): void => {
-      if (dialogue.length > 0) into.push(paragraph('Dialogue', dialogue.join('\n'), { dual }));
-      dialogue = [];
-    };
-    for (const line of block.slice(1)) {
-      const trimmed = line.trim();
-      if (/^\(.*\)$/.test(trimmed)) {
-        flush();
-        into.push(paragraph('Parenthetical', trimmed, { dual }));
-      } else dialogue.push(trimmed.replace(/^~\s?/, ''));
-    }
-    flush();
-    return;
-  }
-  into.push(paragraph('Action', block.join('\n').replace(/^!/, '')));
-}
-
-/** Fountain -> title page plus typed paragraphs (notes and boneyard dropped; sections and synopses skipped). */
-export function parseFountain(source: string): ParsedFountain {
-  const text = source
-    .replace(/\r\n?/g, '\n')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\[\[[\s\S]*?\]\]/g, '');
-  const lines = text.split('\n');
-  const { entries, bodyStart } = readTitlePage(lines);
+/** The body of a parsed script as FDX paragraphs (sections, synopses, notes and page breaks have no place in FDX). */
+function bodyParagraphs(lines: readonly ClassifiedLine[]): FdxParagraph[] {
   const paragraphs: FdxParagraph[] = [];
-  let block: string[] = [];
-  for (const line of [...lines.slice(bodyStart), '']) {
-    // A line of two spaces is Fountain's way of keeping a blank line inside dialogue.
-    if (line.trim() === '' && line !== '  ') {
-      if (block.length > 0) readBlock(block, paragraphs);
-      block = [];
-    } else block.push(line.replace(/\s+$/, ''));
+  let previous: LineType | null = null;
+  let dual = false;
+  for (const line of lines) {
+    const type = BODY_LINES[line.type];
+    if (line.type === 'character') dual = line.dual === true;
+    else if (SPEECH_LINES[line.type] === undefined) dual = false;
+    if (type === undefined) {
+      previous = line.type === 'note' || line.type === 'boneyard' ? previous : line.type;
+      continue;
+    }
+    const last = paragraphs.at(-1);
+    if (last && previous === line.type && JOINED.has(line.type)) last.text += `\n${line.text}`;
+    else paragraphs.push(paragraph(type, line.text, { centered: line.type === 'centered', dual: dual }));
+    previous = line.type;
   }
-  return { titlePage: entries, paragraphs };
+  return paragraphs;
 }
 
 function escapeXml(text: string): string {
@@ -407,13 +322,11 @@ function groupDualDialogue(paragraphs: readonly FdxParagraph[]): (FdxParagraph |
 
 const CENTERED_TITLE_KEYS = new Set(['title', 'credit', 'author', 'authors', 'source']);
 
-function titlePageXml(entries: readonly FountainTitleEntry[]): string {
-  if (entries.length === 0) return '';
-  const rows = entries.flatMap((entry) =>
-    entry.value.split('\n').map((line) =>
-      paragraph('General', line.replace(/^_+|_+$/g, ''), {
-        centered: CENTERED_TITLE_KEYS.has(entry.key.toLowerCase()),
-      }),
+function titlePageXml(fields: readonly TitleField[]): string {
+  if (fields.length === 0) return '';
+  const rows = fields.flatMap((field) =>
+    field.lines.map((line) =>
+      paragraph('General', line.replace(/^_+|_+$/g, ''), { centered: CENTERED_TITLE_KEYS.has(field.key) }),
     ),
   );
   return `  <TitlePage>\n    <Content>\n${rows.map((row) => paragraphXml(row, '      ')).join('\n')}\n    </Content>\n  </TitlePage>\n`;
@@ -421,8 +334,8 @@ function titlePageXml(entries: readonly FountainTitleEntry[]): string {
 
 /** A Final Draft document for a Fountain screenplay (body paragraphs, dual dialogue, emphasis, title page). */
 export function fountainToFdx(source: string): string {
-  const { titlePage, paragraphs } = parseFountain(source);
-  const body = groupDualDialogue(paragraphs)
+  const { titlePage, lines } = parseFountain(source);
+  const body = groupDualDialogue(bodyParagraphs(lines))
     .map((unit) =>
       Array.isArray(unit)
         ? `    <Paragraph>\n      <DualDialogue>\n${unit.map((p) => paragraphXml(p, '        ')).join('\n')}\n      </DualDialogue>\n    </Paragraph>`

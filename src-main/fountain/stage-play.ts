@@ -13,14 +13,16 @@ export function stageSpeaker(line: string): string | undefined {
   return SPEAKER_COLON.exec(trimmed)?.[1] ?? SPEAKER_DOT.exec(trimmed)?.[1];
 }
 
-/** Every speaker line followed by a line of speech, in order of appearance (repeats kept). */
+/** The speaker of `lines[index]` when it opens a speech: a speaker line at a paragraph's start, with speech below. */
+export function stageSpeakerAt(lines: readonly string[], index: number): string | undefined {
+  const paragraphStart = index === 0 || (lines[index - 1] ?? '').trim() === '';
+  if (!paragraphStart || (lines[index + 1] ?? '').trim() === '') return undefined;
+  return stageSpeaker(lines[index] ?? '');
+}
+
+/** The speaker of every speech, in order of appearance (repeats kept). */
 export function stageSpeakers(lines: readonly string[]): string[] {
-  const speakers: string[] = [];
-  lines.forEach((line, index) => {
-    const speaker = stageSpeaker(line);
-    if (speaker !== undefined && (lines[index + 1] ?? '').trim() !== '') speakers.push(speaker);
-  });
-  return speakers;
+  return lines.flatMap((_, index) => stageSpeakerAt(lines, index) ?? []);
 }
 
 /**
@@ -32,28 +34,28 @@ export function stagePlayToFountain(text: string): string {
   const out: string[] = [];
   let inSpeech = false;
   let paragraphStart = true;
-  for (const raw of text.split('\n')) {
+  const lines = text.split('\n');
+  lines.forEach((raw, index) => {
     const line = raw.trimEnd();
     if (line.trim() === '') {
       if (out.length > 0 && out.at(-1) !== '') out.push('');
       inSpeech = false;
       paragraphStart = true;
-      continue;
+      return;
     }
-    const speaker = stageSpeaker(line);
+    const speaker = stageSpeakerAt(lines, index);
     if (speaker !== undefined) {
-      if (out.length > 0 && out.at(-1) !== '') out.push('');
       out.push(speaker.toUpperCase());
       inSpeech = true;
       paragraphStart = false;
-      continue;
+      return;
     }
     // Speech keeps its text (a line inside a speech is dialogue whatever it starts with); `(` would open a
     // parenthetical and `~` lyrics, so those are kept as written only when they read as such.
     if (inSpeech) out.push(line.trim());
     else out.push(asAction(line.trim(), paragraphStart));
     paragraphStart = false;
-  }
+  });
   while (out.at(-1) === '') out.pop();
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +32,9 @@ export async function measureResponsiveness(
       if (e.type === 'done' || e.type === 'error') resolve();
     });
   });
-  await host.startTraining(
-    {
+  await host.engine.startTraining({
+    runId: randomUUID(),
+    config: {
       name: 'bench',
       preset: 'small',
       budget: { kind: 'steps', steps },
@@ -41,8 +43,8 @@ export async function measureResponsiveness(
       seed: 1,
       sampleLength: 0,
     },
-    [{ id: 'c', name: 'c', text }],
-  );
+    corpora: [{ id: 'c', name: 'c', text }],
+  });
   const mainLoop = (async () => {
     while (training) {
       const sent = performance.now();
@@ -57,7 +59,7 @@ export async function measureResponsiveness(
   const workerLoop = (async () => {
     while (training) {
       const sent = performance.now();
-      await host.ping();
+      await host.engine.ping();
       worker.push(performance.now() - sent);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Engine } from '../src-main/engine/engine.ts';
-import { writeFileAtomic } from '../src-main/engine/atomic-fs.ts';
+import { writeFileAtomic } from '../src-main/fs/atomic-file.ts';
 import type { TrainingConfig, TrainingEvent } from '../src-main/engine/types.ts';
 
 /**
@@ -17,7 +17,11 @@ const OUT = join(ROOT, 'resources', 'models');
 async function main() {
   const text = await readFile(CORPUS, 'utf8');
   const workDir = await mkdtemp(join(tmpdir(), 'understudy-demo-'));
-  const engine = await Engine.create({ modelsDir: workDir });
+  let onTraining: (event: TrainingEvent) => void = () => undefined;
+  const engine = await Engine.create({
+    modelsDir: workDir,
+    emit: (e) => (e.kind === 'training' ? onTraining(e.event) : undefined),
+  });
   const config: TrainingConfig = {
     name: 'Shakespeare demo (Small)',
     preset: 'small',
@@ -28,25 +32,25 @@ async function main() {
     sampleLength: 200,
   };
   const finished = new Promise<Extract<TrainingEvent, { type: 'done' }>>((resolveDone, reject) => {
-    void engine.startTraining(
-      'demo',
+    onTraining = (event) => {
+      if (event.type === 'progress' && event.step % 50 === 0) {
+        process.stderr.write(
+          `step ${event.step}/${STEPS} loss ${event.trainLoss.toFixed(3)} ${Math.round(event.charsPerSecond)} chars/s\n`,
+        );
+      }
+      if (event.type === 'evaluation') {
+        process.stderr.write(
+          `  validation ${event.valNatsPerChar.toFixed(4)} nats/char${event.isBest ? ' (best)' : ''}\n`,
+        );
+      }
+      if (event.type === 'done') resolveDone(event);
+      if (event.type === 'error') reject(new Error(event.error.message));
+    };
+    void engine.startTraining({
+      runId: 'demo',
       config,
-      [{ id: 'sample-shakespeare', name: 'Shakespeare (sample)', text }],
-      (event) => {
-        if (event.type === 'progress' && event.step % 50 === 0) {
-          process.stderr.write(
-            `step ${event.step}/${STEPS} loss ${event.trainLoss.toFixed(3)} ${Math.round(event.charsPerSecond)} chars/s\n`,
-          );
-        }
-        if (event.type === 'evaluation') {
-          process.stderr.write(
-            `  validation ${event.valNatsPerChar.toFixed(4)} nats/char${event.isBest ? ' (best)' : ''}\n`,
-          );
-        }
-        if (event.type === 'done') resolveDone(event);
-        if (event.type === 'error') reject(new Error(event.error.message));
-      },
-    );
+      corpora: [{ id: 'sample-shakespeare', name: 'Shakespeare (sample)', text }],
+    });
   });
   const done = await finished;
   await rm(OUT, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AppService } from './app/app-service.ts';
 import { noDialogs, type DialogService } from './app/dialog-service.ts';
-import { EngineService, type EngineLike } from './app/engine-service.ts';
+import { EngineService, type EngineConnection } from './app/engine-service.ts';
 import { TRAINING_SPEED_FILE } from './app/training-speed-record.ts';
 import { installBundledModels } from './app/first-run.ts';
 import { CorpusStore } from './corpora/corpus-store.ts';
@@ -20,7 +20,7 @@ export interface ServicesOptions {
   resourcesDir: string;
   shell: 'electron' | 'web';
   /** Starts the engine; the desktop app and `npm run web` run it in a worker thread. */
-  createEngine: (paths: { modelsDir: string; resourcesDir: string }) => Promise<EngineLike>;
+  createEngine: (paths: { modelsDir: string; resourcesDir: string }) => Promise<EngineConnection>;
   /** electron-store in the app; a JSON file in the data directory otherwise. */
   settingsBackend?: KeyValueBackend;
   openExternal?: (url: string) => Promise<void>;
@@ -63,7 +63,7 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
   const modelsDir = join(dataDir, 'models');
   // Before the engine opens its model store, so the demo model is there on a first launch.
   await installBundledModels(join(options.resourcesDir, 'models'), dataDir, modelsDir, settings);
-  const [corpora, documents, engineLike] = await Promise.all([
+  const [corpora, documents, host] = await Promise.all([
     CorpusStore.open(dataDir, {
       maxBytes: settings.get().maxCorpusBytes,
       samplePath: join(options.resourcesDir, 'corpora', 'shakespeare.txt'),
@@ -74,7 +74,7 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
   settings.onChange((next) => corpora.setMaxBytes(next.maxCorpusBytes));
   settings.onChange((next) => bus.emit('settings:changed', next));
   const engine = new EngineService({
-    engine: engineLike,
+    host,
     corpora,
     settings,
     bus,
@@ -83,7 +83,7 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
     speedProbeDelayMs: options.speedProbeDelayMs ?? 3000,
   });
   await engine.start();
-  const app = new AppService({ ...options, dataDir, backend: () => engineLike.getBackend() });
+  const app = new AppService({ ...options, dataDir, backend: () => host.engine.getBackend() });
   const services: Services = { bus, app, settings, corpora, documents, engine, dialogs: options.dialogs ?? noDialogs };
   const dispatch = createDispatcher(createHandlers(services), (channel, error) =>
     console.error(`[understudy] ${channel} failed:`, error),

@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import {
   AppError,
   type EngineStatus,
-  type GenerationEvent,
   type ModelSummary,
   type ParsedInput,
   type PresetName,
@@ -9,16 +9,15 @@ import {
 } from '../contract/index.ts';
 import type { CorpusStore } from '../corpora/corpus-store.ts';
 import { recommendedPreset } from '../engine/presets.ts';
-import type { SpeedProbeSettings, TrainingSpeed } from '../engine/speed-probe.ts';
+import type { SpeedProbeSettings } from '../engine/speed-probe.ts';
 import {
   DEFAULT_TRAINING_CONFIG,
-  type BackendName,
   type CorpusInput,
-  type GenerationOptions,
   type ResumeConfig,
   type TrainingBudget,
   type TrainingConfig,
 } from '../engine/types.ts';
+import type { EngineClient, EngineHost } from '../engine-host/engine-host.ts';
 import type { EventBus } from '../ipc/event-bus.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 import {
@@ -32,29 +31,11 @@ import {
 /** Steps before a run's reported speed counts (the first ones include warm-up). */
 const RUN_SPEED_MIN_STEPS = 10;
 
-/** What the service needs from the engine: the worker-backed EngineHost offers exactly this. */
-export interface EngineLike {
-  getBackend(): Promise<BackendName>;
-  listModels(): Promise<{ models: ModelSummary[]; damaged: { id: string; code: string; message: string }[] }>;
-  loadModel(modelId: string): Promise<ModelSummary>;
-  startTraining(config: TrainingConfig, corpora: CorpusInput[]): Promise<{ runId: string; modelId: string }>;
-  continueTraining(resume: ResumeConfig, corpora: CorpusInput[]): Promise<{ runId: string; modelId: string }>;
-  pauseTraining(runId: string): Promise<void>;
-  resumeTraining(runId: string): Promise<void>;
-  cancelTraining(runId: string): Promise<void>;
-  generate(options: GenerationOptions): Promise<{ runId: string }>;
-  prepareGeneration(prime: string, primeChars?: number): Promise<{ primedChars: number }>;
-  cancelGeneration(runId: string): Promise<void>;
-  deleteModel(modelId: string): Promise<void>;
-  renameModel(modelId: string, name: string): Promise<ModelSummary>;
-  measureTrainingSpeed(options?: SpeedProbeSettings): Promise<TrainingSpeed | null>;
-  onTraining(listener: (event: TrainingEvent) => void): () => void;
-  onGeneration(listener: (event: GenerationEvent) => void): () => void;
-  stop(): Promise<void>;
-}
+/** What the service needs from the engine host: its requests and its events (the EngineHost offers them). */
+export type EngineConnection = Pick<EngineHost, 'engine' | 'onTraining' | 'onGeneration' | 'stop'>;
 
 interface EngineServiceDeps {
-  engine: EngineLike;
+  host: EngineConnection;
   corpora: CorpusStore;
   settings: SettingsStore;
   bus: EventBus;
@@ -68,6 +49,7 @@ interface EngineServiceDeps {
 
 /** Training, generation and models for the contract: resolves corpora and settings, streams events by run id. */
 export class EngineService {
+  readonly #engine: EngineClient;
   #trainingRunId: string | null = null;
   /** The model the engine worker holds, as far as this service made it load one. */
   #loadedModelId: string | null = null;
@@ -82,15 +64,16 @@ export class EngineService {
   #presetRun: { runId: string; preset: PresetName; charsPerSecond: number | null } | null = null;
 
   constructor(private readonly deps: EngineServiceDeps) {
+    this.#engine = deps.host.engine;
     this.#detach = [
-      deps.engine.onTraining((event) => this.#onTraining(event)),
-      deps.engine.onGeneration((event) => deps.bus.emit('generation:event', event)),
+      deps.host.onTraining((event) => this.#onTraining(event)),
+      deps.host.onGeneration((event) => deps.bus.emit('generation:event', event)),
     ];
   }
 
   /** Loads the stored training speed, or measures it in the background when there is none for this machine. */
   async start(): Promise<void> {
-    const backend = await this.deps.engine.getBackend();
+    const backend = await this.#engine.getBackend();
     this.#speed = await readTrainingSpeed(this.deps.speedFile, backend);
     if (this.#speed !== null) this.deps.corpora.setThroughput(this.#speed.charsPerSecond);
     else this.#scheduleMeasurement(this.deps.speedProbeDelayMs);
@@ -124,8 +107,8 @@ export class EngineService {
     const probe = this.deps.speedProbe;
     // A run that started meanwhile has the engine; its end schedules the measurement again.
     if (probe === false || this.#disposed || this.#trainingRunId !== null) return;
-    const backend = await this.deps.engine.getBackend();
-    const speed = await this.deps.engine.measureTrainingSpeed(probe);
+    const backend = await this.#engine.getBackend();
+    const speed = await this.#engine.measureTrainingSpeed(probe);
     // Null: a training run took the engine; the next run's end tries again.
     if (speed === null) return;
     await this.#adoptSpeed({
@@ -150,11 +133,11 @@ export class EngineService {
     clearTimeout(this.#probeTimer);
     this.#endProbeDelay();
     for (const detach of this.#detach) detach();
-    await this.deps.engine.stop();
+    await this.deps.host.stop();
   }
 
   async status(): Promise<EngineStatus> {
-    const backend = await this.deps.engine.getBackend();
+    const backend = await this.#engine.getBackend();
     return {
       backend,
       activeModelId: this.deps.settings.get().activeModelId,
@@ -166,7 +149,7 @@ export class EngineService {
 
   async startTraining(input: ParsedInput<'training:start'>): Promise<{ runId: string; modelId: string }> {
     const corpora = await this.#readCorpora(input.corpusIds);
-    const backend = await this.deps.engine.getBackend();
+    const backend = await this.#engine.getBackend();
     const config: TrainingConfig = {
       ...DEFAULT_TRAINING_CONFIG,
       name: input.name ?? `${corpora.map((c) => c.name).join(' + ')} (${new Date().toLocaleDateString('en-GB')})`,
@@ -179,7 +162,7 @@ export class EngineService {
       seed: input.seed ?? DEFAULT_TRAINING_CONFIG.seed,
       sampleLength: input.sampleLength ?? DEFAULT_TRAINING_CONFIG.sampleLength,
     };
-    const run = await this.deps.engine.startTraining(config, corpora);
+    const run = await this.#engine.startTraining({ runId: randomUUID(), config, corpora });
     this.#trainingRunId = run.runId;
     const unchanged = input.model === undefined && input.optimizer === undefined;
     this.#presetRun = unchanged ? { runId: run.runId, preset: config.preset, charsPerSecond: null } : null;
@@ -187,55 +170,55 @@ export class EngineService {
   }
 
   async continueTraining(modelId: string, budget?: TrainingBudget): Promise<{ runId: string; modelId: string }> {
-    const { models } = await this.deps.engine.listModels();
+    const { models } = await this.#engine.listModels();
     const model = models.find((m) => m.id === modelId);
     if (!model) throw new AppError('E_MODEL_NOT_FOUND', `There is no model ${modelId}.`);
     const corpora = await this.#readCorpora(model.corpora.map((c) => c.id));
     const resume: ResumeConfig = budget ? { modelId, budget } : { modelId };
-    const run = await this.deps.engine.continueTraining(resume, corpora);
+    const run = await this.#engine.continueTraining({ runId: randomUUID(), resume, corpora });
     this.#trainingRunId = run.runId;
     return run;
   }
 
-  pauseTraining(runId: string) {
-    return this.deps.engine.pauseTraining(runId);
+  pauseTraining(run: { runId: string }): Promise<void> {
+    return this.#engine.pauseTraining(run);
   }
-  resumeTraining(runId: string) {
-    return this.deps.engine.resumeTraining(runId);
+  resumeTraining(run: { runId: string }): Promise<void> {
+    return this.#engine.resumeTraining(run);
   }
-  cancelTraining(runId: string) {
-    return this.deps.engine.cancelTraining(runId);
+  cancelTraining(run: { runId: string }): Promise<void> {
+    return this.#engine.cancelTraining(run);
   }
 
   async generate(options: ParsedInput<'generation:start'>): Promise<{ runId: string }> {
     const modelId = options.modelId ?? this.deps.settings.get().activeModelId;
     if (!modelId) throw new AppError('E_NO_ACTIVE_MODEL', 'Choose a model in the Models panel (or train one) first.');
-    const result = await this.deps.engine.generate({ ...options, modelId });
+    const result = await this.#engine.generate({ runId: randomUUID(), options: { ...options, modelId } });
     this.#loadedModelId = modelId;
     return result;
   }
 
   /** Warms the prime cache of the active model (loading it first if the engine holds another one). */
-  async prepareGeneration(prime: string, primeChars?: number): Promise<{ primedChars: number }> {
+  async prepareGeneration(input: { prime: string; primeChars?: number }): Promise<{ primedChars: number }> {
     const modelId = this.deps.settings.get().activeModelId;
     if (!modelId) throw new AppError('E_NO_ACTIVE_MODEL', 'Choose a model in the Models panel (or train one) first.');
     if (this.#loadedModelId !== modelId) {
-      await this.deps.engine.loadModel(modelId);
+      await this.#engine.loadModel({ modelId });
       this.#loadedModelId = modelId;
     }
-    return this.deps.engine.prepareGeneration(prime, primeChars);
+    return this.#engine.prepareGeneration(input);
   }
 
-  cancelGeneration(runId: string) {
-    return this.deps.engine.cancelGeneration(runId);
+  cancelGeneration(run: { runId: string }): Promise<void> {
+    return this.#engine.cancelGeneration(run);
   }
 
   async listModels(): Promise<ModelSummary[]> {
-    return (await this.deps.engine.listModels()).models;
+    return (await this.#engine.listModels()).models;
   }
 
   async setActive(id: string): Promise<ModelSummary> {
-    const summary = await this.deps.engine.loadModel(id);
+    const summary = await this.#engine.loadModel({ modelId: id });
     this.#loadedModelId = id;
     await this.deps.settings.update({ activeModelId: id });
     this.deps.bus.emit('models:changed', { activeModelId: id });
@@ -243,13 +226,13 @@ export class EngineService {
   }
 
   async rename(id: string, name: string): Promise<ModelSummary> {
-    const summary = await this.deps.engine.renameModel(id, name);
+    const summary = await this.#engine.renameModel({ modelId: id, name });
     this.deps.bus.emit('models:changed', { activeModelId: this.deps.settings.get().activeModelId });
     return summary;
   }
 
   async delete(id: string): Promise<void> {
-    await this.deps.engine.deleteModel(id);
+    await this.#engine.deleteModel({ modelId: id });
     if (this.#loadedModelId === id) this.#loadedModelId = null;
     if (this.deps.settings.get().activeModelId === id) await this.deps.settings.update({ activeModelId: null });
     this.deps.bus.emit('models:changed', { activeModelId: this.deps.settings.get().activeModelId });
@@ -268,7 +251,7 @@ export class EngineService {
   /** A finished run's steady training speed replaces the probe's figure for its preset (real work beats a probe). */
   async #recordRunSpeed(preset: PresetName, charsPerSecond: number): Promise<void> {
     const current = this.#speed;
-    if (current === null || current.backend !== (await this.deps.engine.getBackend())) return;
+    if (current === null || current.backend !== (await this.#engine.getBackend())) return;
     await this.#adoptSpeed({
       ...current,
       measuredAt: new Date().toISOString(),

@@ -17,6 +17,21 @@ import type {
 } from './types.ts';
 import { Vocab } from './vocab.ts';
 
+/** Everything the engine reports between requests, through the one sink it was created with. */
+export type EngineEvent = { kind: 'training'; event: TrainingEvent } | { kind: 'generation'; event: GenerationEvent };
+
+export interface EngineOptions {
+  modelsDir: string;
+  backendOrder?: readonly BackendName[];
+  emit: (event: EngineEvent) => void;
+}
+
+export interface EngineState {
+  backend: BackendName;
+  activeModelId: string | null;
+  trainingRunId: string | null;
+}
+
 export const MAX_ALTERNATIVES = 8;
 export const MAX_GENERATION_LENGTH = 100_000;
 
@@ -58,13 +73,27 @@ export class Engine {
   private constructor(
     readonly backend: BackendName,
     readonly store: ModelStore,
+    private readonly emit: (event: EngineEvent) => void,
   ) {}
 
-  static async create(opts: { modelsDir: string; backendOrder?: readonly BackendName[] }): Promise<Engine> {
+  static async create(opts: EngineOptions): Promise<Engine> {
     const backend = await initBackend(opts.backendOrder);
     const store = new ModelStore(opts.modelsDir);
     await store.open();
-    return new Engine(backend, store);
+    return new Engine(backend, store, opts.emit);
+  }
+
+  getBackend(): BackendName {
+    return this.backend;
+  }
+
+  /** A trivial round trip (the engine thread's clock): measures how responsive the engine is. */
+  ping(): number {
+    return Date.now();
+  }
+
+  status(): EngineState {
+    return { backend: this.backend, activeModelId: this.activeModelId, trainingRunId: this.trainingRunId };
   }
 
   async listModels(): Promise<ModelList> {
@@ -85,7 +114,7 @@ export class Engine {
   }
 
   /** Loads (validating every file) and makes it the model generation uses. */
-  async loadModel(modelId: string): Promise<ModelSummary> {
+  async loadModel({ modelId }: { modelId: string }): Promise<ModelSummary> {
     const loaded = await this.store.load(modelId);
     const weights = weightsFromValues(loaded.metadata.model, loaded.metadata.vocabSize, loaded.best);
     this.retireActive();
@@ -132,26 +161,35 @@ export class Engine {
     }
   }
 
-  async startTraining(
-    runId: string,
-    config: TrainingConfig,
-    corpora: readonly CorpusInput[],
-    onEvent: (e: TrainingEvent) => void,
-  ): Promise<{ runId: string; modelId: string }> {
-    return this.reserveRun(() => createTrainingRun(config, corpora, this.runOptions(runId, onEvent)));
+  /** Starts a run and returns once it is set up; its progress arrives as training events carrying `runId`. */
+  async startTraining({
+    runId,
+    config,
+    corpora,
+  }: {
+    runId: string;
+    config: TrainingConfig;
+    corpora: readonly CorpusInput[];
+  }): Promise<{ runId: string; modelId: string }> {
+    return this.reserveRun(() => createTrainingRun(config, corpora, this.runOptions(runId)));
   }
 
-  async continueTraining(
-    runId: string,
-    resume: ResumeConfig,
-    corpora: readonly CorpusInput[],
-    onEvent: (e: TrainingEvent) => void,
-  ): Promise<{ runId: string; modelId: string }> {
+  /** Continues a saved model from its latest checkpoint (after a cancel, a crash or to extend its budget). */
+  async continueTraining({
+    runId,
+    resume,
+    corpora,
+  }: {
+    runId: string;
+    resume: ResumeConfig;
+    corpora: readonly CorpusInput[];
+  }): Promise<{ runId: string; modelId: string }> {
     if (this.training?.modelId === resume.modelId) throw new AppError('E_ENGINE_BUSY', 'this model is training now');
-    return this.reserveRun(() => resumeTrainingRun(resume, corpora, this.runOptions(runId, onEvent)));
+    return this.reserveRun(() => resumeTrainingRun(resume, corpora, this.runOptions(runId)));
   }
 
-  private runOptions(runId: string, onEvent: (e: TrainingEvent) => void): TrainingRunOptions {
+  private runOptions(runId: string): TrainingRunOptions {
+    const onEvent = (event: TrainingEvent): void => this.emit({ kind: 'training', event });
     // Generation is interactive: a training step (up to seconds) waits until no generation is running.
     return { runId, store: this.store, backend: this.backend, onEvent, beforeStep: () => this.generationsDone() };
   }
@@ -195,15 +233,15 @@ export class Engine {
     return this.training;
   }
 
-  pauseTraining(runId: string): void {
+  pauseTraining({ runId }: { runId: string }): void {
     this.trainingRun(runId).pause();
   }
 
-  resumeTraining(runId: string): void {
+  resumeTraining({ runId }: { runId: string }): void {
     this.trainingRun(runId).resume();
   }
 
-  cancelTraining(runId: string): void {
+  cancelTraining({ runId }: { runId: string }): void {
     this.trainingRun(runId).cancel();
   }
 
@@ -217,14 +255,12 @@ export class Engine {
     });
   }
 
-  /** Starts a generation and returns once it is running; its output arrives as events. */
-  async generate(
-    runId: string,
-    opts: GenerationOptions,
-    onEvent: (e: GenerationEvent) => void,
-  ): Promise<{ runId: string }> {
+  /** Starts a generation and returns once it is running; its output arrives as generation events carrying `runId`. */
+  async generate({ runId, options: opts }: { runId: string; options: GenerationOptions }): Promise<{ runId: string }> {
+    const onEvent = (event: GenerationEvent): void => this.emit({ kind: 'generation', event });
     checkGenerationOptions(opts);
-    if (opts.modelId !== undefined && opts.modelId !== this.activeModelId) await this.loadModel(opts.modelId);
+    if (opts.modelId !== undefined && opts.modelId !== this.activeModelId)
+      await this.loadModel({ modelId: opts.modelId });
     const model = this.active;
     if (model === null) throw new AppError('E_NO_ACTIVE_MODEL', 'load a model before generating');
     const request = sampleRequestFrom(opts);
@@ -264,26 +300,28 @@ export class Engine {
   }
 
   /** Primes the active model with the text before the cursor now, so the next generation there starts at once. */
-  prepareGeneration(prime: string, primeChars = DEFAULT_PRIME_CHARS): { primedChars: number } {
+  prepareGeneration({ prime, primeChars = DEFAULT_PRIME_CHARS }: { prime: string; primeChars?: number }): {
+    primedChars: number;
+  } {
     const model = this.active;
     if (model === null) throw new AppError('E_NO_ACTIVE_MODEL', 'load a model before generating');
     return { primedChars: warmPrime(model, prime, primeChars, model.primeCache) };
   }
 
-  cancelGeneration(runId: string): void {
+  cancelGeneration({ runId }: { runId: string }): void {
     const controller = this.generations.get(runId);
     if (controller === undefined) throw new AppError('E_NOT_FOUND', `no generation ${runId}`);
     controller.abort();
   }
 
-  async deleteModel(modelId: string): Promise<void> {
+  async deleteModel({ modelId }: { modelId: string }): Promise<void> {
     if (this.training?.modelId === modelId)
       throw new AppError('E_ENGINE_BUSY', 'stop training this model before deleting it');
     if (this.activeModelId === modelId) this.retireActive();
     await this.store.delete(modelId);
   }
 
-  async renameModel(modelId: string, name: string): Promise<ModelSummary> {
+  async renameModel({ modelId, name }: { modelId: string; name: string }): Promise<ModelSummary> {
     const trimmed = name.trim();
     if (trimmed.length === 0 || trimmed.length > 200)
       throw new AppError('E_INVALID_INPUT', 'a model name needs 1 to 200 characters');
@@ -297,3 +335,43 @@ export class Engine {
     return summary;
   }
 }
+
+/** The public methods of `S` (for the engine, every one is a request), their params object and awaited result. */
+export type MethodName<S> = { [K in keyof S]-?: S[K] extends (...args: never[]) => unknown ? K : never }[keyof S];
+export type RequestParams<S, M extends MethodName<S>> = S[M] extends (...args: infer A) => unknown ? A[0] : never;
+export type RequestResult<S, M extends MethodName<S>> = S[M] extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+export type EngineMethod = MethodName<Engine>;
+/** Undefined for a request that takes no params. */
+export type ParamsOf<M extends EngineMethod> = RequestParams<Engine, M>;
+export type ResultOf<M extends EngineMethod> = RequestResult<Engine, M>;
+
+/** Requests cross a thread: each takes at most one (structured-cloneable) params object. */
+type OneParamsObject<M extends EngineMethod> =
+  Parameters<Engine[M]> extends [] | [object] | [object?] ? true : 'a request takes at most one params object';
+
+/**
+ * Every request the engine answers; the host's client and the worker's dispatch are derived from it. A public
+ * method missing here, or a name that is not one, is a compile error. A new request: its contract entry, its
+ * handler (ipc/engine.ts and EngineService), and its Engine method with its name here.
+ */
+const REQUESTS = {
+  getBackend: true,
+  ping: true,
+  status: true,
+  listModels: true,
+  loadModel: true,
+  startTraining: true,
+  continueTraining: true,
+  pauseTraining: true,
+  resumeTraining: true,
+  cancelTraining: true,
+  measureTrainingSpeed: true,
+  generate: true,
+  prepareGeneration: true,
+  cancelGeneration: true,
+  deleteModel: true,
+  renameModel: true,
+} as const satisfies { [M in EngineMethod]: OneParamsObject<M> };
+
+export const ENGINE_METHODS: readonly EngineMethod[] = Object.keys(REQUESTS) as EngineMethod[];

@@ -29,12 +29,12 @@ describe('EngineHost after it gave up restarting', () => {
 
   test('refuses requests with a typed error while it waits', async () => {
     const waiting = await crashedHost(60_000);
-    await expect(waiting.getBackend()).rejects.toMatchObject({ code: 'E_ENGINE_CRASHED' });
+    await expect(waiting.engine.getBackend()).rejects.toMatchObject({ code: 'E_ENGINE_CRASHED' });
   });
 
   test('starts a fresh worker on the next request once the wait is over', async () => {
     const retried = await crashedHost(0);
-    expect(['tensorflow', 'wasm', 'cpu']).toContain(await retried.getBackend());
-    expect((await retried.listModels()).models).toEqual([]);
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(await retried.engine.getBackend());
+    expect((await retried.engine.listModels()).models).toEqual([]);
   });
 });

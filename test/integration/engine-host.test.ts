@@ -44,7 +44,7 @@ async function runTraining(
 ): Promise<{ modelId: string; events: TrainingEvent[]; last: TrainingEvent }> {
   const runId = randomUUID();
   const { events, finished } = trainingEvents(runId);
-  const started = await host.startTraining(config, corpora, runId);
+  const started = await host.engine.startTraining({ runId, config, corpora });
   return { modelId: started.modelId, events, last: await finished };
 }
 
@@ -55,9 +55,9 @@ function percentile(values: number[], p: number): number {
 
 describe('EngineHost', () => {
   test('reports the active backend', async () => {
-    expect(['tensorflow', 'wasm', 'cpu']).toContain(await host.getBackend());
-    expect(host.backend).toBe(await host.getBackend());
-    expect((await host.listModels()).models).toEqual([]);
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(await host.engine.getBackend());
+    expect(host.backend).toBe(await host.engine.getBackend());
+    expect((await host.engine.listModels()).models).toEqual([]);
   });
 
   test('trains off the main thread: the main event loop answers trivial requests with p99 < 16 ms', async () => {
@@ -89,10 +89,10 @@ describe('EngineHost', () => {
   });
 
   test('generates with the loaded model, streaming chunks of every alternative, and can cancel', async () => {
-    const [model] = (await host.listModels()).models;
+    const [model] = (await host.engine.listModels()).models;
     expect(model).toBeDefined();
-    await host.loadModel(model!.id);
-    expect((await host.status()).activeModelId).toBe(model!.id);
+    await host.engine.loadModel({ modelId: model!.id });
+    expect((await host.engine.status()).activeModelId).toBe(model!.id);
     const collect = (runId: string): Promise<{ chunks: string[]; done: GenerationEvent }> => {
       const chunks = ['', ''];
       return new Promise((resolve) => {
@@ -108,7 +108,10 @@ describe('EngineHost', () => {
     };
     const runId = randomUUID();
     const result = collect(runId);
-    await host.generate({ prime: 'ANNA: ', temperature: 0.8, maxLength: 120, alternatives: 2, seed: 3 }, runId);
+    await host.engine.generate({
+      runId,
+      options: { prime: 'ANNA: ', temperature: 0.8, maxLength: 120, alternatives: 2, seed: 3 },
+    });
     const { chunks, done } = await result;
     expect(done.type).toBe('done');
     if (done.type !== 'done') return;
@@ -120,35 +123,39 @@ describe('EngineHost', () => {
     const prime = corpora[0]!.text.slice(0, 900);
     const coldId = randomUUID();
     const cold = collect(coldId);
-    await host.generate({ prime: 'x', temperature: 0, maxLength: 5 }, coldId);
+    await host.engine.generate({ runId: coldId, options: { prime: 'x', temperature: 0, maxLength: 5 } });
     await cold;
     const plainId = randomUUID();
     const plain = collect(plainId);
-    await host.generate({ prime, temperature: 0, maxLength: 40 }, plainId);
+    await host.engine.generate({ runId: plainId, options: { prime, temperature: 0, maxLength: 40 } });
     const plainDone = (await plain).done;
     // The default prime window: at least DEFAULT_PRIME_CHARS, starting at an aligned position.
-    const { primedChars } = await host.prepareGeneration(prime);
+    const { primedChars } = await host.engine.prepareGeneration({ prime });
     expect(primedChars).toBe(primeWindow(prime, DEFAULT_PRIME_CHARS).length);
     expect(primedChars).toBeGreaterThanOrEqual(DEFAULT_PRIME_CHARS);
     const warmId = randomUUID();
     const warm = collect(warmId);
-    await host.generate({ prime, temperature: 0, maxLength: 40 }, warmId);
+    await host.engine.generate({ runId: warmId, options: { prime, temperature: 0, maxLength: 40 } });
     const warmDone = (await warm).done;
     expect(warmDone.type === 'done' && warmDone.texts).toEqual(plainDone.type === 'done' && plainDone.texts);
 
     const longId = randomUUID();
     const long = collect(longId);
-    await host.generate({ prime: '', temperature: 1, maxLength: 20_000 }, longId);
-    await host.cancelGeneration(longId);
+    await host.engine.generate({ runId: longId, options: { prime: '', temperature: 1, maxLength: 20_000 } });
+    await host.engine.cancelGeneration({ runId: longId });
     const cancelled = await long;
     expect(cancelled.done).toMatchObject({ type: 'done', reasons: ['cancelled'] });
   });
 
   test('typed errors cross the thread boundary with their codes', async () => {
-    await expect(host.loadModel('m-missing')).rejects.toMatchObject({ code: 'E_MODEL_NOT_FOUND' });
-    await expect(host.cancelTraining('no-such-run')).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
-    await expect(host.startTraining(tinyConfig(), [])).rejects.toMatchObject({ code: 'E_NO_CORPORA' });
-    await expect(host.generate({ prime: '', temperature: -1, maxLength: 5 })).rejects.toMatchObject({
+    await expect(host.engine.loadModel({ modelId: 'm-missing' })).rejects.toMatchObject({ code: 'E_MODEL_NOT_FOUND' });
+    await expect(host.engine.cancelTraining({ runId: 'no-such-run' })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    await expect(
+      host.engine.startTraining({ runId: randomUUID(), config: tinyConfig(), corpora: [] }),
+    ).rejects.toMatchObject({ code: 'E_NO_CORPORA' });
+    await expect(
+      host.engine.generate({ runId: randomUUID(), options: { prime: '', temperature: -1, maxLength: 5 } }),
+    ).rejects.toMatchObject({
       code: 'E_INVALID_INPUT',
     });
   });
@@ -172,11 +179,11 @@ describe('EngineHost', () => {
         }
       });
     });
-    const started = await host.startTraining(
-      tinyConfig({ budget: { kind: 'steps', steps: 100_000 }, evalEvery: 10, name: 'crashy' }),
-      corpora,
+    const started = await host.engine.startTraining({
       runId,
-    );
+      config: tinyConfig({ budget: { kind: 'steps', steps: 100_000 }, evalEvery: 10, name: 'crashy' }),
+      corpora,
+    });
     await checkpointed;
     // Generation goes first while training runs on the same thread; training carries on afterwards.
     const generationId = randomUUID();
@@ -188,7 +195,7 @@ describe('EngineHost', () => {
         }
       });
     });
-    await host.generate({ prime: 'BEN: ', temperature: 0.8, maxLength: 60 }, generationId);
+    await host.engine.generate({ runId: generationId, options: { prime: 'BEN: ', temperature: 0.8, maxLength: 60 } });
     expect(await generated).toMatchObject({ type: 'done', reasons: ['length'] });
     const stepBefore = Math.max(...events.flatMap((e) => (e.type === 'progress' ? [e.step] : [0])));
     await new Promise<void>((resolve) => {
@@ -206,26 +213,26 @@ describe('EngineHost', () => {
     offCrash();
     await restarted;
     const lastCheckpoint = Math.max(...events.flatMap((e) => (e.type === 'checkpoint' ? [e.step] : [])));
-    const summary = (await host.listModels()).models.find((m) => m.id === started.modelId);
+    const summary = (await host.engine.listModels()).models.find((m) => m.id === started.modelId);
     expect(summary).toMatchObject({ name: 'crashy', status: 'stopped', resumable: true, step: lastCheckpoint });
 
     const resumedId = randomUUID();
     const resumed = trainingEvents(resumedId);
-    await host.continueTraining(
-      { modelId: started.modelId, budget: { kind: 'steps', steps: lastCheckpoint + 5 } },
+    await host.engine.continueTraining({
+      runId: resumedId,
+      resume: { modelId: started.modelId, budget: { kind: 'steps', steps: lastCheckpoint + 5 } },
       corpora,
-      resumedId,
-    );
+    });
     expect(await resumed.finished).toMatchObject({ type: 'done', reason: 'budget', step: lastCheckpoint + 5 });
     expect(resumed.events[0]).toMatchObject({ type: 'started', step: lastCheckpoint });
-    await host.loadModel(started.modelId);
+    await host.engine.loadModel({ modelId: started.modelId });
   });
 
   test('renames and deletes models', async () => {
-    const { models } = await host.listModels();
+    const { models } = await host.engine.listModels();
     const target = models[0]!;
-    expect((await host.renameModel(target.id, '  Rain scenes ')).name).toBe('Rain scenes');
-    await host.deleteModel(target.id);
-    expect((await host.listModels()).models.map((m) => m.id)).not.toContain(target.id);
+    expect((await host.engine.renameModel({ modelId: target.id, name: '  Rain scenes ' })).name).toBe('Rain scenes');
+    await host.engine.deleteModel({ modelId: target.id });
+    expect((await host.engine.listModels()).models.map((m) => m.id)).not.toContain(target.id);
   });
 });

@@ -2,17 +2,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../src-main/engine/engine.ts';
+import { Engine, type EngineEvent } from '../../../src-main/engine/engine.ts';
 import type { TrainingEvent } from '../../../src-main/engine/types.ts';
 import { tinyConfig, tinyCorpus } from './helpers.ts';
 
 describe('one training run at a time', () => {
   let dir: string;
   let engine: Engine;
+  let onTraining: (event: TrainingEvent) => void = () => undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'understudy-busy-'));
-    engine = await Engine.create({ modelsDir: dir, backendOrder: ['cpu'] });
+    const emit = (e: EngineEvent) => (e.kind === 'training' ? onTraining(e.event) : undefined);
+    engine = await Engine.create({ modelsDir: dir, backendOrder: ['cpu'], emit });
   });
 
   afterAll(async () => {
@@ -23,13 +25,13 @@ describe('one training run at a time', () => {
     const corpora = [{ id: 'c', name: 'tiny', text: tinyCorpus() }];
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
-    const onEvent = (event: TrainingEvent) => {
-      if (event.type === 'done' || event.type === 'error') finish();
+    onTraining = (event) => {
+      if (event.runId === 'run-1' && (event.type === 'done' || event.type === 'error')) finish();
     };
     const config = tinyConfig({ budget: { kind: 'steps', steps: 2 } });
     const [first, second] = await Promise.allSettled([
-      engine.startTraining('run-1', config, corpora, onEvent),
-      engine.startTraining('run-2', config, corpora, () => undefined),
+      engine.startTraining({ runId: 'run-1', config, corpora }),
+      engine.startTraining({ runId: 'run-2', config, corpora }),
     ]);
     expect(first.status).toBe('fulfilled');
     expect(second).toMatchObject({ status: 'rejected', reason: { code: 'E_ENGINE_BUSY' } });

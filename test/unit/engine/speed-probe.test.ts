@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../../src-main/engine/engine.ts';
+import { Engine, type EngineEvent } from '../../../src-main/engine/engine.ts';
 import { parameterCount } from '../../../src-main/engine/model.ts';
 import { PRESETS, type TrainingEvent } from '../../../src-main/engine/types.ts';
 import { tinyConfig, tinyCorpus } from './helpers.ts';
@@ -11,10 +11,12 @@ import { tinyConfig, tinyCorpus } from './helpers.ts';
 describe('measuring the training speed', () => {
   let dir: string;
   let engine: Engine;
+  let onTraining: (event: TrainingEvent) => void = () => undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'understudy-speed-'));
-    engine = await Engine.create({ modelsDir: dir });
+    const emit = (e: EngineEvent) => (e.kind === 'training' ? onTraining(e.event) : undefined);
+    engine = await Engine.create({ modelsDir: dir, emit });
   });
 
   afterAll(async () => {
@@ -42,11 +44,15 @@ describe('measuring the training speed', () => {
     const corpora = [{ id: 'c', name: 'tiny', text: tinyCorpus() }];
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
-    const onEvent = (event: TrainingEvent) => {
-      if (event.type === 'done' || event.type === 'error') finish();
+    onTraining = (event) => {
+      if (event.runId === 'run-1' && (event.type === 'done' || event.type === 'error')) finish();
     };
     const probe = engine.measureTrainingSpeed({ warmupSteps: 0, steps: 1, slowStepMs: 600_000 });
-    await engine.startTraining('run-1', tinyConfig({ budget: { kind: 'steps', steps: 3 } }), corpora, onEvent);
+    await engine.startTraining({
+      runId: 'run-1',
+      config: tinyConfig({ budget: { kind: 'steps', steps: 3 } }),
+      corpora,
+    });
     await expect(probe).resolves.toBeNull();
     await expect(engine.measureTrainingSpeed()).rejects.toMatchObject({ code: 'E_ENGINE_BUSY' });
     await done;

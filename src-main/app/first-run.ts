@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomSuffix } from '../engine/atomic-fs.ts';
-import { writeFileAtomic } from '../fs/atomic-file.ts';
+import { randomSuffix, writeFileAtomic } from '../fs/atomic-file.ts';
 import type { SettingsStore } from '../settings/settings-store.ts';
 
 const MARKER = 'bundled-models.json';

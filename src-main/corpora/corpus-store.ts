@@ -2,15 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, isAppError, type ErrorInfo } from '../contract/errors.ts';
+import { AppError, isAppError, toErrorInfo, type ErrorInfo } from '../contract/errors.ts';
 import type { CorpusPreview, CorpusSummary, ImportReport } from './types.ts';
 import {
   TEMP_MARK,
   fsyncDirectory,
   removeTempLeftovers,
+  tempPathFor,
   writeFileAtomic,
   writeFileDurable,
 } from '../fs/atomic-file.ts';
+import { errnoCode } from '../fs/errno.ts';
 import {
   CORPUS_META_VERSION,
   SAMPLE_CORPUS_ID,
@@ -52,7 +54,7 @@ function sha256(text: string): string {
 }
 
 function ioError(filePath: string, error: unknown): AppError {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const code = errnoCode(error);
   const reason =
     code === 'ENOENT'
       ? 'it does not exist'
@@ -60,10 +62,6 @@ function ioError(filePath: string, error: unknown): AppError {
         ? 'permission denied'
         : String(code ?? error);
   return new AppError('E_IO', `${path.basename(filePath)} could not be read: ${reason}.`);
-}
-
-function toInfo(error: unknown): ErrorInfo {
-  return isAppError(error) ? error.toInfo() : { code: 'E_INTERNAL', message: String(error) };
 }
 
 /** One directory per corpus (text + meta.json), renamed into place complete, so a crash never leaves half a corpus. */
@@ -141,7 +139,7 @@ export class CorpusStore {
             report.duplicates.push({ path: filePath, existingId: existing.id, existingName: existing.name });
           else report.imported.push(this.#summary(await this.#commit(prepared)));
         } catch (error) {
-          report.failed.push({ path: filePath, error: toInfo(error) });
+          report.failed.push({ path: filePath, error: toErrorInfo(error) });
         }
       }
       return report;
@@ -317,7 +315,7 @@ export class CorpusStore {
         try {
           formatOf(entryPath);
         } catch (error) {
-          report.failed.push({ path: entryPath, error: toInfo(error) });
+          report.failed.push({ path: entryPath, error: toErrorInfo(error) });
           return;
         }
       }
@@ -371,17 +369,19 @@ export class CorpusStore {
 
   /** Writes text and metadata into a staging directory, fsyncs, then renames it into place in one step. */
   async #commit({ meta, text }: Prepared): Promise<CorpusMeta> {
-    const staging = path.join(this.#root, `.${meta.id}.${randomUUID().slice(0, 8)}${TEMP_MARK}`);
+    const target = path.join(this.#root, meta.id);
+    const staging = tempPathFor(target);
     await mkdir(staging);
     try {
       await writeFileDurable(path.join(staging, TEXT_FILE), text);
       await writeFileDurable(path.join(staging, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
       await fsyncDirectory(staging);
-      await rename(staging, path.join(this.#root, meta.id));
+      // rename refuses a non-empty target, so a corpus directory already on disk is never overwritten.
+      await rename(staging, target);
       await fsyncDirectory(this.#root);
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
-      throw error instanceof AppError ? error : new AppError('E_IO', `The corpus could not be saved: ${String(error)}`);
+      throw isAppError(error) ? error : new AppError('E_IO', `The corpus could not be saved: ${String(error)}`);
     }
     this.#corpora.set(meta.id, meta);
     return meta;
@@ -400,7 +400,7 @@ export class CorpusStore {
     try {
       await this.#commit(await this.#prepare(samplePath, 'sample'));
     } catch (error) {
-      this.#sampleError = toInfo(error);
+      this.#sampleError = toErrorInfo(error);
     }
   }
 }

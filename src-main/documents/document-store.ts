@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../contract/errors.ts';
 import { decodeText } from '../corpora/decode.ts';
 import { removeTempLeftovers, writeFileAtomic } from '../fs/atomic-file.ts';
+import { errnoCode } from '../fs/errno.ts';
 import { fountainToFdx } from './fdx.ts';
 import type {
   FileVersion,
@@ -54,10 +55,6 @@ type RecoveryFile = z.infer<typeof recoverySchema>;
 
 function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-function errnoCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | null)?.code;
 }
 
 function summarise(file: RecoveryFile): RecoverySummary {

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../contract/errors.ts';
 import { presetSchema } from '../contract/vocabulary.ts';
-import { isErrno, randomSuffix, replaceDirectory, writeFileAtomic, writeFileSynced } from './atomic-fs.ts';
+import {
+  movedAsideFrom,
+  randomSuffix,
+  replaceDirectory,
+  tempPathFor,
+  writeFileAtomic,
+  writeFileDurable,
+} from '../fs/atomic-file.ts';
+import { errnoCode } from '../fs/errno.ts';
 import { layersTopology } from './layers-topology.ts';
 import { weightSpecs } from './model.ts';
 import { BACKEND_NAMES, type ModelSummary } from './types.ts';
@@ -184,10 +192,10 @@ export class ModelStore {
     await mkdir(this.modelsDir, { recursive: true });
     const entries = await readdir(this.modelsDir);
     for (const entry of entries) {
-      const aside = /^\.(.+)\.old-[0-9a-f]+$/.exec(entry);
-      if (aside?.[1] !== undefined && !entries.includes(aside[1])) {
-        await rename(join(this.modelsDir, entry), join(this.modelsDir, aside[1]));
-        entries.push(aside[1]);
+      const original = movedAsideFrom(entry);
+      if (original !== undefined && !entries.includes(original)) {
+        await rename(join(this.modelsDir, entry), join(this.modelsDir, original));
+        entries.push(original);
       } else if (entry.startsWith('.')) {
         await rm(join(this.modelsDir, entry), { recursive: true, force: true });
       }
@@ -235,7 +243,7 @@ export class ModelStore {
   private async saveUnlocked(snapshot: ModelSnapshot): Promise<void> {
     const { metadata } = snapshot;
     const target = this.dir(metadata.id);
-    const temp = join(this.modelsDir, `.${metadata.id}.tmp-${randomSuffix()}`);
+    const temp = tempPathFor(target);
     const specs = weightSpecs(metadata.model, metadata.vocabSize);
     const files: Record<string, Uint8Array> = {};
     files[FILES.vocab] = Buffer.from(
@@ -261,8 +269,8 @@ export class ModelStore {
     const fullMetadata: ModelMetadata = { ...metadata, formatVersion: MODEL_FORMAT_VERSION, files: hashes };
     try {
       await mkdir(join(temp, 'training'), { recursive: true });
-      for (const [path, data] of Object.entries(files)) await writeFileSynced(join(temp, path), data);
-      await writeFileSynced(join(temp, FILES.metadata), JSON.stringify(fullMetadata, null, 1));
+      for (const [path, data] of Object.entries(files)) await writeFileDurable(join(temp, path), data);
+      await writeFileDurable(join(temp, FILES.metadata), JSON.stringify(fullMetadata, null, 1));
       await replaceDirectory(temp, target);
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
@@ -276,7 +284,7 @@ export class ModelStore {
     try {
       text = await readFile(join(dir, FILES.metadata), 'utf8');
     } catch (error) {
-      if (isErrno(error, 'ENOENT')) {
+      if (errnoCode(error) === 'ENOENT') {
         const exists = await stat(dir).then(
           () => true,
           () => false,
@@ -308,7 +316,7 @@ export class ModelStore {
     try {
       data = await readFile(join(this.dir(id), path));
     } catch (error) {
-      if (isErrno(error, 'ENOENT')) throw corrupt(id, `${path} is missing`);
+      if (errnoCode(error) === 'ENOENT') throw corrupt(id, `${path} is missing`);
       throw error;
     }
     if (data.byteLength !== expected.bytes)
@@ -402,7 +410,7 @@ export class ModelStore {
       } catch (error) {
         // Deleted between listing the directory and reading it.
         if (error instanceof AppError && error.code === 'E_MODEL_NOT_FOUND') continue;
-        if (error instanceof AppError) damaged.push({ id, code: error.code, message: error.message });
+        if (error instanceof AppError) damaged.push({ id, ...error.toInfo() });
         else throw error;
       }
     }
@@ -425,7 +433,7 @@ export class ModelStore {
       try {
         await rename(dir, aside);
       } catch (error) {
-        if (isErrno(error, 'ENOENT')) throw new AppError('E_MODEL_NOT_FOUND', `no model with id ${id}`);
+        if (errnoCode(error) === 'ENOENT') throw new AppError('E_MODEL_NOT_FOUND', `no model with id ${id}`);
         throw error;
       }
       await rm(aside, { recursive: true, force: true });

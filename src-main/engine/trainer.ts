@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { AppError } from '../contract/errors.ts';
+import { AppError, toErrorInfo } from '../contract/errors.ts';
 import { corpusRef } from './corpus-hash.ts';
 import { CharDataset, type Batch } from './dataset.ts';
 import {
@@ -282,8 +282,7 @@ export class TrainingRun {
         bestValNatsPerChar: metadata.bestValNatsPerChar,
       });
     } catch (error) {
-      const info = error instanceof AppError ? error.toInfo() : { code: 'E_INTERNAL' as const, message: String(error) };
-      this.emit({ type: 'error', runId: this.runId, error: info });
+      this.emit({ type: 'error', runId: this.runId, error: toErrorInfo(error) });
     } finally {
       this.dispose();
     }

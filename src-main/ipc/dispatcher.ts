@@ -3,7 +3,7 @@ import {
   isAppError,
   isRequestName,
   requests,
-  type ErrorInfo,
+  toErrorInfo,
   type ParsedInput,
   type RequestName,
   type RequestOutput,
@@ -28,12 +28,6 @@ export type DomainHandlers<D extends string> = {
 
 export type Dispatch = (channel: unknown, input: unknown, ctx: CallContext) => Promise<Result<unknown>>;
 
-function toErrorInfo(error: unknown): ErrorInfo {
-  if (isAppError(error)) return error.toInfo();
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'E_INTERNAL', message: `Something went wrong inside Understudy: ${message}` };
-}
-
 /** The one wrapper every request goes through: sender check, schema parse, call, result envelope. */
 export function createDispatcher(handlers: Handlers, onError?: (channel: string, error: unknown) => void): Dispatch {
   return async (channel, input, ctx) => {
@@ -51,8 +45,10 @@ export function createDispatcher(handlers: Handlers, onError?: (channel: string,
       const value = await handler(parsed.data, ctx);
       return { ok: true, value };
     } catch (error) {
-      if (!isAppError(error)) onError?.(String(channel), error);
-      return { ok: false, error: toErrorInfo(error) };
+      const info = toErrorInfo(error);
+      if (isAppError(error)) return { ok: false, error: info };
+      onError?.(String(channel), error);
+      return { ok: false, error: { ...info, message: `Something went wrong inside Understudy: ${info.message}` } };
     }
   };
 }

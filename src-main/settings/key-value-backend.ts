@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file.ts';
+import { errnoCode } from '../fs/errno.ts';
 
 /** The whole settings document as one value: electron-store in the app, a JSON file under plain Node. */
 export interface KeyValueBackend {
@@ -22,7 +23,7 @@ export class JsonFileBackend implements KeyValueBackend {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') return null;
+      if (errnoCode(error) === 'ENOENT') return null;
       throw error;
     }
     try {

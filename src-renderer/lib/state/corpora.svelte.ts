@@ -1,4 +1,11 @@
-import type { CorpusSummary, ErrorInfo, Result } from '../../../src-main/contract/index.ts';
+import type {
+  CorpusSummary,
+  ErrorInfo,
+  ImportReport,
+  Result,
+  UnderstudyApi,
+} from '../../../src-main/contract/index.ts';
+import { baseName } from './document.svelte.ts';
 import type { Toasts } from './toasts.svelte.ts';
 
 /** A corpus as the store summarises it. */
@@ -11,30 +18,8 @@ export interface PickedFile {
   base64: string;
 }
 
-export interface ImportOutcome {
-  imported: CorpusView[];
-  duplicates: { name: string; existingName: string }[];
-  failed: { name: string; error: ErrorInfo }[];
-}
-
-type Res<T> = Promise<Result<T>>;
-
-/** What the corpus library needs from main; `corporaPort(api)` builds it from the contract. */
-export interface CorporaPort {
-  list(): Res<CorpusView[]>;
-  /** Files read in the renderer; absent while main only imports by path. */
-  importFiles?: (files: PickedFile[]) => Res<ImportOutcome>;
-  /** Files or folders on this computer, by path. */
-  importPaths(paths: string[]): Res<ImportOutcome>;
-  preview(id: string): Res<{ text: string; truncated: boolean }>;
-  rename(id: string, name: string): Res<CorpusView>;
-  setIncluded(id: string, included: boolean): Res<CorpusView>;
-  remove(id: string): Res<unknown>;
-  restore(id: string): Res<CorpusView>;
-}
-
-const NO_PICKED_FILES =
-  'This version of Understudy cannot take dropped files yet: use “import a file or folder by its path”.';
+/** Characters of a corpus shown in its preview. */
+const PREVIEW_CHARS = 4000;
 
 /** The corpus library: list, import with per-file errors, include toggles, preview, rename, delete with undo. */
 export class Corpora {
@@ -51,7 +36,7 @@ export class Corpora {
   readonly characterNames = $derived(unique(this.#list.flatMap((corpus) => corpus.stats.characterNames)));
 
   constructor(
-    private readonly port: CorporaPort,
+    private readonly api: UnderstudyApi,
     private readonly toasts: Toasts,
   ) {}
 
@@ -78,7 +63,7 @@ export class Corpora {
   }
 
   async load(): Promise<void> {
-    const result = await this.port.list();
+    const result = await this.api.corpora.list();
     if (result.ok) this.#list = result.value;
     else this.#error = result.error;
     this.#loaded = true;
@@ -86,27 +71,24 @@ export class Corpora {
 
   /** Reads the files in the renderer and imports them; returns how many new corpora arrived. */
   async importFiles(files: readonly File[]): Promise<number> {
-    const importFiles = this.port.importFiles;
     if (files.length === 0) return 0;
-    if (!importFiles) {
-      this.#error = { code: 'E_UNSUPPORTED_TYPE', message: NO_PICKED_FILES };
-      return 0;
-    }
-    return this.#import(async () => importFiles(await Promise.all(files.map(readPicked))));
+    return this.#import(async () =>
+      this.api.corpora.importUploads({ files: await Promise.all(files.map(readPicked)) }),
+    );
   }
 
-  /** Whether picked and dropped files can be imported (otherwise only by path). */
+  /** Whether picked and dropped files can be imported (otherwise only by path): main always takes uploads. */
   get canImportPicked(): boolean {
-    return this.port.importFiles !== undefined;
+    return true;
   }
 
   /** Imports files or whole folders by path (Electron's dialog, or a path typed in the browser). */
   async importPaths(paths: readonly string[]): Promise<number> {
     if (paths.length === 0) return 0;
-    return this.#import(() => this.port.importPaths([...paths]));
+    return this.#import(() => this.api.corpora.importFiles({ paths: [...paths] }));
   }
 
-  async #import(run: () => Res<ImportOutcome>): Promise<number> {
+  async #import(run: () => Promise<Result<ImportReport>>): Promise<number> {
     this.#importing = true;
     this.#fileErrors = [];
     this.#error = null;
@@ -118,8 +100,11 @@ export class Corpora {
       }
       const { imported, duplicates, failed } = result.value;
       this.#fileErrors = [
-        ...failed.map((failure) => ({ name: failure.name, message: failure.error.message })),
-        ...duplicates.map((dup) => ({ name: dup.name, message: `Already in your library as “${dup.existingName}”.` })),
+        ...failed.map((failure) => ({ name: baseName(failure.path), message: failure.error.message })),
+        ...duplicates.map((dup) => ({
+          name: baseName(dup.path),
+          message: `Already in your library as “${dup.existingName}”.`,
+        })),
       ];
       await this.load();
       if (imported.length > 0) {
@@ -135,13 +120,13 @@ export class Corpora {
 
   async setIncluded(id: string, included: boolean): Promise<void> {
     this.#patch(id, { included });
-    const result = await this.port.setIncluded(id, included);
+    const result = await this.api.corpora.setIncluded({ id, included });
     if (result.ok) this.#replace(result.value);
     else this.#fail(result.error, () => this.#patch(id, { included: !included }));
   }
 
   async rename(id: string, name: string): Promise<boolean> {
-    const result = await this.port.rename(id, name);
+    const result = await this.api.corpora.rename({ id, name });
     if (result.ok) this.#replace(result.value);
     else this.#error = result.error;
     return result.ok;
@@ -150,7 +135,7 @@ export class Corpora {
   /** Deletes (to the store's trash) and offers Undo in a toast. */
   async remove(id: string): Promise<void> {
     const corpus = this.#list.find((entry) => entry.id === id);
-    const result = await this.port.remove(id);
+    const result = await this.api.corpora.delete({ id });
     if (!result.ok) {
       this.#error = result.error;
       return;
@@ -164,7 +149,7 @@ export class Corpora {
   }
 
   async restore(id: string): Promise<void> {
-    const result = await this.port.restore(id);
+    const result = await this.api.corpora.restore({ id });
     if (result.ok) await this.load();
     else this.#error = result.error;
   }
@@ -173,7 +158,7 @@ export class Corpora {
     if (this.#previewId === id) return this.closePreview();
     this.#previewId = id;
     this.#preview = null;
-    const result = await this.port.preview(id);
+    const result = await this.api.corpora.preview({ id, maxChars: PREVIEW_CHARS });
     if (this.#previewId !== id) return;
     if (result.ok) this.#preview = result.value;
     else this.#error = result.error;

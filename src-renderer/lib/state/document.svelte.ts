@@ -1,33 +1,6 @@
-import type {
-  ErrorInfo,
-  FileVersion,
-  OpenedDocument,
-  RecoverySummary,
-  Result,
-  SaveResult,
-} from '../../../src-main/contract/index.ts';
+import type { ErrorInfo, FileVersion, RecoverySummary, UnderstudyApi } from '../../../src-main/contract/index.ts';
 
 export type RecoveryInfo = RecoverySummary;
-export type OpenedFile = Pick<OpenedDocument, 'path' | 'docKey' | 'text' | 'version' | 'recovery'>;
-
-type Res<T> = Promise<Result<T>>;
-
-/** What the document session needs from main; `documentsPort(api)` builds it from the contract. */
-export interface DocumentsPort {
-  open(path: string): Res<OpenedFile>;
-  save(input: {
-    path: string;
-    text: string;
-    baseVersion: FileVersion | null;
-    force?: boolean;
-    fromDocKey?: string;
-  }): Res<SaveResult>;
-  writeRecovery(docKey: string, text: string, path: string | null): Res<unknown>;
-  listRecoveries(): Res<RecoveryInfo[]>;
-  readRecovery(docKey: string): Res<RecoveryInfo & { text: string }>;
-  discardRecovery(docKey: string): Res<unknown>;
-  recentFiles(): Res<string[]>;
-}
 
 export type AutosaveState = 'idle' | 'pending' | 'saving' | 'saved' | 'error';
 export type SaveOutcome = 'saved' | 'needs-path' | 'conflict' | 'error';
@@ -67,7 +40,7 @@ export class DocumentSession {
   readonly windowTitle = $derived(`${this.dirty ? '● ' : ''}${this.title} — Understudy`);
 
   constructor(
-    private readonly port: DocumentsPort,
+    private readonly api: UnderstudyApi,
     private readonly autosaveMs = AUTOSAVE_MS,
   ) {}
 
@@ -120,7 +93,7 @@ export class DocumentSession {
   }
 
   async open(path: string): Promise<boolean> {
-    const result = await this.port.open(path);
+    const result = await this.api.documents.open({ path });
     if (!result.ok) {
       this.#error = result.error;
       return false;
@@ -160,7 +133,7 @@ export class DocumentSession {
       return;
     }
     this.#autosave = 'saving';
-    const result = await this.port.writeRecovery(this.#docKey, text, this.#path);
+    const result = await this.api.documents.writeRecovery({ docKey: this.#docKey, text, path: this.#path });
     if (result.ok) {
       this.#recoveredText = text;
       this.#autosavedAt = Date.now();
@@ -173,18 +146,18 @@ export class DocumentSession {
 
   /** Recovery copies left by a crash (offered at start-up). */
   async loadRecoveries(): Promise<void> {
-    const result = await this.port.listRecoveries();
+    const result = await this.api.documents.listRecoveries();
     if (result.ok) this.#recoveries = result.value;
   }
 
   async loadRecent(): Promise<void> {
-    const result = await this.port.recentFiles();
+    const result = await this.api.documents.listRecent();
     if (result.ok) this.#recent = result.value;
   }
 
   /** Loads a recovery copy into the editor as unsaved changes of its file (or a new untitled document). */
   async restore(docKey: string): Promise<boolean> {
-    const result = await this.port.readRecovery(docKey);
+    const result = await this.api.documents.readRecovery({ docKey });
     if (!result.ok) {
       this.#error = result.error;
       return false;
@@ -205,7 +178,7 @@ export class DocumentSession {
   }
 
   async discardRecovery(docKey: string): Promise<void> {
-    await this.port.discardRecovery(docKey);
+    await this.api.documents.discardRecovery({ docKey });
     this.#recoveries = this.#recoveries.filter((r) => r.docKey !== docKey);
   }
 
@@ -219,7 +192,7 @@ export class DocumentSession {
 
   async #write(path: string, baseVersion: FileVersion | null, force: boolean): Promise<SaveOutcome> {
     const text = this.#text;
-    const result = await this.port.save({ path, text, baseVersion, force, fromDocKey: this.#docKey });
+    const result = await this.api.documents.save({ path, text, baseVersion, force, fromDocKey: this.#docKey });
     if (!result.ok) {
       this.#error = result.error;
       return result.error.code === 'E_CONFLICT' ? 'conflict' : 'error';

@@ -1,4 +1,10 @@
-import { DEFAULT_SETTINGS, type ErrorInfo, type PresetName } from '../../../src-main/contract/index.ts';
+import {
+  DEFAULT_SETTINGS,
+  type ErrorInfo,
+  type PresetName,
+  type UnderstudyApi,
+} from '../../../src-main/contract/index.ts';
+import { uiSettings } from '../ports.ts';
 import type { GenerationControls } from './generation.svelte.ts';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -22,13 +28,6 @@ export const UI_DEFAULTS: Readonly<UiSettings> = {
   tourSeen: DEFAULT_SETTINGS.tourSeen,
 };
 
-export interface SettingsPort {
-  load(): Promise<{ ok: true; value: Partial<UiSettings> } | { ok: false; error: ErrorInfo }>;
-  save(patch: Partial<UiSettings>): Promise<{ ok: true } | { ok: false; error: ErrorInfo }>;
-  /** Every stored change, whoever made it. */
-  onChanged?(listener: (values: Partial<UiSettings>) => void): () => void;
-}
-
 /** Local copy of the settings: changes show at once and are written to main shortly after (coalesced). */
 export class Settings {
   #values = $state<UiSettings>({ ...UI_DEFAULTS });
@@ -38,7 +37,7 @@ export class Settings {
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    private readonly port: SettingsPort,
+    private readonly api: UnderstudyApi,
     private readonly saveDelayMs = 400,
   ) {}
 
@@ -58,22 +57,20 @@ export class Settings {
   }
 
   async load(): Promise<void> {
-    const result = await this.port.load();
-    if (result.ok) this.#values = { ...UI_DEFAULTS, ...pick(result.value) };
+    const result = await this.api.settings.get();
+    if (result.ok) this.#values = { ...UI_DEFAULTS, ...pick(uiSettings(result.value)) };
     else this.#error = result.error;
     this.#loaded = true;
   }
 
   /** Takes in changes stored elsewhere (another window, main); edits not yet written win. */
   listen(onApplied: (values: Readonly<UiSettings>) => void = () => {}): () => void {
-    return (
-      this.port.onChanged?.((stored) => {
-        const incoming = pick(stored);
-        for (const key of Object.keys(this.#pending)) delete incoming[key as keyof UiSettings];
-        this.#values = { ...this.#values, ...incoming };
-        onApplied(this.#values);
-      }) ?? (() => {})
-    );
+    return this.api.settings.onChanged((stored) => {
+      const incoming = pick(uiSettings(stored));
+      for (const key of Object.keys(this.#pending)) delete incoming[key as keyof UiSettings];
+      this.#values = { ...this.#values, ...incoming };
+      onApplied(this.#values);
+    });
   }
 
   set<K extends keyof UiSettings>(key: K, value: UiSettings[K]): void {
@@ -89,7 +86,7 @@ export class Settings {
     const patch = this.#pending;
     this.#pending = {};
     if (Object.keys(patch).length === 0) return;
-    const result = await this.port.save(patch);
+    const result = await this.api.settings.update(patch);
     this.#error = result.ok ? null : result.error;
   }
 }

@@ -4,12 +4,12 @@ import { downloadText, printHtml, withExtension } from '../print-export.ts';
 import type { DraftProvenance } from '../../../src-main/fountain/provenance.ts';
 import type { ShortcutId } from '../shortcuts.ts';
 import { AppStatus } from './app-status.svelte.ts';
-import { Corpora, type CorporaPort } from './corpora.svelte.ts';
-import { baseName, DocumentSession, type DocumentsPort } from './document.svelte.ts';
+import { Corpora } from './corpora.svelte.ts';
+import { baseName, DocumentSession } from './document.svelte.ts';
 import { Generation, PRIME_CHARS } from './generation.svelte.ts';
 import { Layout } from './layout.svelte.ts';
 import { Models } from './models.svelte.ts';
-import { Settings, applyTheme, type SettingsPort } from './settings.svelte.ts';
+import { Settings, applyTheme } from './settings.svelte.ts';
 import { Toasts } from './toasts.svelte.ts';
 import { Tour } from './tour.svelte.ts';
 import { Training } from './training.svelte.ts';
@@ -19,12 +19,6 @@ export interface EditorHandle {
   getTextBeforeCursor(maxChars?: number): string;
   insertAtCursor(text: string, provenance?: DraftProvenance | string): void;
   focus(): void;
-}
-
-export interface Ports {
-  settings: SettingsPort;
-  corpora: CorporaPort;
-  documents: DocumentsPort;
 }
 
 export interface FirstRun {
@@ -58,11 +52,10 @@ export class Workbench {
 
   constructor(
     readonly api: UnderstudyApi,
-    private readonly ports: Ports,
     private readonly firstRun: FirstRun,
   ) {
     this.status = new AppStatus(api);
-    this.settings = new Settings(ports.settings);
+    this.settings = new Settings(api);
     this.generation = new Generation(api);
     this.models = new Models(api);
     this.training = new Training(api, (event) => {
@@ -74,8 +67,8 @@ export class Workbench {
         });
       }
     });
-    this.corpora = new Corpora(ports.corpora, this.toasts);
-    this.document = new DocumentSession(ports.documents);
+    this.corpora = new Corpora(api, this.toasts);
+    this.document = new DocumentSession(api);
     this.tour = new Tour(() => this.settings.set('tourSeen', true));
   }
 

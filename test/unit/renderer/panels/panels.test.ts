@@ -9,7 +9,6 @@ import GeneratePanel from '../../../../src-renderer/components/generate/Generate
 import ModelsPanel from '../../../../src-renderer/components/models/ModelsPanel.svelte';
 import Toasts from '../../../../src-renderer/components/shell/Toasts.svelte';
 import TrainingPanel from '../../../../src-renderer/components/training/TrainingPanel.svelte';
-import { createPorts } from '../../../../src-renderer/lib/ports.ts';
 import { Corpora } from '../../../../src-renderer/lib/state/corpora.svelte.ts';
 import { Generation } from '../../../../src-renderer/lib/state/generation.svelte.ts';
 import { Models } from '../../../../src-renderer/lib/state/models.svelte.ts';
@@ -38,7 +37,7 @@ describe('the panels over the real services', () => {
   beforeAll(async () => {
     real = await startRealApi();
     toasts = new ToastQueue();
-    corpora = new Corpora(createPorts(real.api).corpora, toasts);
+    corpora = new Corpora(real.api, toasts);
     await corpora.load();
   });
   afterEach(() => cleanup());
@@ -198,7 +197,7 @@ describe('the panels over the real services', () => {
   });
 
   it('Generate: streams alternatives side by side, retries a fixed seed identically, and stops', async () => {
-    const settings = new Settings(createPorts(real.api).settings, 0);
+    const settings = new Settings(real.api, 0);
     await settings.load();
     const models = new Models(real.api);
     await models.load();

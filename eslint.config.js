@@ -57,7 +57,16 @@ export default tseslint.config(
     // The Fountain core runs in main, the engine worker and the renderer: plain ECMAScript, no DOM, no Node.
     files: ['src-main/fountain/**/*.ts'],
     rules: {
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require', '__dirname'],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'navigator',
+        'process',
+        'Buffer',
+        'require',
+        '__dirname',
+      ],
       'no-restricted-imports': [
         'error',
         {

@@ -88,6 +88,12 @@ export class FountainLineMachine {
     };
   }
 
+  /** At the start of a line with a blank line above it (or at the start of the text), outside a speech. */
+  get atBlockStart(): boolean {
+    const facts = this.#facts();
+    return facts.lineEmpty && facts.afterBlankLine && !facts.needsSpeech;
+  }
+
   /** Feeds one character (a code point; `\n` ends the line). */
   feed(ch: string): void {
     if (ch === '\n') {

@@ -1,0 +1,314 @@
+import { classifyFountain, cueName } from './classify.ts';
+import { ELEMENT_WIDTH_CHARS, LINES_PER_PAGE, wrappedHeight } from './layout.ts';
+import { FountainLineMachine } from './line-machine.ts';
+import { SCENE_HEADING, SCENE_HEADING_PREFIXES } from './patterns.ts';
+import type { LineType } from './types.ts';
+
+/** What Generate writes: a whole scene, a continuation, one character's speech, an action beat, a heading. */
+export const DRAFT_MODES = ['scene', 'continue', 'line', 'action', 'heading'] as const;
+export type DraftMode = (typeof DRAFT_MODES)[number];
+
+export interface DraftSpec {
+  mode: DraftMode;
+  /** Names a cue may use when `castLock` is on (the script's and the corpora's characters). */
+  cast: readonly string[];
+  castLock: boolean;
+  /** Who speaks in `line` mode. */
+  speaker?: string;
+  /** Locations a heading may use when `locationLock` is on (`BUS`, `HARROW POINT BUS DEPOT`). */
+  locations?: readonly string[];
+  locationLock?: boolean;
+  /** `scene` mode: the scene ends at the first block boundary past this many printed lines. */
+  targetLines?: number;
+}
+
+/** Printed lines of a page (one page is about a minute of screen time). */
+export const DRAFT_LINES_PER_PAGE = LINES_PER_PAGE;
+
+interface TrieNode {
+  id: number;
+  children: Map<string, TrieNode>;
+  terminal: boolean;
+}
+
+function trie(words: Iterable<string>): TrieNode {
+  let next = 0;
+  const node = (): TrieNode => ({ id: next++, children: new Map(), terminal: false });
+  const root = node();
+  for (const word of words) {
+    let at = root;
+    for (const ch of word) {
+      let child = at.children.get(ch);
+      if (child === undefined) at.children.set(ch, (child = node()));
+      at = child;
+    }
+    at.terminal = true;
+  }
+  return root;
+}
+
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+/** Characters of a cue extension: `(V.O.)`, `(CONT'D)`, `(O.S.)`. */
+const EXTENSION_CHAR = /[\p{Lu}\p{N} .'’-]/u;
+
+type Phase = 'lead' | 'heading' | 'body' | 'done';
+
+/** Lines that are what they are whatever follows them. */
+const SETTLED: ReadonlySet<LineType> = new Set(['action', 'dialogue', 'parenthetical']);
+
+/**
+ * Where a locked cue line is: spelling a name along the trie; off it and needing a lower-case letter (then it is
+ * action, not a cue); or past a full name into an extension.
+ */
+type CueState =
+  | { at: 'name'; node: TrieNode }
+  | { at: 'needs-lower' }
+  | { at: 'extension-space' }
+  | { at: 'extension' }
+  | { at: 'extension-closed' };
+
+/**
+ * A draft's form while it is sampled: the line machine's Fountain rules, plus the mode's shape (a scene opens
+ * with a heading and ends at a block boundary past its length; a line is one speech; an action beat is one
+ * paragraph; a heading is one heading), plus the cast lock (a cue spells a known name, letter by letter along a
+ * trie) and the location lock (the same for headings). `allows` and `maskKey` serve the sampler's logit masks;
+ * `feed` takes each drawn character.
+ */
+export class DraftForm {
+  readonly #machine: FountainLineMachine;
+  readonly #spec: DraftSpec;
+  readonly #cast: TrieNode;
+  readonly #headings: TrieNode;
+  #phase: Phase;
+  #cue: CueState | null = null;
+  /** The heading line's place on the heading trie; null once past the trie (free upper-case text). */
+  #heading: TrieNode | null = null;
+  /** The current line started a block (a blank line above it, outside a speech). */
+  #lineAtBlockStart = false;
+  /** `line` mode: the cue has been written. */
+  #spoke = false;
+  /** The mode's body has some text. */
+  #wroteBody = false;
+  #printedLines = 0;
+  #leadLength = 0;
+  #text = '';
+  #cleanEnd = 0;
+
+  constructor(prime: string, spec: DraftSpec) {
+    this.#machine = FountainLineMachine.after(prime);
+    this.#spec = spec;
+    const speaker = spec.mode === 'line' ? spec.speaker : undefined;
+    const names = speaker !== undefined ? [speaker] : spec.cast;
+    this.#cast = trie(names.map((name) => name.trim()).filter((name) => name !== '' && !LOWER.test(name)));
+    const locked = spec.locationLock === true && (spec.locations?.length ?? 0) > 0;
+    const locations = (spec.locations ?? []).map((location) => location.trim().toUpperCase());
+    this.#headings = trie(
+      SCENE_HEADING_PREFIXES.flatMap((prefix) =>
+        locked ? locations.map((location) => `${prefix}${location}`) : [prefix],
+      ),
+    );
+    this.#phase = spec.mode === 'continue' ? 'body' : 'lead';
+    this.#enterLine();
+  }
+
+  /** The draft is complete (a scene, speech, beat or heading ended): the sampler stops this alternative. */
+  get done(): boolean {
+    return this.#phase === 'done';
+  }
+
+  /** Characters at the draft's start that finish the text before it (a speech, a line) before the mode begins. */
+  get leadLength(): number {
+    return this.#leadLength;
+  }
+
+  /** Printed lines of the draft so far (screenplay layout: about 55 a page). */
+  get printedLines(): number {
+    return this.#printedLines;
+  }
+
+  /** The draft cut back to its last complete element: what an alternative that ran out of length keeps. */
+  get complete(): string {
+    return this.#phase === 'done' ? this.#text : this.#text.slice(0, this.#cleanEnd);
+  }
+
+  allows(ch: string): boolean {
+    if (this.#phase === 'done' || !this.#machine.allows(ch)) return false;
+    if (this.#phase === 'lead') {
+      // First a fresh block: line breaks wherever the text before allows one.
+      if (!this.#machine.atBlockStart) return ch === '\n' || !this.#machine.allows('\n');
+      return this.#firstPhase() === 'heading' ? this.#headings.children.has(ch) : this.#allowsBody(ch);
+    }
+    if (this.#phase === 'heading') return this.#allowsHeading(ch);
+    return this.#allowsBody(ch);
+  }
+
+  /** Two states with the same key allow the same characters. */
+  maskKey(): string {
+    const cue = this.#cue;
+    const line = this.#machine.line;
+    return [
+      this.#machine.maskKey(),
+      this.#phase,
+      this.#machine.atBlockStart ? 'S' : '-',
+      this.#lineAtBlockStart ? 'B' : '-',
+      cue === null ? '-' : cue.at === 'name' ? `n${cue.node.id}` : cue.at,
+      this.#heading?.id ?? '-',
+      Math.min(line.length, 2),
+      line.endsWith(' ') ? 's' : '-',
+      LOWER.test(line) ? 'l' : '-',
+      // Whether one more character could open a heading depends on the line's first three or four characters;
+      // whether an action beat may end here, on what the line reads as.
+      this.#lineAtBlockStart && line.length <= 4 ? line : '',
+      this.#spec.mode === 'action' && this.#lineAtBlockStart ? Object.values(this.#machine.current).join() : '',
+    ].join('|');
+  }
+
+  feed(ch: string): void {
+    const resolvedBefore = this.#machine.lines.length;
+    const startedBlock = this.#phase === 'lead' && this.#machine.atBlockStart && ch !== '\n';
+    this.#machine.feed(ch);
+    this.#text += ch;
+    if (startedBlock) {
+      this.#phase = this.#firstPhase();
+      this.#leadLength = this.#text.length - 1;
+    }
+    if (this.#phase === 'body' && ch.trim() !== '') this.#wroteBody = true;
+    for (const line of this.#machine.lines.slice(resolvedBefore)) this.#lineEnded(line.type, line.text);
+    if (ch === '\n') this.#enterLine();
+    else this.#advance(ch);
+    if (this.#phase === 'body' && this.#ended()) this.#phase = 'done';
+    if (this.#isClean()) this.#cleanEnd = this.#text.length;
+  }
+
+  #firstPhase(): Phase {
+    return this.#spec.mode === 'scene' || this.#spec.mode === 'heading' ? 'heading' : 'body';
+  }
+
+  #allowsHeading(ch: string): boolean {
+    const line = this.#machine.line;
+    // The blank line below a finished heading.
+    if (line === '' && ch === '\n') return true;
+    if (ch === '\n') return (this.#heading === null || this.#heading.terminal) && !line.endsWith(' ');
+    if (LOWER.test(ch)) return false;
+    if (this.#heading === null) return true;
+    if (this.#heading.children.has(ch)) return true;
+    // Past a whole prefix (or a whole locked location): free text, e.g. the location or ` - NIGHT`.
+    return this.#heading.terminal;
+  }
+
+  #allowsBody(ch: string): boolean {
+    const atBlockStart = this.#machine.atBlockStart;
+    const line = this.#machine.line;
+    const mode = this.#spec.mode;
+    const startsBlock = atBlockStart || this.#lineAtBlockStart;
+    // One scene at a time: a block never opens a new heading.
+    if (startsBlock && mode !== 'line' && SCENE_HEADING.test(line + ch)) return false;
+    if (mode === 'action' && startsBlock && ch === '\n') {
+      const { ifText, ifBlank } = this.#machine.current;
+      return ifText === 'action' && ifBlank === 'action';
+    }
+    if (this.#cue !== null || (atBlockStart && this.#cuesLocked())) return this.#allowsCue(ch);
+    return true;
+  }
+
+  #cuesLocked(): boolean {
+    if (this.#spec.mode === 'line') return !this.#spoke;
+    return this.#spec.castLock && this.#spec.mode !== 'action';
+  }
+
+  #allowsCue(ch: string): boolean {
+    const cue = this.#cue ?? { at: 'name', node: this.#cast };
+    const strict = this.#spec.mode === 'line';
+    switch (cue.at) {
+      case 'name':
+        if (ch === '\n') return cue.node.terminal;
+        if (cue.node.children.has(ch)) return true;
+        if (cue.node.terminal && ch === ' ') return true;
+        // Off the trie: a line that is not a name must become action (a lower-case letter before it ends), and
+        // leaves a name only after its first letter ("The bus...", never "JUNEBUG").
+        if (strict) return false;
+        return cue.node === this.#cast || (this.#machine.line.length === 1 && LOWER.test(ch));
+      case 'needs-lower':
+        // `(` and `^` would make the capitals before them a cue with an extension or a dual mark.
+        return ch !== '\n' && ch !== '(' && ch !== '^';
+      case 'extension-space':
+        return ch === '(';
+      case 'extension':
+        return ch === ')' || EXTENSION_CHAR.test(ch);
+      case 'extension-closed':
+        return ch === '\n';
+    }
+  }
+
+  #enterLine(): void {
+    this.#lineAtBlockStart = this.#machine.atBlockStart;
+    this.#cue =
+      this.#lineAtBlockStart && this.#cuesLocked() && this.#phase !== 'heading'
+        ? { at: 'name', node: this.#cast }
+        : null;
+    const headingNext = this.#phase === 'heading' || (this.#phase === 'lead' && this.#firstPhase() === 'heading');
+    this.#heading = headingNext ? this.#headings : null;
+  }
+
+  #advance(ch: string): void {
+    if (this.#heading !== null) this.#heading = this.#heading.children.get(ch) ?? null;
+    const cue = this.#cue;
+    if (cue === null) return;
+    if (cue.at === 'name') {
+      const child = cue.node.children.get(ch);
+      if (child !== undefined) this.#cue = { at: 'name', node: child };
+      else if (cue.node.terminal && ch === ' ') this.#cue = { at: 'extension-space' };
+      else this.#cue = LOWER.test(ch) ? null : { at: 'needs-lower' };
+    } else if (cue.at === 'needs-lower') {
+      if (LOWER.test(ch)) this.#cue = null;
+    } else if (cue.at === 'extension-space') this.#cue = { at: 'extension' };
+    else if (cue.at === 'extension' && ch === ')') this.#cue = { at: 'extension-closed' };
+  }
+
+  #lineEnded(type: LineType, text: string): void {
+    // The lead finishes the text before the draft: it is not the mode's to count.
+    if (this.#phase === 'lead') return;
+    const width = ELEMENT_WIDTH_CHARS[type];
+    if (type === 'blank') this.#printedLines += 1;
+    else if (width !== undefined) this.#printedLines += wrappedHeight(text, width);
+    if (this.#phase === 'heading' && type === 'scene-heading') {
+      this.#phase = this.#spec.mode === 'heading' ? 'done' : 'body';
+    }
+    if (this.#spec.mode === 'line' && type === 'character') this.#spoke = true;
+  }
+
+  /** The mode's end, at a block boundary: a speech or a beat written; a scene past its length. */
+  #ended(): boolean {
+    if (!this.#machine.atBlockStart || !this.#wroteBody) return false;
+    const mode = this.#spec.mode;
+    if (mode === 'line') return this.#spoke;
+    if (mode === 'action') return true;
+    if (mode === 'scene') return this.#printedLines >= (this.#spec.targetLines ?? DRAFT_LINES_PER_PAGE);
+    return false;
+  }
+
+  /** A point the draft may stop at: no cue waiting for speech, no open parenthetical, no heading half written. */
+  #isClean(): boolean {
+    if (this.#phase === 'done') return true;
+    const machine = this.#machine;
+    if (this.#phase !== 'body' || !this.#wroteBody) return false;
+    if (machine.atBlockStart) return true;
+    // Other modes end only at block boundaries; a continuation may end after any finished line of text.
+    if (this.#spec.mode !== 'continue' || !machine.allows('\n')) return false;
+    if (machine.line === '') return true;
+    const { ifText, ifBlank } = machine.current;
+    return ifText === ifBlank && SETTLED.has(ifBlank);
+  }
+}
+
+/** Who would speak next: the speaker before the last one (dialogue alternates), else someone else of the cast. */
+export function nextSpeaker(prime: string, cast: readonly string[]): string | undefined {
+  const cues = classifyFountain(prime)
+    .lines.filter((line) => line.type === 'character')
+    .map((line) => cueName(line.text));
+  const last = cues.at(-1);
+  const before = [...cues].reverse().find((name) => name !== last);
+  if (before !== undefined && cast.includes(before)) return before;
+  return cast.find((name) => name !== last) ?? cast[0];
+}

@@ -47,7 +47,6 @@ function trie(words: Iterable<string>): TrieNode {
   return root;
 }
 
-const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 /** Characters of a cue extension: `(V.O.)`, `(CONT'D)`, `(O.S.)`. */
 const EXTENSION_CHAR = /[\p{Lu}\p{N} .'’-]/u;

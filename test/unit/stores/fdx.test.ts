@@ -91,3 +91,15 @@ describe('fdx', () => {
     ]);
   });
 });
+
+describe('fdx: consecutive forced action lines', () => {
+  it('drops the ! from every line, not only the first', () => {
+    // Spec, Action: "You can force an Action element ... by preceding it with an exclamation point !"; the mark
+    // does not print. Each of the three lines is forced, so none keeps its mark.
+    const paragraphs = parseFdx(fountainToFdx('!ONE\n!TWO\n!THREE\n'));
+    expect(paragraphs.map((p) => p.type)).toEqual(paragraphs.map(() => 'Action'));
+    const lines = paragraphs.flatMap((p) => p.text.split('\n'));
+    expect(lines).toEqual(['ONE', 'TWO', 'THREE']);
+    for (const line of lines) expect(line).not.toContain('!');
+  });
+});

@@ -64,7 +64,10 @@ function stripLines(text: string, hidden: readonly HiddenSpan[]): StrippedLine[]
     while (last < hidden.length && (hidden[last]?.from ?? to) < to) last++;
     const touching = hidden.slice(first, last);
     const effective = touching.length > 0 ? stripHidden(source, from, touching) : source;
-    const transparent = source.trim() !== '' && effective.trim() === '' ? touching[0]?.kind : undefined;
+    // A line that holds only hidden text takes no part in the script; so does a two-space line inside a note (the
+    // spec's way to carry a note over an empty line). An empty line inside boneyard still separates what is around.
+    const hiddenOnly = source.trim() !== '' || (source !== '' && touching.some((span) => span.kind === 'note'));
+    const transparent = hiddenOnly && touching.length > 0 && effective.trim() === '' ? touching[0]?.kind : undefined;
     lines.push({ source, from, effective, transparent });
     from = to + 1;
   }
@@ -148,7 +151,8 @@ export function classifyLine(line: string, { afterBlank, inDialogue }: LineConte
 function classifyAfterBlank(trimmed: string, nextBlank: boolean): LineFacts | undefined {
   if (trimmed.startsWith('@')) return { ...characterCue(trimmed.slice(1)), forced: true };
   if (trimmed.startsWith('>')) return { type: 'transition', text: trimmed.slice(1).trim(), forced: true };
-  const forcedHeading = trimmed.startsWith('.') && !trimmed.startsWith('..');
+  // Only a single period followed by a letter or digit forces a heading (the spec), not `...` or `. x`.
+  const forcedHeading = /^\.[\p{L}\p{N}]/u.test(trimmed);
   if (forcedHeading) return { ...sceneHeading(trimmed.slice(1)), forced: true };
   if (nextBlank && SCENE_HEADING.test(trimmed)) return sceneHeading(trimmed);
   if (nextBlank && trimmed.endsWith('TO:') && !hasLowercase(trimmed)) return { type: 'transition', text: trimmed };

@@ -338,6 +338,15 @@ const BONEYARD_IN_SPEECH =
   'case out; ours keeps what the writer sees when the boneyard is hidden.)';
 
 const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+  {
+    fixture: '09-notes.fountain',
+    text: 'The clock ticks on the wall.',
+    ours: 'action',
+    theirs: 'action',
+    reason:
+      'Kinds agree. Known limitation, not a spec reading: the core is line-based, so a note that spans lines ' +
+      'leaves its line break in the action text ("wall.\\n THE CLOCK STOPS."), which prints as two lines.',
+  },
   { fixture: '01-title-page.fountain', text: 'Email:', ours: 'title-page', theirs: 'title-page', reason: TITLE_VALUES },
   { fixture: '01-title-page.fountain', text: 'email:', ours: null, theirs: 'title-page', reason: TITLE_VALUES },
   {

@@ -1,19 +1,14 @@
 import { z } from 'zod';
 import type { BackendName, GenerationEvent, ModelSummary, PresetName, TrainingEvent } from '../engine/types.ts';
 import { event, request } from './define.ts';
+import { generationSchema, seedSchema } from './generation.ts';
 import { budgetSchema, presetSchema } from './vocabulary.ts';
 
 export type * from '../engine/types.ts';
 
 const id = z.string().min(1).max(200);
 const runRef = z.object({ runId: id });
-/** The engine's RNG takes 31-bit seeds. */
-const seed = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 31 - 1);
-
+const seed = seedSchema;
 const budget = budgetSchema;
 
 export const startTrainingSchema = z.object({
@@ -45,19 +40,6 @@ export const startTrainingSchema = z.object({
   sampleLength: z.number().int().min(0).max(2000).optional(),
 });
 export type StartTrainingInput = z.input<typeof startTrainingSchema>;
-
-export const generationSchema = z.object({
-  modelId: id.optional(),
-  prime: z.string().max(1_000_000),
-  primeChars: z.number().int().min(0).max(20_000).optional(),
-  temperature: z.number().min(0).max(3),
-  topK: z.number().int().min(0).max(100_000).optional(),
-  topP: z.number().gt(0).max(1).optional(),
-  maxLength: z.number().int().min(1).max(20_000),
-  stopStrings: z.array(z.string().min(1).max(200)).max(20).optional(),
-  seed: seed.optional(),
-  alternatives: z.number().int().min(1).max(4).optional(),
-});
 
 export interface EngineStatus {
   backend: BackendName;

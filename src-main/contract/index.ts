@@ -14,6 +14,7 @@ export * from './documents.ts';
 export * from './dialogs.ts';
 export * from './engine.ts';
 export * from './errors.ts';
+export * from './generation.ts';
 export * from './result.ts';
 export * from './settings.ts';
 export * from './vocabulary.ts';

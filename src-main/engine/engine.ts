@@ -1,4 +1,5 @@
-import { AppError } from '../contract/errors.ts';
+import { AppError, toErrorInfo } from '../contract/errors.ts';
+import { generationSchema } from '../contract/generation.ts';
 import { initBackend } from './backend.ts';
 import { disposeWeights, weightsFromValues, type CharLstmWeights } from './model.ts';
 import { ModelStore, summaryOf } from './model-store.ts';
@@ -32,9 +33,6 @@ export interface EngineState {
   trainingRunId: string | null;
 }
 
-export const MAX_ALTERNATIVES = 8;
-export const MAX_GENERATION_LENGTH = 100_000;
-
 export interface ModelList {
   models: ModelSummary[];
   damaged: { id: string; code: string; message: string }[];
@@ -50,17 +48,12 @@ interface LoadedModel {
   retired: boolean;
 }
 
-function checkGenerationOptions(opts: GenerationOptions): void {
-  const bad = (what: string): never => {
-    throw new AppError('E_INVALID_INPUT', `invalid generation option: ${what}`);
-  };
-  if (!Number.isInteger(opts.maxLength) || opts.maxLength < 1 || opts.maxLength > MAX_GENERATION_LENGTH)
-    bad('maxLength');
-  if (!(opts.temperature >= 0)) bad('temperature');
-  if (opts.topK !== undefined && !(Number.isInteger(opts.topK) && opts.topK >= 0)) bad('topK');
-  if (opts.topP !== undefined && !(opts.topP > 0 && opts.topP <= 1)) bad('topP');
-  const n = opts.alternatives ?? 1;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_ALTERNATIVES) bad('alternatives');
+/** The contract's own schema: a caller inside main (a test, the bench) gets the answer a renderer would. */
+function parseGenerationOptions(opts: GenerationOptions): GenerationOptions {
+  const parsed = generationSchema.safeParse(opts);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((issue) => issue.path.join('.') || 'options').join(', ');
+  throw new AppError('E_INVALID_INPUT', `invalid generation options: ${fields}`);
 }
 
 /** The engine's whole API in one process: one training run at a time, generations with the active model. */
@@ -256,9 +249,9 @@ export class Engine {
   }
 
   /** Starts a generation and returns once it is running; its output arrives as generation events carrying `runId`. */
-  async generate({ runId, options: opts }: { runId: string; options: GenerationOptions }): Promise<{ runId: string }> {
+  async generate({ runId, options }: { runId: string; options: GenerationOptions }): Promise<{ runId: string }> {
     const onEvent = (event: GenerationEvent): void => this.emit({ kind: 'generation', event });
-    checkGenerationOptions(opts);
+    const opts = parseGenerationOptions(options);
     if (opts.modelId !== undefined && opts.modelId !== this.activeModelId)
       await this.loadModel({ modelId: opts.modelId });
     const model = this.active;
@@ -287,9 +280,7 @@ export class Engine {
             charsPerSecond: result.charsPerSecond,
           }),
         )
-        .catch((error: unknown) =>
-          onEvent({ type: 'error', runId, error: { code: 'E_INTERNAL', message: String(error) } }),
-        )
+        .catch((error: unknown) => onEvent({ type: 'error', runId, error: toErrorInfo(error) }))
         .finally(() => {
           this.generationEnded(runId);
           model.users -= 1;

@@ -1,3 +1,11 @@
+import { AppError } from '../contract/errors.ts';
+import {
+  DRAFT_LINES_PER_PAGE,
+  DraftForm,
+  nextSpeaker,
+  type DraftMode,
+  type DraftSpec,
+} from '../fountain/draft-form.ts';
 import { createStepper, type StepperKind } from './inference/create-stepper.ts';
 import type { LayerState } from './inference/stepper.ts';
 import type { CharLstmWeights } from './model.ts';
@@ -27,7 +35,27 @@ export interface SampleRequest {
   maxLength: number;
   stopStrings: string[];
   seed: number;
+  /** The screenplay form every alternative keeps (absent: unconstrained characters, as training samples are). */
+  form?: DraftSpec;
+  /** Says, per alternative, whether a character would extend a verbatim copy of the training text too far. */
+  copyGuard?: (context: string) => CopyGuard;
 }
+
+/** One alternative's view of the copy index: see engine/copy-index.ts. */
+export interface CopyGuard {
+  wouldCopy(ch: string): boolean;
+  push(ch: string): void;
+}
+
+/** Characters a scene may take per page at most (its form wraps up past 1.5 pages' worth of lines). */
+const SCENE_CHARS_PER_PAGE = 6000;
+/** Characters the other modes may take at most before their form has wrapped them up (see DraftForm). */
+const MODE_CHARS: Readonly<Record<Exclude<DraftMode, 'scene'>, number>> = {
+  continue: 0,
+  line: 3000,
+  action: 3000,
+  heading: 400,
+};
 
 export interface SampleCallbacks {
   /** Text added to each alternative since the previous chunk. */
@@ -49,16 +77,42 @@ export interface SampleResult {
 
 export function sampleRequestFrom(opts: GenerationOptions): SampleRequest {
   const alternatives = Math.max(1, Math.floor(opts.alternatives ?? 1));
+  const form = draftSpecFrom(opts);
+  const modeChars =
+    form.mode === 'scene' ? Math.ceil((opts.scenePages ?? 1) * SCENE_CHARS_PER_PAGE) : MODE_CHARS[form.mode];
   return {
     prime: opts.prime,
     primeChars: opts.primeChars ?? DEFAULT_PRIME_CHARS,
     temperatures: new Array<number>(alternatives).fill(opts.temperature),
     topK: opts.topK ?? 0,
     topP: opts.topP ?? 1,
-    maxLength: opts.maxLength,
+    maxLength: Math.max(opts.maxLength, modeChars),
     stopStrings: (opts.stopStrings ?? []).filter((s) => s.length > 0),
     seed: opts.seed ?? Math.floor(Math.random() * 2 ** 32),
+    form,
   };
+}
+
+/** The form a request asks for; a request without a mode continues the text, always as valid Fountain. */
+function draftSpecFrom(opts: GenerationOptions): DraftSpec {
+  const mode = opts.mode ?? 'continue';
+  const cast = opts.cast ?? [];
+  const spec: DraftSpec = {
+    mode,
+    cast,
+    // With no names to keep to, a locked cast would forbid every cue.
+    castLock: (opts.castLock ?? true) && cast.length > 0,
+    locations: opts.locations ?? [],
+    locationLock: opts.locationLock ?? false,
+    targetLines: Math.round((opts.scenePages ?? 1) * DRAFT_LINES_PER_PAGE),
+  };
+  if (mode === 'line') {
+    const speaker = opts.speaker ?? nextSpeaker(opts.prime, cast);
+    if (speaker === undefined)
+      throw new AppError('E_INVALID_INPUT', 'A line needs a character: the script has no characters yet.');
+    spec.speaker = speaker;
+  }
+  return spec;
 }
 
 /**
@@ -84,6 +138,83 @@ export function pickIndex(
   for (let i = 0; i < n; i++) probs[i] = Math.exp((logits[i] ?? -Infinity) / temperature - max);
   const truncate = (topK > 0 && topK < n) || topP < 1;
   return draw(probs, truncate ? truncated(probs, topK, topP) : null, rng);
+}
+
+/**
+ * `pickIndex`, but never a character the copy guard refuses (it would extend a verbatim copy past the limit):
+ * such a character is masked and the draw repeated, unless nothing else is left.
+ */
+function pickAvoiding(
+  row: Float32Array,
+  temperature: number,
+  topK: number,
+  topP: number,
+  rng: Rng,
+  vocab: Vocab,
+  guard: CopyGuard | undefined,
+): number {
+  let next = pickIndex(row, temperature, topK, topP, rng);
+  if (guard === undefined || !guard.wouldCopy(vocab.char(next))) return next;
+  const masked = row.slice();
+  let left = masked.reduce((count, value) => count + (value === -Infinity ? 0 : 1), 0);
+  while (left > 1 && guard.wouldCopy(vocab.char(next))) {
+    masked[next] = -Infinity;
+    left -= 1;
+    next = pickIndex(masked, temperature, topK, topP, rng);
+  }
+  return next;
+}
+
+/**
+ * One DraftForm per alternative and the logit masks their states call for, cached by mask key: after the first
+ * few characters nearly every step finds its mask in the cache.
+ */
+class FormMasks {
+  readonly #forms: DraftForm[];
+  readonly #masks = new Map<string, Uint8Array | null>();
+  readonly #vocab: Vocab;
+  readonly #scratch: Float32Array;
+
+  constructor(vocab: Vocab, prime: string, spec: DraftSpec, alternatives: number) {
+    this.#vocab = vocab;
+    const alphabet = new Set(Array.from({ length: vocab.size }, (_, i) => vocab.char(i)));
+    this.#forms = Array.from({ length: alternatives }, () => new DraftForm(prime, spec, alphabet));
+    this.#scratch = new Float32Array(vocab.size);
+  }
+
+  /** The row with every character the form forbids at -Infinity (a scratch buffer), or null if none is allowed. */
+  masked(alternative: number, row: Float32Array): Float32Array | null {
+    const form = this.#forms[alternative];
+    if (form === undefined) return row;
+    const key = form.maskKey();
+    let mask = this.#masks.get(key);
+    if (mask === undefined) {
+      const allowed = Uint8Array.from({ length: this.#vocab.size }, (_, i) =>
+        form.allows(this.#vocab.char(i)) ? 1 : 0,
+      );
+      mask = allowed.includes(1) ? allowed : null;
+      this.#masks.set(key, mask);
+    }
+    if (mask === null) return null;
+    const out = this.#scratch;
+    for (let i = 0; i < out.length; i++) out[i] = mask[i] === 1 ? (row[i] ?? -Infinity) : -Infinity;
+    return out;
+  }
+
+  feed(alternative: number, ch: string): void {
+    this.#forms[alternative]?.feed(ch);
+  }
+
+  done(alternative: number): boolean {
+    return this.#forms[alternative]?.done ?? false;
+  }
+
+  /** What an alternative keeps: a continuation all it wrote, another mode its last complete element. */
+  complete(alternative: number, text: string): string {
+    const form = this.#forms[alternative];
+    if (form === undefined || form.done || form.mode === 'continue') return text;
+    return form.complete;
+  }
 }
 
 /** Indices kept by top-k and then top-p (over the renormalised top-k), most likely first. */
@@ -227,6 +358,8 @@ export async function sample(model: SamplerModel, req: SampleRequest, cb: Sample
   const emitted = new Array<number>(n).fill(0);
   const reasons = new Array<GenerationStopReason | null>(n).fill(null);
   let inputs = new Array<number>(n).fill(primed.last);
+  const constraints = req.form === undefined ? null : new FormMasks(model.vocab, req.prime, req.form, n);
+  const guards = req.copyGuard === undefined ? null : req.temperatures.map(() => req.copyGuard?.(req.prime));
   let generated = 0;
   let firstCharAt: number | null = null;
   let lastEmit = 0;
@@ -249,11 +382,24 @@ export async function sample(model: SamplerModel, req: SampleRequest, cb: Sample
       if (cb.signal?.aborted) break;
       const logits = await stepper.step(inputs);
       inputs = req.temperatures.map((temperature, a) => {
-        const row = logits.subarray(a * vocabSize, (a + 1) * vocabSize);
-        const next = pickIndex(row, temperature, req.topK, req.topP, rng);
-        if (reasons[a] !== null) return next;
-        texts[a] += model.vocab.char(next);
+        const raw = logits.subarray(a * vocabSize, (a + 1) * vocabSize);
+        if (reasons[a] !== null) return inputs[a] ?? 0;
+        const row = constraints === null ? raw : constraints.masked(a, raw);
+        if (row === null) {
+          // Nothing the form allows is in this model's vocabulary: the draft ends where it is.
+          reasons[a] = 'length';
+          return inputs[a] ?? 0;
+        }
+        const next = pickAvoiding(row, temperature, req.topK, req.topP, rng, model.vocab, guards?.[a]);
+        const ch = model.vocab.char(next);
+        constraints?.feed(a, ch);
+        guards?.[a]?.push(ch);
+        texts[a] += ch;
         generated += 1;
+        if (constraints?.done(a)) {
+          reasons[a] = 'complete';
+          return next;
+        }
         const stop = req.stopStrings.find((s) => (texts[a] ?? '').endsWith(s));
         if (stop !== undefined) {
           texts[a] = (texts[a] ?? '').slice(0, -stop.length);
@@ -274,6 +420,8 @@ export async function sample(model: SamplerModel, req: SampleRequest, cb: Sample
   const finalReasons = reasons.map((r) => r ?? (cb.signal?.aborted ? 'cancelled' : 'length'));
   reasons.splice(0, n, ...finalReasons);
   flush();
+  // A draft that ran out of length keeps its last complete element (a scene never ends on half a speech).
+  if (constraints !== null) texts.forEach((_, a) => (texts[a] = constraints.complete(a, texts[a] ?? '')));
   const seconds = (performance.now() - loopStart) / 1000;
   return {
     texts,

@@ -1,9 +1,10 @@
 /** Plain, serialisable engine types shared by the engine, its host and the IPC contract (no tfjs imports here). */
 import type { ErrorInfo } from '../contract/errors.ts';
+import type { GenerationOptions } from '../contract/generation.ts';
 import type { BackendName, PresetName, TrainingBudget } from '../contract/vocabulary.ts';
 
 export { BACKEND_NAMES } from '../contract/vocabulary.ts';
-export type { BackendName, PresetName, TrainingBudget };
+export type { BackendName, GenerationOptions, PresetName, TrainingBudget };
 
 export interface ModelHyperparams {
   embeddingSize: number;
@@ -113,27 +114,8 @@ export type TrainingEvent =
     }
   | { type: 'error'; runId: string; error: ErrorInfo };
 
-export interface GenerationOptions {
-  /** Defaults to the active model. */
-  modelId?: string;
-  /** Text before the cursor; only its last `primeChars` characters are used. */
-  prime: string;
-  primeChars?: number;
-  /** 0 = greedy. */
-  temperature: number;
-  /** Keep only the k most likely characters (0 or absent = all). */
-  topK?: number;
-  /** Keep the smallest set of characters whose probability sums to at least p (1 or absent = all). */
-  topP?: number;
-  maxLength: number;
-  /** An alternative ends before the first occurrence of any of these; the stop string is not included. */
-  stopStrings?: string[];
-  seed?: number;
-  /** Alternatives generated together in one batch. */
-  alternatives?: number;
-}
-
-export type GenerationStopReason = 'length' | 'stop' | 'cancelled';
+/** `complete`: the draft has the shape its mode asks for (a whole scene, one speech, ...). */
+export type GenerationStopReason = 'length' | 'stop' | 'cancelled' | 'complete';
 
 export type GenerationEvent =
   | { type: 'started'; runId: string; alternatives: number; unknownPrimeChars: number }

@@ -24,6 +24,10 @@ export interface DraftSpec {
 
 /** Printed lines of a page (one page is about a minute of screen time). */
 export const DRAFT_LINES_PER_PAGE = LINES_PER_PAGE;
+/** Longer than any line of a screenplay (a long action paragraph wraps to about five printed lines). */
+const MAX_LINE_CHARS = 400;
+/** Source lines of one block (a speech, a beat) past which it ends at its next line break. */
+const MAX_BLOCK_LINES = 6;
 
 interface TrieNode {
   id: number;
@@ -79,6 +83,8 @@ export class DraftForm {
   readonly #spec: DraftSpec;
   readonly #cast: TrieNode;
   readonly #headings: TrieNode;
+  /** The model can write `(` and `)`, so a cue may take an extension. */
+  readonly #extensions: boolean;
   #phase: Phase;
   #cue: CueState | null = null;
   /** The heading line's place on the heading trie; null once past the trie (free upper-case text). */
@@ -90,25 +96,39 @@ export class DraftForm {
   /** The mode's body has some text. */
   #wroteBody = false;
   #printedLines = 0;
+  /** Source lines of the current block (since the last blank line). */
+  #blockLines = 0;
   #leadLength = 0;
   #text = '';
   #cleanEnd = 0;
 
-  constructor(prime: string, spec: DraftSpec) {
+  /**
+   * `alphabet`: the characters the model can write, when known. Names, headings and extensions it cannot spell
+   * are left out, so the form never leads a draft where no character of the model may follow.
+   */
+  constructor(prime: string, spec: DraftSpec, alphabet?: ReadonlySet<string>) {
     this.#machine = FountainLineMachine.after(prime);
     this.#spec = spec;
+    const spellable = (word: string): boolean => alphabet === undefined || [...word].every((ch) => alphabet.has(ch));
+    this.#extensions = spellable('()');
     const speaker = spec.mode === 'line' ? spec.speaker : undefined;
     const names = speaker !== undefined ? [speaker] : spec.cast;
-    this.#cast = trie(names.map((name) => name.trim()).filter((name) => name !== '' && !LOWER.test(name)));
+    const cueNames = names.map((name) => name.trim()).filter((name) => name !== '' && !LOWER.test(name));
+    this.#cast = trie(cueNames.filter(spellable));
     const locked = spec.locationLock === true && (spec.locations?.length ?? 0) > 0;
     const locations = (spec.locations ?? []).map((location) => location.trim().toUpperCase());
-    this.#headings = trie(
-      SCENE_HEADING_PREFIXES.flatMap((prefix) =>
-        locked ? locations.map((location) => `${prefix}${location}`) : [prefix],
-      ),
+    const headings = SCENE_HEADING_PREFIXES.flatMap((prefix) =>
+      locked ? locations.map((location) => `${prefix}${location}`) : [prefix],
     );
+    this.#headings = trie(headings.filter(spellable));
+    if (alphabet !== undefined && !alphabet.has('\n'))
+      throw new RangeError('a model without line breaks cannot write Fountain');
     this.#phase = spec.mode === 'continue' ? 'body' : 'lead';
     this.#enterLine();
+  }
+
+  get mode(): DraftMode {
+    return this.#spec.mode;
   }
 
   /** The draft is complete (a scene, speech, beat or heading ended): the sampler stops this alternative. */
@@ -132,6 +152,12 @@ export class DraftForm {
   }
 
   allows(ch: string): boolean {
+    // Wrapping up: a line break wherever one may come (a draft that runs long still ends in shape).
+    if (ch !== '\n' && this.#mustBreak() && this.#allowsHere('\n')) return false;
+    return this.#allowsHere(ch);
+  }
+
+  #allowsHere(ch: string): boolean {
     if (this.#phase === 'done' || !this.#machine.allows(ch)) return false;
     if (this.#phase === 'lead') {
       // First a fresh block: line breaks wherever the text before allows one.
@@ -149,6 +175,7 @@ export class DraftForm {
     return [
       this.#machine.maskKey(),
       this.#phase,
+      this.#mustBreak() ? 'W' : '-',
       this.#machine.atBlockStart ? 'S' : '-',
       this.#lineAtBlockStart ? 'B' : '-',
       cue === null ? '-' : cue.at === 'name' ? `n${cue.node.id}` : cue.at,
@@ -171,13 +198,30 @@ export class DraftForm {
     if (startedBlock) {
       this.#phase = this.#firstPhase();
       this.#leadLength = this.#text.length - 1;
+      if (this.#phase === 'heading') this.#cue = null;
     }
     if (this.#phase === 'body' && ch.trim() !== '') this.#wroteBody = true;
     for (const line of this.#machine.lines.slice(resolvedBefore)) this.#lineEnded(line.type, line.text);
-    if (ch === '\n') this.#enterLine();
-    else this.#advance(ch);
+    if (ch === '\n') {
+      this.#blockLines = this.#machine.atBlockStart ? 0 : this.#blockLines + 1;
+      this.#enterLine();
+    } else this.#advance(ch);
     if (this.#phase === 'body' && this.#ended()) this.#phase = 'done';
     if (this.#isClean()) this.#cleanEnd = this.#text.length;
+  }
+
+  /**
+   * The draft should end its line now: a line has grown past any screenplay line, a block past any speech or
+   * beat, or a scene past its length (at a line's end, or anywhere once well past it).
+   */
+  #mustBreak(): boolean {
+    const line = this.#machine.line;
+    if (line.length >= MAX_LINE_CHARS) return true;
+    if (this.#phase !== 'body') return false;
+    if (this.#blockLines >= MAX_BLOCK_LINES && line === '') return true;
+    if (this.#spec.mode !== 'scene') return false;
+    const target = this.#spec.targetLines ?? DRAFT_LINES_PER_PAGE;
+    return this.#printedLines >= target * 1.5 || (this.#printedLines >= target && line === '');
   }
 
   #firstPhase(): Phase {
@@ -223,7 +267,7 @@ export class DraftForm {
       case 'name':
         if (ch === '\n') return cue.node.terminal;
         if (cue.node.children.has(ch)) return true;
-        if (cue.node.terminal && ch === ' ') return true;
+        if (cue.node.terminal && ch === ' ') return this.#extensions;
         // Off the trie: a line that is not a name must become action (a lower-case letter before it ends), and
         // leaves a name only after its first letter ("The bus...", never "JUNEBUG").
         if (strict) return false;

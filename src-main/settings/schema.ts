@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GENERATION_DEFAULTS, generationSettingsSchema } from '../contract/generation.ts';
 import { presetSchema } from '../contract/vocabulary.ts';
 
 export const SETTINGS_VERSION = 3;
@@ -15,20 +16,7 @@ export const windowBoundsSchema = z
 
 /** Every setting and its allowed values (no defaults here: patches must not be filled in). */
 export const settingsFields = {
-  /** Sampling temperature; 0 is greedy. */
-  temperature: z.number().min(0).max(2),
-  /** Characters to generate per request. */
-  length: z.number().int().min(20).max(5000),
-  alternatives: z.number().int().min(1).max(4),
-  /** Nucleus sampling mass; 1 turns it off. */
-  topP: z.number().gt(0).max(1),
-  /** `null` draws a fresh seed for every generation; the range matches the engine's seeds. */
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .nullable(),
+  ...generationSettingsSchema.shape,
   preset: presetSchema,
   theme: z.enum(['system', 'light', 'dark']),
   windowBounds: windowBoundsSchema.nullable(),
@@ -43,6 +31,8 @@ export const settingsFields = {
     .min(1024)
     .max(2 ** 31),
   tourSeen: z.boolean(),
+  /** Importing a screenplay leaves out the drafts Understudy wrote into it: a model must not learn its own output. */
+  excludeGeneratedDrafts: z.boolean(),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();
@@ -53,11 +43,7 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export type SettingKey = keyof Settings;
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  temperature: 0.8,
-  length: 600,
-  alternatives: 1,
-  topP: 0.95,
-  seed: null,
+  ...GENERATION_DEFAULTS,
   preset: 'medium',
   theme: 'system',
   windowBounds: null,
@@ -66,4 +52,5 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   dataDirectory: null,
   maxCorpusBytes: 50 * 1024 * 1024,
   tourSeen: false,
+  excludeGeneratedDrafts: true,
 });

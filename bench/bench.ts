@@ -5,6 +5,8 @@
  * `npm run bench -- --time-to-model [--minutes 5,10] [--preset small]`: best validation loss within each wall-clock budget.
  * `npm run bench -- --context [--models-dir D --model ID]`: loss of what follows a prime, by prime length (default:
  * the bundled demo model on the validation split of the corpus).
+ * `npm run bench -- --copy-rule [--heldout FILE] [--threshold 0.005]`: the share of held-out text the copy index
+ * marks, per window length, and the window it picks.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -18,6 +20,7 @@ import { Args } from './args.ts';
 import { qualityCurve } from './quality.ts';
 import { compareWithReference } from './reference.ts';
 import { contextBenefit } from './context.ts';
+import { copyRule } from './copy-rule.ts';
 import { measureResponsiveness } from './responsiveness.ts';
 import { measureBackend } from './speed.ts';
 import { timeToModel } from './time-to-model.ts';
@@ -146,6 +149,14 @@ async function main(): Promise<void> {
       scored: args.number('scored', 200),
       positions: args.number('positions', 60),
       ...(order === undefined ? {} : { backendOrder: order }),
+    });
+  } else if (args.flag('copy-rule')) {
+    report = await copyRule({
+      corpus: args.string('corpus', DEFAULT_CORPUS),
+      text,
+      heldoutFile: args.optionalString('heldout'),
+      windows: [8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 32, 40, 48, 64],
+      threshold: args.number('threshold', 0.005),
     });
   } else if (args.flag('reference')) {
     const order = backendOrder(args);

@@ -66,12 +66,16 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
   const [corpora, documents, host] = await Promise.all([
     CorpusStore.open(dataDir, {
       maxBytes: settings.get().maxCorpusBytes,
+      excludeGeneratedDrafts: settings.get().excludeGeneratedDrafts,
       samplePath: join(options.resourcesDir, 'corpora', 'shakespeare.txt'),
     }),
     DocumentStore.open(dataDir, { recent: settings.recentFilesStore() }),
     options.createEngine({ modelsDir, resourcesDir: options.resourcesDir }),
   ]);
-  settings.onChange((next) => corpora.setMaxBytes(next.maxCorpusBytes));
+  settings.onChange((next) => {
+    corpora.setMaxBytes(next.maxCorpusBytes);
+    corpora.setExcludeGeneratedDrafts(next.excludeGeneratedDrafts);
+  });
   settings.onChange((next) => bus.emit('settings:changed', next));
   const engine = new EngineService({
     host,

@@ -16,6 +16,15 @@ export const corpusStatsSchema = z.object({
   characterNames: z.array(z.string()),
 });
 
+/** How much of a screenplay was Understudy's own drafts, left out on import. */
+export const excludedDraftsSchema = z.object({
+  count: z.number().int().nonnegative(),
+  /** Characters (code points), the notes that bounded the drafts included. */
+  chars: z.number().int().nonnegative(),
+});
+
+export type ExcludedDrafts = z.infer<typeof excludedDraftsSchema>;
+
 /** What `meta.json` next to each corpus text holds; validated on load so a damaged file is never trusted. */
 export const corpusMetaSchema = z.object({
   metaVersion: z.literal(CORPUS_META_VERSION),
@@ -34,6 +43,8 @@ export const corpusMetaSchema = z.object({
   /** SHA-256 (hex) of the normalised text: duplicate detection and model provenance. */
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   gutenbergStripped: z.boolean(),
+  /** Understudy's own drafts left out of a screenplay; absent where none were looked for (older corpora too). */
+  excludedDrafts: excludedDraftsSchema.optional(),
   stats: corpusStatsSchema,
 });
 

@@ -23,7 +23,7 @@ import {
 
 export { SAMPLE_CORPUS_ID, SAMPLE_CORPUS_NAME };
 import { extractText, formatOf } from './extract.ts';
-import { normaliseText } from './normalise.ts';
+import { excludeGeneratedDrafts, normaliseText } from './normalise.ts';
 import type { PresetName } from '../contract/vocabulary.ts';
 import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds } from './stats.ts';
 
@@ -42,6 +42,8 @@ export interface CorpusStoreOptions {
   charsPerSecondByPreset?: Readonly<Record<PresetName, number>>;
   /** Deleted corpora older than this are purged when the store opens (default 7 days). */
   trashRetentionMs?: number;
+  /** Screenplays are imported without the drafts Understudy wrote into them (default true). */
+  excludeGeneratedDrafts?: boolean;
 }
 
 interface Prepared {
@@ -71,6 +73,7 @@ export class CorpusStore {
   readonly #corpora = new Map<string, CorpusMeta>();
   #maxBytes: number;
   #charsPerSecond: Readonly<Record<PresetName, number>>;
+  #excludeGeneratedDrafts: boolean;
   #queue: Promise<unknown> = Promise.resolve();
   #sampleError: ErrorInfo | null = null;
 
@@ -79,6 +82,7 @@ export class CorpusStore {
     this.#trash = path.join(dataDir, 'corpora-trash');
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_CORPUS_BYTES;
     this.#charsPerSecond = options.charsPerSecondByPreset ?? DEFAULT_CHARS_PER_SECOND;
+    this.#excludeGeneratedDrafts = options.excludeGeneratedDrafts ?? true;
   }
 
   /** Opens (creating if needed) the library in `dataDir`, cleans crash leftovers and installs the sample. */
@@ -106,6 +110,11 @@ export class CorpusStore {
     if (!Number.isInteger(bytes) || bytes <= 0)
       throw new AppError('E_INVALID_INPUT', 'The size limit must be a positive number of bytes.');
     this.#maxBytes = bytes;
+  }
+
+  /** Whether later imports leave Understudy's own drafts out of screenplays. */
+  setExcludeGeneratedDrafts(exclude: boolean): void {
+    this.#excludeGeneratedDrafts = exclude;
   }
 
   /** Replaces the throughput used for training-time estimates (e.g. with measured numbers). */
@@ -342,9 +351,14 @@ export class CorpusStore {
       throw isAppError(error) ? error : ioError(filePath, error);
     }
     const extracted = await extractText(bytes, filePath);
-    const { text, gutenbergStripped } = normaliseText(extracted.text);
-    if (text.trim() === '') throw new AppError('E_EMPTY', `${name} contains no text.`);
-    const screenplayHint = extracted.format === 'fountain' || extracted.format === 'fdx' ? 'screenplay' : null;
+    const normalised = normaliseText(extracted.text);
+    if (normalised.text.trim() === '') throw new AppError('E_EMPTY', `${name} contains no text.`);
+    const screenplay = extracted.format === 'fountain' || extracted.format === 'fdx';
+    const { text, excluded } =
+      screenplay && this.#excludeGeneratedDrafts
+        ? excludeGeneratedDrafts(normalised.text)
+        : { text: normalised.text, excluded: undefined };
+    if (text.trim() === '') throw new AppError('E_EMPTY', `${name} holds nothing but drafts Understudy wrote.`);
     const sample = origin === 'sample';
     const meta: CorpusMeta = {
       metaVersion: CORPUS_META_VERSION,
@@ -361,8 +375,9 @@ export class CorpusStore {
       included: true,
       readOnly: sample,
       contentHash: sha256(text),
-      gutenbergStripped,
-      stats: computeStats(text, screenplayHint),
+      gutenbergStripped: normalised.gutenbergStripped,
+      ...(excluded ? { excludedDrafts: excluded } : {}),
+      stats: computeStats(text, screenplay ? 'screenplay' : null),
     };
     return { meta, text };
   }

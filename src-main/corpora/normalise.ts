@@ -1,3 +1,6 @@
+import { withoutDrafts } from '../fountain/provenance.ts';
+import type { ExcludedDrafts } from './corpus-meta.ts';
+
 export interface NormalisedText {
   text: string;
   gutenbergStripped: boolean;
@@ -49,4 +52,11 @@ export function normaliseText(raw: string): NormalisedText {
   const { text, gutenbergStripped } = stripGutenberg(cleaned);
   const trimmed = text.replace(/^(?:[ \t]*\n)+/, '').replace(/\s+$/, '');
   return { text: trimmed === '' ? '' : `${trimmed}\n`, gutenbergStripped };
+}
+
+/** A normalised screenplay without the drafts bounded by Understudy's notes: a model must not learn its own output. */
+export function excludeGeneratedDrafts(text: string): { text: string; excluded: ExcludedDrafts } {
+  const { text: rest, removedChars, drafts } = withoutDrafts(text);
+  if (drafts.length === 0) return { text, excluded: { count: 0, chars: 0 } };
+  return { text: normaliseText(rest).text, excluded: { count: drafts.length, chars: removedChars } };
 }

@@ -5,6 +5,7 @@ import type { PresetName } from '../contract/vocabulary.ts';
 
 export type { CorpusMeta } from './corpus-meta.ts';
 export type { CorpusKind, CorpusStats } from './stats.ts';
+export type { ExcludedDrafts } from './corpus-meta.ts';
 
 export interface CorpusSummary extends CorpusMeta {
   /** Seconds for one pass over the text, per preset (see `DEFAULT_CHARS_PER_SECOND`). */
@@ -23,6 +24,7 @@ export interface ImportFailure {
 }
 
 export interface ImportReport {
+  /** Each with `excludedDrafts`: how much of a screenplay was Understudy's own drafts, left out. */
   imported: CorpusSummary[];
   duplicates: ImportDuplicate[];
   failed: ImportFailure[];

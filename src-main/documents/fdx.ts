@@ -1,8 +1,10 @@
 /** Final Draft XML <-> Fountain as pure functions (no Node or DOM), so the renderer can use them too. */
 import { AppError } from '../contract/errors.ts';
-import { parseFountain } from '../fountain/parse.ts';
+import { stripHidden } from '../fountain/hidden-spans.ts';
+import { normalizeLineBreaks, parseFountain } from '../fountain/parse.ts';
 import { SCENE_HEADING } from '../fountain/patterns.ts';
-import type { ClassifiedLine, LineType, TitleField } from '../fountain/types.ts';
+import { findProvenanceNotes, provenanceNoteKind, type ProvenanceNote } from '../fountain/provenance.ts';
+import type { ClassifiedLine, HiddenSpan, LineType, TitleField } from '../fountain/types.ts';
 
 export type FdxParagraphType =
   | 'Scene Heading'
@@ -134,13 +136,32 @@ export function parseFdx(xml: string): FdxParagraph[] {
   return paragraphs;
 }
 
+const NOTE = /\[\[[\s\S]*?\]\]/g;
+
+/** The text a reader of the script sees: the rules below look past provenance notes kept inline. */
+function withoutNotes(text: string): string {
+  return text.replace(NOTE, '');
+}
+
+/** Upper case outside `[[notes]]`, so that a provenance note reads back as it was written. */
+function upperOutsideNotes(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const note of text.matchAll(NOTE)) {
+    out += text.slice(last, note.index).toUpperCase() + note[0];
+    last = note.index + note[0].length;
+  }
+  return out + text.slice(last).toUpperCase();
+}
+
 function fountainBlock(paragraph: FdxParagraph): { text: string; joinsNext: boolean } {
   const text = paragraph.text.trim();
+  const seen = withoutNotes(text);
   switch (paragraph.type) {
     case 'Scene Heading':
-      return { text: SCENE_HEADING.test(text) ? text.toUpperCase() : `.${text}`, joinsNext: false };
+      return { text: SCENE_HEADING.test(seen) ? upperOutsideNotes(text) : `.${text}`, joinsNext: false };
     case 'Character': {
-      const cue = text === text.toUpperCase() && /\p{L}/u.test(text) ? text : `@${text}`;
+      const cue = seen === seen.toUpperCase() && /\p{L}/u.test(seen) ? text : `@${text}`;
       return { text: paragraph.dual ? `${cue} ^` : cue, joinsNext: true };
     }
     case 'Parenthetical':
@@ -158,14 +179,14 @@ function fountainBlock(paragraph: FdxParagraph): { text: string; joinsNext: bool
         joinsNext: true,
       };
     case 'Transition': {
-      const upper = text.toUpperCase();
-      return { text: upper.endsWith('TO:') ? upper : `> ${upper}`, joinsNext: false };
+      const upper = upperOutsideNotes(text);
+      return { text: seen.trimEnd().toUpperCase().endsWith('TO:') ? upper : `> ${upper}`, joinsNext: false };
     }
     case 'Shot':
-      return { text: text.toUpperCase(), joinsNext: false };
+      return { text: upperOutsideNotes(text), joinsNext: false };
     case 'New Act':
     case 'End of Act':
-      return { text: `> ${text.toUpperCase()} <`, joinsNext: false };
+      return { text: `> ${upperOutsideNotes(text)} <`, joinsNext: false };
     default:
       return { text: paragraph.centered ? `> ${text} <` : forceActionIfNeeded(text), joinsNext: false };
   }
@@ -173,27 +194,41 @@ function fountainBlock(paragraph: FdxParagraph): { text: string; joinsNext: bool
 
 /** An action line that Fountain would read as something else gets the `!` force mark. */
 function forceActionIfNeeded(text: string): string {
-  const firstLine = text.split('\n')[0] ?? '';
+  const seen = withoutNotes(text);
+  const firstLine = seen.split('\n')[0] ?? '';
   const looksSpecial =
     SCENE_HEADING.test(firstLine) ||
     /^[.@>~=#!]/.test(firstLine) ||
-    (firstLine === firstLine.toUpperCase() && /\p{L}/u.test(firstLine) && text.includes('\n')) ||
-    (/^[A-Z\s]+TO:$/.test(firstLine) && !text.includes('\n'));
+    (firstLine === firstLine.toUpperCase() && /\p{L}/u.test(firstLine) && seen.includes('\n')) ||
+    (/^[A-Z\s]+TO:$/.test(firstLine) && !seen.includes('\n'));
   return looksSpecial ? `!${text}` : text;
 }
 
-/** Fountain text for an FDX document: one block per paragraph, dialogue kept attached to its cue. */
+/**
+ * Fountain text for an FDX document: one block per paragraph, dialogue kept attached to its cue. A paragraph that
+ * is a provenance note becomes a note line: a start note above the block it opens, an end note below the block it
+ * closes, so the draft they bound keeps its place (and a speech is not split).
+ */
 export function fdxToFountain(xml: string): string {
   const blocks: string[] = [];
   let joining = false;
+  let opening: string[] = [];
   for (const paragraph of parseFdx(xml)) {
-    if (paragraph.text.trim() === '') continue;
+    const trimmed = paragraph.text.trim();
+    if (trimmed === '') continue;
+    const note = provenanceNoteKind(trimmed);
+    if (note === 'end' && opening.length === 0 && blocks.length > 0) blocks[blocks.length - 1] += `\n${trimmed}`;
+    else if (note !== null) opening.push(trimmed);
+    if (note !== null) continue;
     const { text, joinsNext } = fountainBlock(paragraph);
+    const block = [...opening, text].join('\n');
+    opening = [];
     const isSpeech = paragraph.type === 'Parenthetical' || paragraph.type === 'Dialogue' || paragraph.type === 'Lyrics';
-    if (joining && isSpeech) blocks[blocks.length - 1] += `\n${text}`;
-    else blocks.push(text);
+    if (joining && isSpeech) blocks[blocks.length - 1] += `\n${block}`;
+    else blocks.push(block);
     joining = joinsNext;
   }
+  if (opening.length > 0) blocks.push(opening.join('\n'));
   return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
 }
 
@@ -217,22 +252,73 @@ function paragraph(type: string, text: string, extra: Partial<FdxParagraph> = {}
   return { type, text, centered: false, dual: false, ...extra };
 }
 
-/** The body of a parsed script as FDX paragraphs (sections, synopses, notes and page breaks have no place in FDX). */
-function bodyParagraphs(lines: readonly ClassifiedLine[]): FdxParagraph[] {
+/** The provenance notes of the script, so that the drafts they bound survive export. */
+interface NotesToKeep {
+  source: string;
+  hidden: readonly HiddenSpan[];
+  notes: readonly ProvenanceNote[];
+}
+
+/** The spans (sorted, not overlapping) that reach into `[from, to)`, found by bisection: scripts can be long. */
+function spansWithin<T extends { from: number; to: number }>(spans: readonly T[], from: number, to: number): T[] {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((spans[mid]?.to ?? 0) <= from) low = mid + 1;
+    else high = mid;
+  }
+  const within: T[] = [];
+  for (let i = low; i < spans.length && (spans[i]?.from ?? to) < to; i++) within.push(spans[i] as T);
+  return within;
+}
+
+function notesWithin(keep: NotesToKeep, from: number, to: number): ProvenanceNote[] {
+  return spansWithin(keep.notes, from, to).filter((note) => note.from >= from);
+}
+
+/** A line's printed text with its inline provenance notes put back where they stood. */
+function textWithNotes(line: ClassifiedLine, keep: NotesToKeep): string {
+  const notes = notesWithin(keep, line.from, line.to);
+  if (notes.length === 0) return line.text;
+  const hidden = spansWithin(keep.hidden, line.from, line.to);
+  const effective = stripHidden(line.source, line.from, hidden);
+  // The printed text is the line's effective text less forcing marks and outer spaces.
+  const start = Math.max(0, effective.indexOf(line.text));
+  let text = '';
+  let taken = 0;
+  for (const note of notes) {
+    const before = stripHidden(keep.source.slice(line.from, note.from), line.from, hidden).length;
+    const at = Math.min(Math.max(before - start, taken), line.text.length);
+    text += line.text.slice(taken, at) + keep.source.slice(note.from, note.to);
+    taken = at;
+  }
+  return text + line.text.slice(taken);
+}
+
+/**
+ * The body of a parsed script as FDX paragraphs. Sections, synopses, notes and page breaks have no place in FDX;
+ * provenance notes do, inline where they are inline, and as General paragraphs where they have a line of their own.
+ */
+function bodyParagraphs(lines: readonly ClassifiedLine[], keep: NotesToKeep): FdxParagraph[] {
   const paragraphs: FdxParagraph[] = [];
-  let previous: LineType | null = null;
+  let previous: LineType | 'provenance' | null = null;
   let dual = false;
   for (const line of lines) {
     const type = BODY_LINES[line.type];
     if (line.type === 'character') dual = line.dual === true;
     else if (SPEECH_LINES[line.type] === undefined) dual = false;
     if (type === undefined) {
-      previous = line.type === 'note' || line.type === 'boneyard' ? previous : line.type;
+      const own = line.type === 'note' || line.type === 'boneyard' ? notesWithin(keep, line.from, line.to) : [];
+      for (const note of own) paragraphs.push(paragraph('General', keep.source.slice(note.from, note.to)));
+      if (own.length > 0) previous = 'provenance';
+      else if (line.type !== 'note' && line.type !== 'boneyard') previous = line.type;
       continue;
     }
+    const text = textWithNotes(line, keep);
     const last = paragraphs.at(-1);
-    if (last && previous === line.type && JOINED.has(line.type)) last.text += `\n${line.text}`;
-    else paragraphs.push(paragraph(type, line.text, { centered: line.type === 'centered', dual: dual }));
+    if (last && previous === line.type && JOINED.has(line.type)) last.text += `\n${text}`;
+    else paragraphs.push(paragraph(type, text, { centered: line.type === 'centered', dual: dual }));
     previous = line.type;
   }
   return paragraphs;
@@ -276,7 +362,7 @@ export function emphasisRuns(text: string): TextRun[] {
   return runs.map((run) => ({ ...run, text: run.text.replace(/\\([*_])/g, '$1') })).filter((run) => run.text !== '');
 }
 
-function textXml(text: string): string {
+function styledRunsXml(text: string): string {
   const order = ['Bold', 'Italic', 'Underline'];
   return emphasisRuns(text)
     .map(({ text: runText, styles }) => {
@@ -286,6 +372,18 @@ function textXml(text: string): string {
         : `<Text Style="${style}">${escapeXml(runText)}</Text>`;
     })
     .join('');
+}
+
+/** Emphasis marks inside a note (a model called `my_model`) are the note's own characters, not styles. */
+function textXml(text: string): string {
+  let xml = '';
+  let last = 0;
+  for (const note of text.matchAll(NOTE)) {
+    if (note.index > last) xml += styledRunsXml(text.slice(last, note.index));
+    xml += `<Text>${escapeXml(note[0])}</Text>`;
+    last = note.index + note[0].length;
+  }
+  return xml + (last < text.length ? styledRunsXml(text.slice(last)) : '');
 }
 
 function paragraphXml(p: FdxParagraph, indent: string): string {
@@ -334,8 +432,10 @@ function titlePageXml(fields: readonly TitleField[]): string {
 
 /** A Final Draft document for a Fountain screenplay (body paragraphs, dual dialogue, emphasis, title page). */
 export function fountainToFdx(source: string): string {
-  const { titlePage, lines } = parseFountain(source);
-  const body = groupDualDialogue(bodyParagraphs(lines))
+  const normalised = normalizeLineBreaks(source);
+  const { titlePage, lines, hidden } = parseFountain(normalised);
+  const keep = { source: normalised, hidden, notes: findProvenanceNotes(normalised, hidden) };
+  const body = groupDualDialogue(bodyParagraphs(lines, keep))
     .map((unit) =>
       Array.isArray(unit)
         ? `    <Paragraph>\n      <DualDialogue>\n${unit.map((p) => paragraphXml(p, '        ')).join('\n')}\n      </DualDialogue>\n    </Paragraph>`

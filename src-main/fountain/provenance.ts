@@ -56,12 +56,14 @@ export function parseProvenanceNote(note: string): DraftProvenance | null {
 export function provenanceNoteKind(note: string): 'start' | 'end' | null {
   const trimmed = note.trim();
   if (END_NOTE.test(trimmed)) return 'end';
-  return START_NOTE.test(trimmed) && trimmed.endsWith(']]') ? 'start' : null;
+  // One note, not a note followed by more text and another note.
+  return START_NOTE.test(trimmed) && trimmed.indexOf(']]') === trimmed.length - 2 ? 'start' : null;
 }
 
 /**
- * The draft between its notes. At a line start each note takes a line of its own, which Fountain's classifier
- * passes over, so the script's blank-line structure is the draft's; mid-line the notes sit inline.
+ * The draft between its notes. The start note has a line of its own where the draft starts a line, the end note
+ * where the draft ends one; Fountain's classifier passes over such lines, so the script reads as it would with the
+ * bare draft. Elsewhere the notes sit inline.
  */
 export function wrapDraft(
   text: string,

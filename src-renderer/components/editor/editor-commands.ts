@@ -1,7 +1,7 @@
 import { isolateHistory } from '@codemirror/commands';
 import { EditorSelection, Transaction, type EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
-import { formatProvenanceNote, sanitizeNoteText, type DraftProvenance } from '../../../src-main/fountain/provenance.ts';
+import { sanitizeNoteText, wrapDraft, type DraftProvenance } from '../../../src-main/fountain/provenance.ts';
 
 export interface EditorSelectionInfo {
   /** Document offsets of the main selection, `from <= to`; equal when nothing is selected. */
@@ -29,18 +29,18 @@ export function textBeforeCursor(state: EditorState, maxChars = Number.POSITIVE_
 
 /**
  * Inserts `text` at the cursor, replacing any selection, as a single undo step that never merges with
- * typing around it. A provenance note goes first: on its own line at a line start, inline otherwise.
+ * typing around it. A draft's provenance bounds it with a start and an end note (see `wrapDraft`); a string is
+ * a free label put before the text, which bounds nothing.
  */
 export function insertDraft(view: EditorView, text: string, provenance?: DraftProvenance | string): void {
   const { from, to } = view.state.selection.main;
-  const note =
-    provenance === undefined
-      ? ''
-      : typeof provenance === 'string'
-        ? `[[${sanitizeNoteText(provenance)}]]`
-        : formatProvenanceNote(provenance);
   const atLineStart = view.state.doc.lineAt(from).from === from;
-  const insert = note === '' ? text : `${note}${atLineStart ? '\n' : ''}${text}`;
+  const insert =
+    provenance === undefined
+      ? text
+      : typeof provenance === 'string'
+        ? `[[${sanitizeNoteText(provenance)}]]${atLineStart ? '\n' : ''}${text}`
+        : wrapDraft(text, provenance, { atLineStart });
   view.dispatch({
     changes: { from, to, insert },
     selection: EditorSelection.cursor(from + insert.length),

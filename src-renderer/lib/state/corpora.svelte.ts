@@ -1,10 +1,12 @@
 import type {
   CorpusSummary,
   ErrorInfo,
+  ExcludedDrafts,
   ImportReport,
   Result,
   UnderstudyApi,
 } from '../../../src-main/contract/index.ts';
+import { formatCount } from '../format.ts';
 import { baseName } from './document.svelte.ts';
 import type { Toasts } from './toasts.svelte.ts';
 
@@ -108,8 +110,9 @@ export class Corpora {
       ];
       await this.load();
       if (imported.length > 0) {
+        const left = describeExcludedDrafts(totalExcluded(imported));
         this.toasts.show(
-          imported.length === 1 ? `Imported “${imported[0]?.name}”.` : `Imported ${imported.length} files.`,
+          `${imported.length === 1 ? `Imported “${imported[0]?.name}”.` : `Imported ${imported.length} files.`}${left ? ` ${left}.` : ''}`,
         );
       }
       return imported.length;
@@ -186,6 +189,23 @@ export class Corpora {
     rollback();
     this.#error = error;
   }
+}
+
+/** `2 generated drafts (1,240 characters) left out`, or `null` when the import left none out. */
+export function describeExcludedDrafts(excluded: ExcludedDrafts | undefined): string | null {
+  if (!excluded || excluded.count === 0) return null;
+  const drafts = excluded.count === 1 ? '1 generated draft' : `${formatCount(excluded.count)} generated drafts`;
+  return `${drafts} (${formatCount(excluded.chars)} characters) left out`;
+}
+
+function totalExcluded(corpora: readonly CorpusSummary[]): ExcludedDrafts {
+  return corpora.reduce(
+    (sum, corpus) => ({
+      count: sum.count + (corpus.excludedDrafts?.count ?? 0),
+      chars: sum.chars + (corpus.excludedDrafts?.chars ?? 0),
+    }),
+    { count: 0, chars: 0 },
+  );
 }
 
 async function readPicked(file: File): Promise<PickedFile> {

@@ -4,6 +4,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { CorpusStore } from '../../../src-main/corpora/corpus-store.ts';
 import { fountainToFdx } from '../../../src-main/documents/fdx.ts';
+import { wrapDraft } from '../../../src-main/fountain/provenance.ts';
+import { SettingsStore } from '../../../src-main/settings/settings-store.ts';
 import { makeDocx } from './helpers/make-docx.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 
@@ -182,5 +184,75 @@ describe('corpus import matrix', () => {
         error: { code: 'E_UNSUPPORTED_TYPE', message: expect.stringContaining('cover.jpg') },
       },
     ]);
+  });
+});
+
+describe('corpus import: drafts Understudy wrote', () => {
+  const provenance = { model: 'Noir', mode: 'scene', temperature: 0.8, seed: 42, date: '2026-11-27T09:15:00' };
+  const draft = wrapDraft('BOB\nYou came back.\n', provenance);
+  // SCREENPLAY with a generated speech after the first action line, as the editor inserts it.
+  const withDraft = SCREENPLAY.replace('A phone rings.\n\n', `A phone rings.\n\n${draft}\n`);
+  const left = { count: 1, chars: draft.length + 1 };
+
+  it('leaves a bounded draft out of a .fountain and says how much', async () => {
+    const { store, inbox } = await storeWithFiles([{ file: 'office.fountain', bytes: () => Buffer.from(withDraft) }]);
+    const report = await store.importPaths([path.join(inbox, 'office.fountain')]);
+    const [corpus] = report.imported;
+    expect(corpus?.excludedDrafts).toEqual(left);
+    expect(await store.readText(corpus?.id ?? '')).toBe(SCREENPLAY);
+    expect(corpus?.stats.characterNames).not.toContain('BOB');
+    expect(store.list()[0]?.excludedDrafts).toEqual(left);
+  });
+
+  it('leaves it out of an .fdx exported with the draft, and the same text is a duplicate', async () => {
+    const { store, inbox } = await storeWithFiles([
+      { file: 'office.fdx', bytes: () => Buffer.from(fountainToFdx(withDraft)) },
+      { file: 'plain.fountain', bytes: () => Buffer.from(SCREENPLAY) },
+    ]);
+    const report = await store.importPaths([path.join(inbox, 'office.fdx'), path.join(inbox, 'plain.fountain')]);
+    expect(report.imported.map((c) => c.excludedDrafts)).toEqual([left]);
+    expect(await store.readText(report.imported[0]?.id ?? '')).toBe(SCREENPLAY);
+    expect(report.duplicates.map((d) => d.existingName)).toEqual(['office']);
+  });
+
+  it('keeps drafts when the setting is off, and in files that are not screenplays', async () => {
+    const { store, inbox } = await storeWithFiles([
+      { file: 'office.fountain', bytes: () => Buffer.from(withDraft) },
+      { file: 'notes.txt', bytes: () => Buffer.from(`${withDraft}\nMore notes.\n`) },
+    ]);
+    store.setExcludeGeneratedDrafts(false);
+    const off = await store.importFile(path.join(inbox, 'office.fountain'));
+    expect(await store.readText(off.id)).toBe(withDraft);
+    expect(off.excludedDrafts).toBeUndefined();
+    store.setExcludeGeneratedDrafts(true);
+    const prose = await store.importFile(path.join(inbox, 'notes.txt'));
+    expect(prose.excludedDrafts).toBeUndefined();
+    expect(await store.readText(prose.id)).toBe(`${withDraft}\nMore notes.\n`);
+  });
+
+  it('refuses a screenplay that is nothing but a draft, and counts none in a script without one', async () => {
+    const { store, inbox } = await storeWithFiles([
+      { file: 'only.fountain', bytes: () => Buffer.from(draft) },
+      { file: 'office.fountain', bytes: () => Buffer.from(SCREENPLAY) },
+    ]);
+    await expect(store.importFile(path.join(inbox, 'only.fountain'))).rejects.toMatchObject({
+      code: 'E_EMPTY',
+      message: expect.stringContaining('only.fountain'),
+    });
+    expect((await store.importFile(path.join(inbox, 'office.fountain'))).excludedDrafts).toEqual({
+      count: 0,
+      chars: 0,
+    });
+  });
+
+  it('is on by default, also in settings saved before the setting existed', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'settings.json'), JSON.stringify({ schemaVersion: 3, tourSeen: true }));
+    const settings = await SettingsStore.openInDirectory(dir);
+    expect(settings.get()).toMatchObject({ tourSeen: true, excludeGeneratedDrafts: true });
+    expect(settings.repairedKeys).toEqual([]);
+    await expect(settings.update({ excludeGeneratedDrafts: 'no' })).rejects.toMatchObject({
+      code: 'E_INVALID_SETTINGS',
+    });
   });
 });

@@ -2,6 +2,8 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DocumentStore } from '../../../src-main/documents/document-store.ts';
+import { fdxToFountain } from '../../../src-main/documents/fdx.ts';
+import { findDraftSpans, withoutDrafts, wrapDraft } from '../../../src-main/fountain/provenance.ts';
 import { useTempDirs } from './helpers/temp-dir.ts';
 
 const tempDir = useTempDirs();
@@ -107,5 +109,30 @@ describe('DocumentStore', () => {
     expect(await readdir(dir)).toEqual(['data', 'x.fountain']);
     await expect(store.openFile(path.join(dir, 'missing.fountain'))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
     await expect(store.openFile(path.join(dir, 'image.png'))).rejects.toMatchObject({ code: 'E_UNSUPPORTED_TYPE' });
+  });
+
+  it('keeps the notes that bound an inserted draft through save, reload (CRLF too) and FDX export', async () => {
+    const { dir, store } = await setup();
+    const provenance = { model: 'Noir', mode: 'continue', temperature: 0.7, seed: 3, date: '2026-01-02T03:04:00' };
+    const script = `INT. KITCHEN - NIGHT\n\nShe waits.\n\n${wrapDraft('BOB\nYou came back.\n', provenance)}\nShe opens the ${wrapDraft('window', provenance, { atLineStart: false })}.\n`;
+    const drafts = findDraftSpans(script);
+    expect(drafts).toHaveLength(2);
+
+    const file = path.join(dir, 'kitchen.fountain');
+    await store.saveAs(file, script);
+    const reopened = await store.openFile(file);
+    expect(reopened.text).toBe(script);
+    expect(findDraftSpans(reopened.text)).toEqual(drafts);
+
+    await store.save(file, reopened.text, { baseVersion: reopened.version, lineEnding: 'crlf' });
+    expect(await readFile(file, 'utf8')).toContain('[[End of Understudy draft]]\r\n');
+    const crlf = await store.openFile(file);
+    expect(crlf).toMatchObject({ text: script, lineEnding: 'crlf' });
+
+    const fdx = path.join(dir, 'kitchen.fdx');
+    await store.exportFdx(fdx, crlf.text);
+    const imported = fdxToFountain(await readFile(fdx, 'utf8'));
+    expect(findDraftSpans(imported).map((span) => span.provenance)).toEqual(drafts.map((span) => span.provenance));
+    expect(withoutDrafts(imported).text).toBe('INT. KITCHEN - NIGHT\n\nShe waits.\n\nShe opens the .\n');
   });
 });

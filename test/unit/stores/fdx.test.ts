@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { emphasisRuns, fdxToFountain, fountainToFdx, parseFdx } from '../../../src-main/documents/fdx.ts';
+import { parseFountain } from '../../../src-main/fountain/parse.ts';
+import {
+  DRAFT_END_NOTE,
+  findDraftSpans,
+  formatProvenanceNote,
+  withoutDrafts,
+  wrapDraft,
+} from '../../../src-main/fountain/provenance.ts';
 
 const SCRIPT = `INT. HOUSE - DAY
 
@@ -101,5 +109,70 @@ describe('fdx: consecutive forced action lines', () => {
     const lines = paragraphs.flatMap((p) => p.text.split('\n'));
     expect(lines).toEqual(['ONE', 'TWO', 'THREE']);
     for (const line of lines) expect(line).not.toContain('!');
+  });
+});
+
+describe('fdx: provenance notes that bound a draft', () => {
+  // Emphasis marks in a model's name belong to the note, not to the styles around it.
+  const provenance = { model: 'my_noir *2*', mode: 'scene', temperature: 0.8, seed: 7, date: '2026-01-02T03:04:00' };
+  const start = formatProvenanceNote(provenance);
+  const inline = (text: string): string => wrapDraft(text, provenance, { atLineStart: false });
+  const script = `INT. ${inline('KITCHEN - NIGHT')}
+
+She waits.
+
+${wrapDraft('BOB\nYou came back.\n', provenance)}
+She opens the ${inline('*window*')} slowly.
+
+JUNE
+Hi.
+${wrapDraft('Bye.\n', provenance)}
+CUT TO:${inline('')}
+
+EXT. ROAD - DAY
+`;
+  const bodies = (text: string): string[] =>
+    findDraftSpans(text).map((span) => text.slice(span.body.from, span.body.to));
+
+  it('exports notes on a line of their own as General paragraphs, and inline notes inline', () => {
+    const paragraphs = parseFdx(fountainToFdx(script));
+    expect(paragraphs.map((p) => [p.type, p.text])).toEqual([
+      ['Scene Heading', `INT. ${start}KITCHEN - NIGHT${DRAFT_END_NOTE}`],
+      ['Action', 'She waits.'],
+      ['General', start],
+      ['Character', 'BOB'],
+      ['Dialogue', 'You came back.'],
+      ['General', DRAFT_END_NOTE],
+      ['Action', `She opens the ${start}*window*${DRAFT_END_NOTE} slowly.`],
+      ['Character', 'JUNE'],
+      ['Dialogue', 'Hi.'],
+      ['General', start],
+      ['Dialogue', 'Bye.'],
+      ['General', DRAFT_END_NOTE],
+      ['Transition', `CUT TO:${start}${DRAFT_END_NOTE}`],
+      ['Scene Heading', 'EXT. ROAD - DAY'],
+    ]);
+    expect(fountainToFdx(script)).toContain('<Text Style="Italic">window</Text>');
+  });
+
+  it('reads them back into the same notes around the same drafts, so a re-import still leaves the drafts out', () => {
+    const back = fdxToFountain(fountainToFdx(script));
+    expect(back).toBe(script);
+    expect(bodies(back)).toEqual(['KITCHEN - NIGHT', '\nBOB\nYou came back.\n', '*window*', '\nBye.\n', '']);
+    expect(findDraftSpans(back).map((span) => span.provenance)).toEqual(
+      Array.from({ length: 5 }, () => ({ ...provenance, date: '2026-01-02 03:04' })),
+    );
+    const kept = withoutDrafts(back).text;
+    expect(kept).toBe('INT. \n\nShe waits.\n\nShe opens the  slowly.\n\nJUNE\nHi.\n\nCUT TO:\n\nEXT. ROAD - DAY\n');
+    expect(parseFountain(kept).lines.map((line) => line.type)).toEqual(
+      parseFountain(withoutDrafts(script).text).lines.map((line) => line.type),
+    );
+  });
+
+  it('keeps a start note a speech opens with inside the speech, and one never closed', () => {
+    const speech = `MARA\n${wrapDraft('(low)\nGo.\n', provenance)}\nEXT. ROAD - DAY\n`;
+    expect(fdxToFountain(fountainToFdx(speech))).toBe(speech);
+    const unclosed = `She waits.\n\n${start}\nBOB\nHi.\n`;
+    expect(fdxToFountain(fountainToFdx(unclosed))).toBe(unclosed);
   });
 });

@@ -116,7 +116,7 @@ describe('ScreenplayEditor', () => {
     });
     const afterInsert = view.state.doc.toString();
     expect(afterInsert).toBe(
-      `${beforeInsert}[[Understudy draft: model "Noir", temperature 0.70, seed 3, 2026-01-02 03:04]]\nBOB\nYou came back.\n`,
+      `${beforeInsert}[[Understudy draft: model "Noir", temperature 0.70, seed 3, 2026-01-02 03:04]]\nBOB\nYou came back.\n[[End of Understudy draft]]\n`,
     );
     expect(onChange).toHaveBeenLastCalledWith(afterInsert);
     expect(component.getSelection()?.head).toBe(afterInsert.length);

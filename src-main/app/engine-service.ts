@@ -32,7 +32,7 @@ import {
 const RUN_SPEED_MIN_STEPS = 10;
 
 /** What the service needs from the engine host: its requests and its events (the EngineHost offers them). */
-export type EngineConnection = Pick<EngineHost, 'engine' | 'onTraining' | 'onGeneration' | 'stop'>;
+export type EngineConnection = Pick<EngineHost, 'engine' | 'onTraining' | 'onGeneration' | 'onReady' | 'stop'>;
 
 interface EngineServiceDeps {
   host: EngineConnection;
@@ -53,6 +53,8 @@ export class EngineService {
   #trainingRunId: string | null = null;
   /** The model the engine worker holds, as far as this service made it load one. */
   #loadedModelId: string | null = null;
+  /** The model whose copy index the engine holds (a restarted engine holds none). */
+  #indexedModelId: string | null = null;
 
   readonly #detach: (() => void)[];
   #speed: TrainingSpeedRecord | null = null;
@@ -68,6 +70,7 @@ export class EngineService {
     this.#detach = [
       deps.host.onTraining((event) => this.#onTraining(event)),
       deps.host.onGeneration((event) => deps.bus.emit('generation:event', event)),
+      deps.host.onReady(() => (this.#indexedModelId = null)),
     ];
   }
 
@@ -193,19 +196,34 @@ export class EngineService {
   async generate(options: ParsedInput<'generation:start'>): Promise<{ runId: string }> {
     const modelId = options.modelId ?? this.deps.settings.get().activeModelId;
     if (!modelId) throw new AppError('E_NO_ACTIVE_MODEL', 'Choose a model in the Models panel (or train one) first.');
-    const result = await this.#engine.generate({ runId: randomUUID(), options: { ...options, modelId } });
-    this.#loadedModelId = modelId;
-    return result;
+    await this.#holdModel(modelId);
+    return this.#engine.generate({ runId: randomUUID(), options: { ...options, modelId } });
+  }
+
+  /** Makes the engine hold the model, with its copy index over the corpora it was trained on (as far as they exist). */
+  async #holdModel(modelId: string): Promise<void> {
+    if (this.#loadedModelId !== modelId) {
+      await this.#engine.loadModel({ modelId });
+      this.#loadedModelId = modelId;
+      this.#indexedModelId = null;
+    }
+    if (this.#indexedModelId === modelId) return;
+    const model = (await this.#engine.listModels()).models.find((m) => m.id === modelId);
+    const present = new Set(this.deps.corpora.list().map((corpus) => corpus.id));
+    const kept = (model?.corpora ?? []).filter((ref) => present.has(ref.id));
+    const corpora = await Promise.all(
+      kept.map(async (ref) => ({ id: ref.id, name: ref.name, text: await this.deps.corpora.readText(ref.id) })),
+    );
+    // Without the index a draft is only not checked for copies: generation goes on either way.
+    await this.#engine.indexCorpora({ modelId, corpora }).catch(() => undefined);
+    this.#indexedModelId = modelId;
   }
 
   /** Warms the prime cache of the active model (loading it first if the engine holds another one). */
   async prepareGeneration(input: { prime: string; primeChars?: number }): Promise<{ primedChars: number }> {
     const modelId = this.deps.settings.get().activeModelId;
     if (!modelId) throw new AppError('E_NO_ACTIVE_MODEL', 'Choose a model in the Models panel (or train one) first.');
-    if (this.#loadedModelId !== modelId) {
-      await this.#engine.loadModel({ modelId });
-      this.#loadedModelId = modelId;
-    }
+    await this.#holdModel(modelId);
     return this.#engine.prepareGeneration(input);
   }
 

@@ -4,7 +4,9 @@
  * reads them: adding an option means this schema, the sampler and a control.
  */
 import { z } from 'zod';
-import { DRAFT_MODES } from '../fountain/draft-form.ts';
+import { DRAFT_MODES, type DraftMode } from '../fountain/draft-form.ts';
+
+export { DRAFT_MODES, type DraftMode };
 
 /** The engine's RNG takes 31-bit seeds. */
 export const seedSchema = z

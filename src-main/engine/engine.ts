@@ -1,5 +1,7 @@
 import { AppError, toErrorInfo } from '../contract/errors.ts';
 import { generationSchema } from '../contract/generation.ts';
+import { DEFAULT_COPY_WINDOW, type CopyIndex } from './copy-index.ts';
+import { loadOrBuildCopyIndex } from './copy-index-store.ts';
 import { initBackend } from './backend.ts';
 import { disposeWeights, weightsFromValues, type CharLstmWeights } from './model.ts';
 import { ModelStore, summaryOf } from './model-store.ts';
@@ -8,6 +10,7 @@ import { measureTrainingSpeed, type SpeedProbeSettings, type TrainingSpeed } fro
 import { createTrainingRun, resumeTrainingRun, type TrainingRun, type TrainingRunOptions } from './trainer.ts';
 import type {
   BackendName,
+  CopyReport,
   CorpusInput,
   GenerationEvent,
   GenerationOptions,
@@ -46,6 +49,14 @@ interface LoadedModel {
   /** Generations using these tensors; they are disposed only when none is. */
   users: number;
   retired: boolean;
+  /** Marks and avoids verbatim copies of the model's corpora; null until `indexCorpora` gives it the texts. */
+  copyIndex: CopyIndex | null;
+}
+
+/** The verbatim spans of a draft and its novelty, or null when the model's corpora are not indexed. */
+function copyReport(index: CopyIndex | null, text: string): CopyReport | null {
+  if (index === null) return null;
+  return { spans: index.markSpans(text), novelty: index.novelty(text), windowChars: index.windowChars };
 }
 
 /** The contract's own schema: a caller inside main (a test, the bench) gets the answer a renderer would. */
@@ -118,6 +129,7 @@ export class Engine {
       primeCache: new PrimeCache(),
       users: 0,
       retired: false,
+      copyIndex: null,
     };
     return this.active.summary;
   }
@@ -257,6 +269,8 @@ export class Engine {
     const model = this.active;
     if (model === null) throw new AppError('E_NO_ACTIVE_MODEL', 'load a model before generating');
     const request = sampleRequestFrom(opts);
+    const copies = model.copyIndex;
+    if (copies !== null && opts.avoidCopies !== false) request.copyGuard = (context) => copies.matcher(context);
     const controller = new AbortController();
     this.generationStarted(runId, controller);
     model.users += 1;
@@ -276,6 +290,7 @@ export class Engine {
             runId,
             texts: result.texts,
             reasons: result.reasons,
+            copies: result.texts.map((text) => copyReport(copies, text)),
             timeToFirstCharMs: result.timeToFirstCharMs,
             charsPerSecond: result.charsPerSecond,
           }),
@@ -288,6 +303,17 @@ export class Engine {
         });
     });
     return { runId };
+  }
+
+  /**
+   * Gives the active model the texts it was trained on, for its copy index (loaded from the model's folder when it
+   * still fits them, else built and stored there). Corpora the writer has since deleted are simply left out.
+   */
+  async indexCorpora({ modelId, corpora }: { modelId: string; corpora: CorpusInput[] }): Promise<{ indexed: boolean }> {
+    const model = this.active;
+    if (model === null || model.summary.id !== modelId || corpora.length === 0) return { indexed: false };
+    model.copyIndex = await loadOrBuildCopyIndex(this.store.modelDir(modelId), corpora, DEFAULT_COPY_WINDOW);
+    return { indexed: true };
   }
 
   /** Primes the active model with the text before the cursor now, so the next generation there starts at once. */
@@ -359,6 +385,7 @@ const REQUESTS = {
   cancelTraining: true,
   measureTrainingSpeed: true,
   generate: true,
+  indexCorpora: true,
   prepareGeneration: true,
   cancelGeneration: true,
   deleteModel: true,

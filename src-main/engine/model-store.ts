@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../contract/errors.ts';
@@ -13,6 +13,7 @@ import {
   writeFileDurable,
 } from '../fs/atomic-file.ts';
 import { errnoCode } from '../fs/errno.ts';
+import { COPY_INDEX_FILE } from './copy-index-store.ts';
 import { layersTopology } from './layers-topology.ts';
 import { weightSpecs } from './model.ts';
 import { BACKEND_NAMES, type ModelSummary } from './types.ts';
@@ -202,6 +203,11 @@ export class ModelStore {
     }
   }
 
+  /** The directory of a model (files that travel with it, such as its copy index, live there too). */
+  modelDir(id: string): string {
+    return this.dir(id);
+  }
+
   private dir(id: string): string {
     if (!ID_PATTERN.test(id)) throw new AppError('E_MODEL_NOT_FOUND', `no model with id ${JSON.stringify(id)}`);
     return join(this.modelsDir, id);
@@ -271,6 +277,8 @@ export class ModelStore {
       await mkdir(join(temp, 'training'), { recursive: true });
       for (const [path, data] of Object.entries(files)) await writeFileDurable(join(temp, path), data);
       await writeFileDurable(join(temp, FILES.metadata), JSON.stringify(fullMetadata, null, 1));
+      // The copy index travels with the model (it checks on load that it still fits the corpora).
+      await copyFile(join(target, COPY_INDEX_FILE), join(temp, COPY_INDEX_FILE)).catch(() => undefined);
       await replaceDirectory(temp, target);
     } catch (error) {
       await rm(temp, { recursive: true, force: true });

@@ -1,3 +1,7 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-file.ts';
+import { CopyIndex, DEFAULT_COPY_WINDOW } from './copy-index.ts';
+import { COPY_INDEX_FILE, loadOrBuildCopyIndex } from './copy-index-store.ts';
 import * as tf from '@tensorflow/tfjs';
 import { AppError, toErrorInfo } from '../contract/errors.ts';
 import { corpusRef } from './corpus-hash.ts';
@@ -57,6 +61,8 @@ interface RunState {
   best: Float32Array[];
   evalsWithoutImprovement: number;
   elapsedSeconds: number;
+  /** The corpora's copy index: each evaluation reports how much of its samples is new. */
+  copies: CopyIndex;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -132,9 +138,14 @@ export async function createTrainingRun(
     best: initial,
     evalsWithoutImprovement: 0,
     elapsedSeconds: 0,
+    copies: CopyIndex.build(
+      corpora.map((c) => c.text),
+      DEFAULT_COPY_WINDOW,
+    ),
   });
   try {
     await run.checkpoint(false);
+    await run.storeCopyIndex();
   } catch (error) {
     run.dispose();
     throw error;
@@ -183,6 +194,7 @@ export async function resumeTrainingRun(
     // Continuing a finished run (a larger budget) gives early stopping a fresh patience; a stopped run resumes exactly.
     evalsWithoutImprovement: stored.status === 'finished' ? 0 : training.state.evalsWithoutImprovement,
     elapsedSeconds: training.state.elapsedSeconds,
+    copies: await loadOrBuildCopyIndex(opts.store.modelDir(stored.id), corpora, DEFAULT_COPY_WINDOW),
   });
 }
 
@@ -427,6 +439,7 @@ export class TrainingRun {
       valBitsPerChar: val / Math.LN2,
       isBest,
       samples,
+      novelty: samples.length === 0 ? 1 : samples.reduce((sum, s) => sum + s.novelty, 0) / samples.length,
     });
     await this.checkpoint(isBest);
     this.s.elapsedSeconds += (performance.now() - started) / 1000;
@@ -434,7 +447,12 @@ export class TrainingRun {
     return earlyStopping.enabled && this.s.evalsWithoutImprovement >= earlyStopping.patience;
   }
 
-  private async samples(): Promise<{ temperature: number; text: string }[]> {
+  /** Writes the corpora's copy index into the model's folder, where every later checkpoint carries it along. */
+  async storeCopyIndex(): Promise<void> {
+    await writeFileAtomic(join(this.opts.store.modelDir(this.modelId), COPY_INDEX_FILE), this.s.copies.serialize());
+  }
+
+  private async samples(): Promise<{ temperature: number; text: string; novelty: number }[]> {
     const length = this.s.metadata.training.sampleLength;
     if (length <= 0) return [];
     const result = await sample(
@@ -450,7 +468,10 @@ export class TrainingRun {
         seed: (this.s.metadata.training.seed + this.step) >>> 0,
       },
     );
-    return SAMPLE_TEMPERATURES.map((temperature, i) => ({ temperature, text: result.texts[i] ?? '' }));
+    return SAMPLE_TEMPERATURES.map((temperature, i) => {
+      const text = result.texts[i] ?? '';
+      return { temperature, text, novelty: this.s.copies.novelty(text) };
+    });
   }
 
   /** Writes the whole model directory atomically: best weights, latest weights, Adam moments, trainer state. */

@@ -99,7 +99,10 @@ export type TrainingEvent =
       valNatsPerChar: number;
       valBitsPerChar: number;
       isBest: boolean;
-      samples: { temperature: number; text: string }[];
+      /** Each sample with the share of it that is not a verbatim copy of the corpora (see CopyReport). */
+      samples: { temperature: number; text: string; novelty: number }[];
+      /** The samples' mean novelty: memorisation shows as it falls. */
+      novelty: number;
     }
   | { type: 'checkpoint'; runId: string; step: number; best: boolean }
   | { type: 'paused'; runId: string; step: number }
@@ -117,6 +120,15 @@ export type TrainingEvent =
 /** `complete`: the draft has the shape its mode asks for (a whole scene, one speech, ...). */
 export type GenerationStopReason = 'length' | 'stop' | 'cancelled' | 'complete';
 
+/** Where a draft repeats its model's corpora verbatim (spans of `windowChars` or more) and how much is new. */
+export interface CopyReport {
+  /** UTF-16 offsets into the draft, `to` exclusive. */
+  spans: { from: number; to: number }[];
+  /** Share of the draft's characters outside any span, 0..1. */
+  novelty: number;
+  windowChars: number;
+}
+
 export type GenerationEvent =
   | { type: 'started'; runId: string; alternatives: number; unknownPrimeChars: number }
   | { type: 'chunk'; runId: string; deltas: string[] }
@@ -125,6 +137,8 @@ export type GenerationEvent =
       runId: string;
       texts: string[];
       reasons: GenerationStopReason[];
+      /** Per alternative; null when the model's corpora are not at hand to compare with. */
+      copies: (CopyReport | null)[];
       timeToFirstCharMs: number | null;
       charsPerSecond: number;
     }

@@ -1,4 +1,5 @@
 import { classifyFountain, cueName } from './classify.ts';
+import { SCENE_HEADING } from './patterns.ts';
 import type { ClassifiedLine, FountainDocument, Scene, TitleField } from './types.ts';
 
 /** Parses a Fountain script. Offsets refer to the text with line breaks normalised to `\n`. */
@@ -10,7 +11,23 @@ export function parseFountain(text: string): FountainDocument {
     hidden,
     scenes: scenesOf(lines),
     characters: charactersOf(lines),
+    locations: locationsOf(lines),
   };
+}
+
+/** `EXT. HARROW POINT BUS DEPOT - NIGHT` -> `HARROW POINT BUS DEPOT`: the heading without its prefix and time. */
+export function sceneLocation(heading: string): string {
+  const prefix = SCENE_HEADING.exec(heading)?.[0] ?? '';
+  return heading
+    .slice(prefix.length)
+    .replace(/\s+[-–—]\s+[^-–—]*$/, '')
+    .trim()
+    .toUpperCase();
+}
+
+function locationsOf(lines: readonly ClassifiedLine[]): string[] {
+  const locations = lines.filter((line) => line.type === 'scene-heading').map((line) => sceneLocation(line.text));
+  return [...new Set(locations.filter((location) => location !== ''))];
 }
 
 export function normalizeLineBreaks(text: string): string {

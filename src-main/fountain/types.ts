@@ -87,4 +87,6 @@ export interface FountainDocument {
   scenes: Scene[];
   /** Character names (extensions removed), most frequent first. */
   characters: string[];
+  /** Scene locations (`BUS`, `HARROW POINT BUS DEPOT`), in order of first appearance. */
+  locations: string[];
 }

@@ -1,5 +1,8 @@
+import { DRAFT_MODES, MODE_INFO, type DraftMode } from './draft-modes.ts';
+
 /** Every app-level keyboard shortcut, in one table the help sheet lists and the key handler matches. */
 export type ShortcutId =
+  | `mode:${DraftMode}`
   | 'generate'
   | 'stopGeneration'
   | 'save'
@@ -33,7 +36,20 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'showModels', keys: 'Mod-3', label: 'Show the Models panel' },
   { id: 'focusEditor', keys: 'Mod-e', label: 'Focus the editor' },
   { id: 'help', keys: 'Mod-/', label: 'Show this help sheet' },
+  // Alt-1 ... Alt-5 pick what Generate writes, in the order of the Write control.
+  ...DRAFT_MODES.map((mode, index) => ({
+    id: `mode:${mode}` as const,
+    keys: `Alt-${index + 1}`,
+    label: `Generate writes: ${MODE_INFO[mode].label.toLowerCase()}`,
+  })),
 ];
+
+/** The shortcut that picks a Generate mode. */
+export function modeShortcut(mode: DraftMode): Shortcut {
+  const shortcut = SHORTCUTS.find((candidate) => candidate.id === `mode:${mode}`);
+  if (shortcut === undefined) throw new Error(`no shortcut for mode ${mode}`);
+  return shortcut;
+}
 
 /** Editor keys handled by CodeMirror itself, listed for the help sheet. */
 export const EDITOR_SHORTCUTS: readonly Omit<Shortcut, 'id'>[] = [

@@ -10,6 +10,3 @@ const LABELS: readonly [number, string][] = [
 export function temperatureLabel(temperature: number): string {
   return LABELS.find(([limit]) => temperature < limit)?.[1] ?? 'wild';
 }
-
-export const TEMPERATURE_MIN = 0.1;
-export const TEMPERATURE_MAX = 1.6;

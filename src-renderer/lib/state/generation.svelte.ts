@@ -1,16 +1,21 @@
-import type { ErrorInfo, GenerationEvent, UnderstudyApi } from '../../../src-main/contract/index.ts';
+import {
+  generationRequest,
+  type ErrorInfo,
+  type GenerationEvent,
+  type GenerationSettings,
+  type UnderstudyApi,
+} from '../../../src-main/contract/index.ts';
 import type { DraftProvenance } from '../../../src-main/fountain/provenance.ts';
 import { nowIso } from '../format.ts';
 import { startStream } from '../run-stream.ts';
 
-export interface GenerationControls {
-  temperature: number;
-  /** Characters per alternative. */
-  length: number;
-  alternatives: number;
-  topP: number;
-  /** `null` draws a fresh seed each time (and records it in the provenance). */
-  seed: number | null;
+export type GenerationControls = GenerationSettings;
+
+/** What the script itself tells a generation: who may speak, where scenes may be, who speaks a line. */
+export interface ScriptFacts {
+  cast: string[];
+  locations: string[];
+  speaker?: string;
 }
 
 export interface GenerationModel {
@@ -21,6 +26,7 @@ export interface GenerationModel {
 interface Request {
   prime: string;
   controls: GenerationControls;
+  script: ScriptFacts;
   seed: number;
   model: GenerationModel;
   startedAt: string;
@@ -72,9 +78,14 @@ export class Generation {
   }
 
   /** Continues `prime` (the script before the cursor); resolves when the run ends. */
-  async generate(prime: string, controls: GenerationControls, model: GenerationModel): Promise<void> {
+  async generate(
+    prime: string,
+    controls: GenerationControls,
+    model: GenerationModel,
+    script: ScriptFacts = { cast: [], locations: [] },
+  ): Promise<void> {
     const seed = controls.seed ?? randomSeed();
-    await this.#run({ prime, controls: { ...controls }, seed, model, startedAt: nowIso() });
+    await this.#run({ prime, controls: { ...controls }, script, seed, model, startedAt: nowIso() });
   }
 
   /** Same prime and settings; a fresh seed unless the writer fixed one. */
@@ -111,6 +122,7 @@ export class Generation {
       text,
       provenance: {
         model: request.model.name,
+        mode: request.controls.mode,
         temperature: request.controls.temperature,
         seed: request.seed,
         date: request.startedAt,
@@ -132,15 +144,14 @@ export class Generation {
     const started = await startStream<GenerationEvent, { runId: string }>(
       (listener) => this.api.generation.onEvent(listener),
       () =>
-        this.api.generation.start({
-          modelId: request.model.id,
-          prime: request.prime.slice(-PRIME_CHARS),
-          temperature: controls.temperature,
-          topP: controls.topP,
-          maxLength: controls.length,
-          alternatives: controls.alternatives,
-          seed: request.seed,
-        }),
+        this.api.generation.start(
+          generationRequest(controls, {
+            ...request.script,
+            modelId: request.model.id,
+            prime: request.prime.slice(-PRIME_CHARS),
+            seed: request.seed,
+          }),
+        ),
       (event) => {
         if (token === this.#token) this.#apply(event);
       },

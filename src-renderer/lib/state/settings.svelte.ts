@@ -1,32 +1,25 @@
 import {
   DEFAULT_SETTINGS,
+  GENERATION_DEFAULTS,
   type ErrorInfo,
-  type PresetName,
+  type GenerationSettings,
+  type Settings as StoredSettings,
   type UnderstudyApi,
 } from '../../../src-main/contract/index.ts';
-import { uiSettings } from '../ports.ts';
-import type { GenerationControls } from './generation.svelte.ts';
 
-export type ThemeChoice = 'system' | 'light' | 'dark';
+/** The settings the UI reads and writes: every generation setting, plus these (main owns schema and defaults). */
+const UI_KEYS = [
+  ...(Object.keys(GENERATION_DEFAULTS) as (keyof GenerationSettings)[]),
+  'preset',
+  'theme',
+  'tourSeen',
+] as const;
 
-/** The settings the UI reads and writes (main owns the schema, defaults and validation). */
-export interface UiSettings extends GenerationControls {
-  preset: PresetName;
-  theme: ThemeChoice;
-  tourSeen: boolean;
-}
+export type UiSettings = Pick<StoredSettings, (typeof UI_KEYS)[number]>;
+export type ThemeChoice = UiSettings['theme'];
 
 /** Main's defaults, narrowed to what the UI uses. */
-export const UI_DEFAULTS: Readonly<UiSettings> = {
-  temperature: DEFAULT_SETTINGS.temperature,
-  length: DEFAULT_SETTINGS.length,
-  alternatives: DEFAULT_SETTINGS.alternatives,
-  topP: DEFAULT_SETTINGS.topP,
-  seed: DEFAULT_SETTINGS.seed,
-  preset: DEFAULT_SETTINGS.preset,
-  theme: DEFAULT_SETTINGS.theme,
-  tourSeen: DEFAULT_SETTINGS.tourSeen,
-};
+export const UI_DEFAULTS: Readonly<UiSettings> = pick(DEFAULT_SETTINGS) as UiSettings;
 
 /** Local copy of the settings: changes show at once and are written to main shortly after (coalesced). */
 export class Settings {
@@ -50,15 +43,17 @@ export class Settings {
   get error(): ErrorInfo | null {
     return this.#error;
   }
-  /** The generation controls as one plain object. */
-  get controls(): GenerationControls {
-    const { temperature, length, alternatives, topP, seed } = this.#values;
-    return { temperature, length, alternatives, topP, seed };
+  /** The generation settings as one plain object. */
+  get controls(): GenerationSettings {
+    const controls: Partial<GenerationSettings> = {};
+    for (const key of Object.keys(GENERATION_DEFAULTS) as (keyof GenerationSettings)[])
+      Object.assign(controls, { [key]: this.#values[key] });
+    return controls as GenerationSettings;
   }
 
   async load(): Promise<void> {
     const result = await this.api.settings.get();
-    if (result.ok) this.#values = { ...UI_DEFAULTS, ...pick(uiSettings(result.value)) };
+    if (result.ok) this.#values = { ...UI_DEFAULTS, ...pick(result.value) };
     else this.#error = result.error;
     this.#loaded = true;
   }
@@ -66,7 +61,7 @@ export class Settings {
   /** Takes in changes stored elsewhere (another window, main); edits not yet written win. */
   listen(onApplied: (values: Readonly<UiSettings>) => void = () => {}): () => void {
     return this.api.settings.onChanged((stored) => {
-      const incoming = pick(uiSettings(stored));
+      const incoming = pick(stored);
       for (const key of Object.keys(this.#pending)) delete incoming[key as keyof UiSettings];
       this.#values = { ...this.#values, ...incoming };
       onApplied(this.#values);
@@ -91,9 +86,10 @@ export class Settings {
   }
 }
 
-function pick(values: Partial<UiSettings>): Partial<UiSettings> {
+/** The UI's part of a settings object (stored settings, or a change to them). */
+function pick(values: Partial<StoredSettings>): Partial<UiSettings> {
   const known: Partial<UiSettings> = {};
-  for (const key of Object.keys(UI_DEFAULTS) as (keyof UiSettings)[]) {
+  for (const key of UI_KEYS) {
     if (values[key] !== undefined) Object.assign(known, { [key]: values[key] });
   }
   return known;

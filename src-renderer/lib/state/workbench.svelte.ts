@@ -6,7 +6,10 @@ import type { ShortcutId } from '../shortcuts.ts';
 import { AppStatus } from './app-status.svelte.ts';
 import { Corpora } from './corpora.svelte.ts';
 import { baseName, DocumentSession } from './document.svelte.ts';
-import { Generation, PRIME_CHARS } from './generation.svelte.ts';
+import { Generation, PRIME_CHARS, type ScriptFacts } from './generation.svelte.ts';
+import { parseFountain } from '../../../src-main/fountain/parse.ts';
+import type { FountainDocument } from '../../../src-main/fountain/types.ts';
+import type { DraftMode } from '../draft-modes.ts';
 import { Layout } from './layout.svelte.ts';
 import { Models } from './models.svelte.ts';
 import { Settings, applyTheme } from './settings.svelte.ts';
@@ -142,7 +145,35 @@ export class Workbench {
     if (this.generation.running) return;
     this.layout.showTab('generate');
     const prime = this.#editor?.getTextBeforeCursor(PRIME_CHARS) ?? this.document.text;
-    await this.generation.generate(prime, this.settings.controls, { id: model.id, name: model.name });
+    await this.generation.generate(
+      prime,
+      this.settings.controls,
+      { id: model.id, name: model.name },
+      this.#scriptFacts(),
+    );
+  }
+
+  #lineSpeaker = $state<string | null>(null);
+
+  /** Who a line is written for; null: whoever would speak next. */
+  get lineSpeaker(): string | null {
+    return this.#lineSpeaker;
+  }
+  set lineSpeaker(speaker: string | null) {
+    this.#lineSpeaker = speaker;
+  }
+
+  /** The names a cue may use: the script's characters, then those of the writer's own included corpora. */
+  castOf(script: FountainDocument): string[] {
+    const imported = this.corpora.included.filter((corpus) => corpus.origin === 'import');
+    return [...new Set([...script.characters, ...imported.flatMap((corpus) => corpus.stats.characterNames)])];
+  }
+
+  #scriptFacts(): ScriptFacts {
+    const script = parseFountain(this.document.text);
+    const cast = this.castOf(script);
+    const speaker = this.#lineSpeaker !== null && cast.includes(this.#lineSpeaker) ? this.#lineSpeaker : undefined;
+    return { cast, locations: script.locations, ...(speaker === undefined ? {} : { speaker }) };
   }
 
   #prepareTimer: ReturnType<typeof setTimeout> | undefined;
@@ -310,6 +341,9 @@ export class Workbench {
       case 'focusEditor':
         this.#editor?.focus();
         break;
+      default:
+        this.settings.set('mode', id.slice('mode:'.length) as DraftMode);
+        this.layout.showTab('generate');
     }
   }
 

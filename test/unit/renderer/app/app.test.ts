@@ -5,6 +5,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tick } from 'svelte';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { classifyFountain, cueName } from '../../../../src-main/fountain/classify.ts';
+import { parseFountain } from '../../../../src-main/fountain/parse.ts';
 import App from '../../../../src-renderer/App.svelte';
 import { testIds } from '../../../../src-renderer/lib/test-ids.ts';
 import { startRealApi, type RealApi } from './real-api.ts';
@@ -54,6 +56,7 @@ describe('the app over the real services', () => {
     const view = editorOf(screen);
     const original = view.state.doc.toString();
     view.dispatch({ selection: { anchor: original.length } });
+    await chooseMode(screen, 'continue');
     await fireEvent.change(screen.getByTestId(testIds.lengthInput), { target: { value: '200' } });
     await fireEvent.click(screen.getByTestId(testIds.generateButton));
     const insert = await waitFor(
@@ -83,8 +86,36 @@ describe('the app over the real services', () => {
     expect(document.title).toBe('The sample screenplay — Understudy');
   });
 
+  it('writes a scene with the script\'s own cast by default and inserts it', async () => {
+    const screen = await mountApp(real);
+    const view = editorOf(screen);
+    const original = view.state.doc.toString();
+    view.dispatch({ selection: { anchor: original.length } });
+    expect(screen.getByTestId(testIds.generateButton).textContent).toContain('Generate scene');
+    await fireEvent.change(screen.getByTestId(testIds.scenePagesInput), { target: { value: '0.25' } });
+    await fireEvent.click(screen.getByTestId(testIds.generateButton));
+    const insert = await waitFor(
+      () => {
+        const button = screen.getByTestId(testIds.insertButton) as HTMLButtonElement;
+        expect(button.disabled).toBe(false);
+        return button;
+      },
+      { timeout: 30_000 },
+    );
+    const draft = screen.getByTestId(testIds.suggestionText).textContent ?? '';
+    const lines = classifyFountain(original + draft).lines.filter(
+      (line) => line.from >= original.length && line.type !== 'blank',
+    );
+    expect(lines[0]?.type).toBe('scene-heading');
+    const cast = parseFountain(original).characters;
+    for (const line of lines.filter((l) => l.type === 'character')) expect(cast).toContain(cueName(line.text));
+    await fireEvent.click(insert);
+    expect(view.state.doc.toString()).toContain(draft.trim());
+  });
+
   it('stops a running generation with Escape', async () => {
     const screen = await mountApp(real);
+    await chooseMode(screen, 'continue');
     await fireEvent.change(screen.getByTestId(testIds.lengthInput), { target: { value: '2000' } });
     await fireEvent.click(screen.getByTestId(testIds.generateButton));
     await waitFor(() => screen.getByTestId(testIds.stopButton));
@@ -211,3 +242,10 @@ describe('the app over the real services', () => {
     expect(checked()).toBe('large');
   });
 });
+
+/** Picks what Generate writes, as a writer does: the radio in the Write control. */
+async function chooseMode(screen: Awaited<ReturnType<typeof mountApp>>, mode: string): Promise<void> {
+  const radio = screen.getByTestId(testIds.modeInput).querySelector<HTMLInputElement>(`input[value="${mode}"]`);
+  if (radio === null) throw new Error(`no ${mode} mode`);
+  await fireEvent.click(radio);
+}

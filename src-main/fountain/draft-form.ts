@@ -1,5 +1,5 @@
 import { classifyFountain, cueName } from './classify.ts';
-import { ELEMENT_WIDTH_CHARS, LINES_PER_PAGE, wrappedHeight } from './layout.ts';
+import { LINES_PER_PAGE, printedHeight } from './layout.ts';
 import { FountainLineMachine } from './line-machine.ts';
 import { SCENE_HEADING, SCENE_HEADING_PREFIXES } from './patterns.ts';
 import type { LineType } from './types.ts';
@@ -312,9 +312,7 @@ export class DraftForm {
   #lineEnded(type: LineType, text: string): void {
     // The lead finishes the text before the draft: it is not the mode's to count.
     if (this.#phase === 'lead') return;
-    const width = ELEMENT_WIDTH_CHARS[type];
-    if (type === 'blank') this.#printedLines += 1;
-    else if (width !== undefined) this.#printedLines += wrappedHeight(text, width);
+    this.#printedLines += printedHeight(type, text);
     if (this.#phase === 'heading' && type === 'scene-heading') {
       this.#phase = this.#spec.mode === 'heading' ? 'done' : 'body';
     }

@@ -22,6 +22,13 @@ export function isPrinted(type: LineType): boolean {
   return ELEMENT_WIDTH_CHARS[type] !== undefined;
 }
 
+/** Printed lines one classified line takes: a blank line is one, an element its wrapped height, others none. */
+export function printedHeight(type: LineType, text: string): number {
+  if (type === 'blank') return 1;
+  const width = ELEMENT_WIDTH_CHARS[type];
+  return width === undefined ? 0 : wrappedHeight(text, width);
+}
+
 /** How many printed lines a source line takes once word-wrapped to its element's width. */
 export function wrappedHeight(text: string, width: number): number {
   let lines = 1;

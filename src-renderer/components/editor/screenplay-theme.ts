@@ -1,4 +1,30 @@
 import { EditorView } from '@codemirror/view';
+import type { LineType } from '../../../src-main/fountain/types.ts';
+
+/**
+ * Where each element sits in the 60-character column, in Courier characters (cue 3.7in, parenthetical 3.1in,
+ * dialogue 2.5in from the paper's edge): the editor and the draft view both lay lines out by this table.
+ */
+export const ELEMENT_INDENTS: Readonly<
+  Partial<Record<LineType, { left?: number; right?: number; align?: 'right' | 'center' }>>
+> = {
+  character: { left: 22 },
+  parenthetical: { left: 16, right: 19 },
+  dialogue: { left: 10, right: 15 },
+  lyrics: { left: 10, right: 15 },
+  transition: { align: 'right' },
+  centered: { align: 'center' },
+};
+
+/** The CSS for an element's place in the column (`padding-left: 22ch` ...). */
+export function indentStyle(type: LineType): Record<string, string> {
+  const indent = ELEMENT_INDENTS[type] ?? {};
+  const style: Record<string, string> = {};
+  if (indent.left !== undefined) style['paddingLeft'] = `${indent.left}ch`;
+  if (indent.right !== undefined) style['paddingRight'] = `${indent.right}ch`;
+  if (indent.align !== undefined) style['textAlign'] = indent.align;
+  return style;
+}
 
 const FONT = `"Courier Prime", "Courier Final Draft", "Courier New", Courier, "Liberation Mono", "Nimbus Mono PS", monospace`;
 
@@ -32,12 +58,12 @@ export const screenplayTheme = EditorView.theme({
   },
   '.cm-line': { padding: '0' },
   [line('scene-heading')]: { color: 'light-dark(#0b4fa8, #8ab4f8)', fontWeight: 'bold', textTransform: 'none' },
-  [line('character')]: { paddingLeft: '22ch', color: 'light-dark(#7a2e8a, #d7aefb)' },
-  [line('parenthetical')]: { paddingLeft: '16ch', paddingRight: '19ch', color: 'light-dark(#555, #b0b0b0)' },
-  [line('dialogue')]: { paddingLeft: '10ch', paddingRight: '15ch' },
-  [line('lyrics')]: { paddingLeft: '10ch', paddingRight: '15ch', fontStyle: 'italic' },
-  [line('transition')]: { textAlign: 'right', color: 'light-dark(#8a4b08, #f3b562)' },
-  [line('centered')]: { textAlign: 'center' },
+  [line('character')]: { ...indentStyle('character'), color: 'light-dark(#7a2e8a, #d7aefb)' },
+  [line('parenthetical')]: { ...indentStyle('parenthetical'), color: 'light-dark(#555, #b0b0b0)' },
+  [line('dialogue')]: indentStyle('dialogue'),
+  [line('lyrics')]: { ...indentStyle('lyrics'), fontStyle: 'italic' },
+  [line('transition')]: { ...indentStyle('transition'), color: 'light-dark(#8a4b08, #f3b562)' },
+  [line('centered')]: indentStyle('centered'),
   [line('section')]: { color: 'light-dark(#0f766e, #5eead4)', fontWeight: 'bold' },
   [line('synopsis')]: { color: 'light-dark(#4d7c0f, #a3e635)', fontStyle: 'italic' },
   [line('page-break')]: { color: 'light-dark(#999, #666)', borderBottom: '1px dashed currentColor' },

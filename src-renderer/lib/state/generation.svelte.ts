@@ -1,5 +1,6 @@
 import {
   generationRequest,
+  type CopyReport,
   type ErrorInfo,
   type GenerationEvent,
   type GenerationSettings,
@@ -46,6 +47,7 @@ export function randomSeed(): number {
 export class Generation {
   #phase = $state<GenerationPhase>('idle');
   #texts = $state.raw<string[]>([]);
+  #copies = $state.raw<(CopyReport | null)[]>([]);
   #error = $state.raw<ErrorInfo | null>(null);
   #request = $state.raw<Request | null>(null);
   #charsPerSecond = $state<number | null>(null);
@@ -65,6 +67,10 @@ export class Generation {
   }
   get texts(): readonly string[] {
     return this.#texts;
+  }
+  /** Per alternative, once it is done: where it repeats the corpora and how much is new (null: not checked). */
+  get copies(): readonly (CopyReport | null)[] {
+    return this.#copies;
   }
   get error(): ErrorInfo | null {
     return this.#error;
@@ -109,6 +115,7 @@ export class Generation {
     this.#token++;
     this.#detach?.();
     this.#texts = [];
+    this.#copies = [];
     this.#error = null;
     this.#phase = 'idle';
   }
@@ -136,6 +143,7 @@ export class Generation {
     const token = ++this.#token;
     this.#request = request;
     this.#texts = Array.from({ length: request.controls.alternatives }, () => '');
+    this.#copies = [];
     this.#error = null;
     this.#charsPerSecond = null;
     this.#stopRequested = false;
@@ -189,6 +197,7 @@ export class Generation {
         break;
       case 'done':
         this.#texts = event.texts;
+        this.#copies = event.copies;
         this.#charsPerSecond = event.charsPerSecond;
         this.#phase = event.reasons.every((reason) => reason === 'cancelled') ? 'stopped' : 'done';
         break;

@@ -166,7 +166,8 @@ export class Workbench {
   /** The names a cue may use: the script's characters, then those of the writer's own included corpora. */
   castOf(script: FountainDocument): string[] {
     const imported = this.corpora.included.filter((corpus) => corpus.origin === 'import');
-    return [...new Set([...script.characters, ...imported.flatMap((corpus) => corpus.stats.characterNames)])];
+    const names = [...script.characters, ...imported.flatMap((corpus) => corpus.stats.characterNames)];
+    return names.filter((name, index) => names.indexOf(name) === index);
   }
 
   #scriptFacts(): ScriptFacts {

@@ -86,11 +86,12 @@ describe('the app over the real services', () => {
     expect(document.title).toBe('The sample screenplay — Understudy');
   });
 
-  it('writes a scene with the script\'s own cast by default and inserts it', async () => {
+  it("writes a scene with the script's own cast by default and inserts it", async () => {
     const screen = await mountApp(real);
     const view = editorOf(screen);
     const original = view.state.doc.toString();
     view.dispatch({ selection: { anchor: original.length } });
+    await chooseMode(screen, 'scene');
     expect(screen.getByTestId(testIds.generateButton).textContent).toContain('Generate scene');
     await fireEvent.change(screen.getByTestId(testIds.scenePagesInput), { target: { value: '0.25' } });
     await fireEvent.click(screen.getByTestId(testIds.generateButton));

@@ -166,17 +166,22 @@ export class Engine {
     }
   }
 
-  /** Starts a run and returns once it is set up; its progress arrives as training events carrying `runId`. */
+  /**
+   * Starts a run and returns once it is set up; its progress arrives as training events carrying `runId`.
+   * `startFrom` fine-tunes a copy of that saved model (its best weights) instead of starting from random weights.
+   */
   async startTraining({
     runId,
     config,
     corpora,
+    startFrom,
   }: {
     runId: string;
     config: TrainingConfig;
     corpora: readonly CorpusInput[];
+    startFrom?: string;
   }): Promise<{ runId: string; modelId: string }> {
-    return this.reserveRun(() => createTrainingRun(config, corpora, this.runOptions(runId)));
+    return this.reserveRun(() => createTrainingRun(config, corpora, this.runOptions(runId), startFrom));
   }
 
   /** Continues a saved model from its latest checkpoint (after a cancel, a crash or to extend its budget). */
@@ -269,6 +274,8 @@ export class Engine {
     const model = this.active;
     if (model === null) throw new AppError('E_NO_ACTIVE_MODEL', 'load a model before generating');
     const request = sampleRequestFrom(opts);
+    if (request.form !== undefined && request.form.mode !== 'continue' && model.vocab.indexOf('\n') === undefined)
+      throw new AppError('E_INVALID_INPUT', 'This model never saw a line break, so it can only continue the line.');
     const copies = model.copyIndex;
     if (copies !== null && opts.avoidCopies !== false) request.copyGuard = (context) => copies.matcher(context);
     const controller = new AbortController();

@@ -121,8 +121,9 @@ export class DraftForm {
       locked ? locations.map((location) => `${prefix}${location}`) : [prefix],
     );
     this.#headings = trie(headings.filter(spellable));
-    if (alphabet !== undefined && !alphabet.has('\n'))
-      throw new RangeError('a model without line breaks cannot write Fountain');
+    // Without line breaks a draft can only carry on the line it is on.
+    if (alphabet !== undefined && !alphabet.has('\n') && spec.mode !== 'continue')
+      throw new RangeError(`a model without line breaks cannot write a ${spec.mode}`);
     this.#phase = spec.mode === 'continue' ? 'body' : 'lead';
     this.#enterLine();
   }

@@ -165,9 +165,11 @@ export class EngineService {
       seed: input.seed ?? DEFAULT_TRAINING_CONFIG.seed,
       sampleLength: input.sampleLength ?? DEFAULT_TRAINING_CONFIG.sampleLength,
     };
-    const run = await this.#engine.startTraining({ runId: randomUUID(), config, corpora });
+    const startFrom = input.startFrom === undefined ? {} : { startFrom: input.startFrom };
+    const run = await this.#engine.startTraining({ runId: randomUUID(), config, corpora, ...startFrom });
     this.#trainingRunId = run.runId;
-    const unchanged = input.model === undefined && input.optimizer === undefined;
+    // A fine-tune has its base's preset and shape, so it says nothing about the speed of config.preset.
+    const unchanged = input.model === undefined && input.optimizer === undefined && input.startFrom === undefined;
     this.#presetRun = unchanged ? { runId: run.runId, preset: config.preset, charsPerSecond: null } : null;
     return run;
   }
@@ -177,7 +179,8 @@ export class EngineService {
     const model = models.find((m) => m.id === modelId);
     if (!model) throw new AppError('E_MODEL_NOT_FOUND', `There is no model ${modelId}.`);
     const corpora = await this.#readCorpora(model.corpora.map((c) => c.id));
-    const resume: ResumeConfig = budget ? { modelId, budget } : { modelId };
+    // The writer's budget is more training on top of what the model has had.
+    const resume: ResumeConfig = budget ? { modelId, extend: budget } : { modelId };
     const run = await this.#engine.continueTraining({ runId: randomUUID(), resume, corpora });
     this.#trainingRunId = run.runId;
     return run;

@@ -38,6 +38,8 @@ export const startTrainingSchema = z.object({
   earlyStopping: z.object({ enabled: z.boolean(), patience: z.number().int().min(1).max(1000) }).optional(),
   seed: seed.optional(),
   sampleLength: z.number().int().min(0).max(2000).optional(),
+  /** A saved model to fine-tune (its shape and vocabulary, new characters appended) instead of random weights. */
+  startFrom: id.optional(),
 });
 export type StartTrainingInput = z.input<typeof startTrainingSchema>;
 
@@ -68,7 +70,7 @@ export const engineRequests = {
   'training:pause': request<void>()(runRef),
   'training:resume': request<void>()(runRef),
   'training:cancel': request<void>()(runRef),
-  /** Continues a stopped model from its latest checkpoint, optionally with a new budget. */
+  /** Continues a model from its latest checkpoint; a budget is that much more training (`steps: 20`: 20 more steps). */
   'training:continue': request<{ runId: string; modelId: string }>()(
     z.object({ modelId: id, budget: budget.optional() }),
   ),

@@ -43,6 +43,8 @@ const budget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('minutes'), minutes: z.number().positive() }),
 ]);
 
+const corpusRefSchema = z.object({ id: z.string(), name: z.string(), sha256: z.string(), chars: z.number().int() });
+
 const metadataSchema = z.object({
   formatVersion: z.literal(MODEL_FORMAT_VERSION),
   id: z.string(),
@@ -65,7 +67,17 @@ const metadataSchema = z.object({
   }),
   vocabSize: z.number().int().positive(),
   parameters: z.number().int().positive(),
-  corpora: z.array(z.object({ id: z.string(), name: z.string(), sha256: z.string(), chars: z.number().int() })),
+  corpora: z.array(corpusRefSchema),
+  /** The model this one was fine-tuned from (absent in models trained from scratch, and in older files). */
+  base: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      step: z.number().int().nonnegative(),
+      bestValNatsPerChar: z.number().nullable(),
+      corpora: z.array(corpusRefSchema),
+    })
+    .optional(),
   backend: z.enum(BACKEND_NAMES as [string, ...string[]]).transform((b) => BACKEND_NAMES.find((n) => n === b) ?? 'cpu'),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -466,6 +478,7 @@ export function summaryOf(m: ModelMetadata): ModelSummary {
     bestStep: m.bestStep,
     bestValNatsPerChar: m.bestValNatsPerChar,
     lossCurve: m.lossCurve,
+    ...(m.base === undefined ? {} : { base: m.base }),
     resumable: m.files[FILES.trainingState] !== undefined,
     status: m.status,
   };

@@ -200,3 +200,41 @@ export function step(
 export function advanceState(w: CharLstmWeights, ids: tf.Tensor2D, state: LstmState): LstmState {
   return tf.tidy(() => runLayers(w, ids, state).state);
 }
+
+/** A new character's output logit below every known one: its step-0 probability is under e^-20 in total. */
+const NEW_CHARACTER_LOGIT = -20;
+
+/**
+ * A model's weight values (weightSpecs order) for a vocabulary grown from `from` to `to` characters by appending:
+ * each new embedding row is the mean of the known rows, each new output column is zero with a bias of
+ * NEW_CHARACTER_LOGIT - ln(new count), so the known characters' predictions are unchanged to about 1e-8 at step 0
+ * and the new ones are learned through their kernel columns.
+ */
+export function growVocabulary(
+  hp: ModelHyperparams,
+  values: readonly Float32Array[],
+  from: number,
+  to: number,
+): Float32Array[] {
+  const added = to - from;
+  if (added < 0) throw new RangeError(`cannot shrink a vocabulary from ${from} to ${to}`);
+  const [embedding, ...rest] = values;
+  const bias = rest.at(-1);
+  const kernel = rest.at(-2);
+  if (embedding === undefined || bias === undefined || kernel === undefined || rest.length !== 3 * hp.layers + 2)
+    throw new RangeError(`expected ${3 * hp.layers + 3} weight arrays, got ${values.length}`);
+  if (added === 0) return values.map((v) => Float32Array.from(v));
+  const e = hp.embeddingSize;
+  const grownEmbedding = new Float32Array(to * e);
+  grownEmbedding.set(embedding.subarray(0, from * e));
+  const mean = new Float32Array(e);
+  for (let r = 0; r < from; r++)
+    for (let j = 0; j < e; j++) mean[j] = (mean[j] ?? 0) + (embedding[r * e + j] ?? 0) / from;
+  for (let r = from; r < to; r++) grownEmbedding.set(mean, r * e);
+  // Dense kernel [U, V] is row-major: each unit's row gains `added` zero columns at its end.
+  const grownKernel = new Float32Array(hp.units * to);
+  for (let u = 0; u < hp.units; u++) grownKernel.set(kernel.subarray(u * from, (u + 1) * from), u * to);
+  const grownBias = new Float32Array(to).fill(NEW_CHARACTER_LOGIT - Math.log(added));
+  grownBias.set(bias.subarray(0, from));
+  return [grownEmbedding, ...rest.slice(0, -2).map((v) => Float32Array.from(v)), grownKernel, grownBias];
+}

@@ -9,13 +9,14 @@ import { CharDataset, type Batch } from './dataset.ts';
 import {
   crossEntropy,
   forward,
+  growVocabulary,
   initialWeightValues,
   parameterCount,
   unflattenWeights,
   weightSpecs,
   zeroState,
 } from './model.ts';
-import { newModelId, type ModelMetadata, type ModelStore } from './model-store.ts';
+import { newModelId, type ModelMetadata, type ModelStore, type TrainerState } from './model-store.ts';
 import { disposeAdamState, zeroAdamState, type AdamState } from './optimizer.ts';
 import { toTimeMajor, trainStep } from './train-step.ts';
 import { Rng } from './rng.ts';
@@ -25,6 +26,8 @@ import {
   PRESETS,
   type BackendName,
   type CorpusInput,
+  type ModelHyperparams,
+  type ModelLineage,
   type ResumeConfig,
   type TrainingBudget,
   type TrainingConfig,
@@ -82,30 +85,93 @@ async function downloadAll(tensors: readonly tf.Tensor[]): Promise<Float32Array[
   return values.map((v) => Float32Array.from(v));
 }
 
-/** Builds a new model (seeded PyTorch-style init) and saves its step-0 checkpoint. */
+/** At most this many characters new to the base join a fine-tune's vocabulary (CJK text brings thousands). */
+export const MAX_NEW_CHARACTERS = 500;
+
+/** Fine-tuning's learning rate (see the README's fine-tuning recipe); a config's optimizer overrides it. */
+export const FINE_TUNE_LEARNING_RATE = 2e-3;
+
+/** What a run's first step starts from: fresh weights, or a base model's best ones with the vocabulary grown. */
+interface StartingPoint {
+  preset: TrainingConfig['preset'];
+  model: ModelHyperparams;
+  vocab: Vocab;
+  initial: Float32Array[];
+  base?: ModelLineage;
+}
+
+async function startingPoint(
+  config: TrainingConfig,
+  texts: readonly string[],
+  store: ModelStore,
+  rng: Rng,
+  startFrom: string | undefined,
+): Promise<StartingPoint> {
+  if (startFrom === undefined) {
+    const model = { ...PRESETS[config.preset], ...config.model };
+    const vocab = Vocab.fromTexts(texts);
+    return { preset: config.preset, model, vocab, initial: initialWeightValues(model, vocab.size, rng) };
+  }
+  // Validates every file of the base first: a damaged base fails here, before anything is created.
+  const base = await store.load(startFrom);
+  const { vocab, added } = Vocab.fromCodePoints(base.codePoints).extendedBy(texts);
+  const { metadata } = base;
+  if (added.length > MAX_NEW_CHARACTERS) {
+    const examples = added
+      .slice(0, 8)
+      .map((cp) => String.fromCodePoint(cp))
+      .join(' ');
+    const perCharacter = metadata.model.embeddingSize + metadata.model.units + 1;
+    throw new AppError(
+      'E_TOO_LARGE',
+      `The corpora have ${added.length} characters that ${metadata.name} does not know (${examples} ...); ` +
+        `a fine-tune adds at most ${MAX_NEW_CHARACTERS}, each costing ${perCharacter} parameters and a slower ` +
+        `step. Train from scratch instead, or leave out the texts in other scripts.`,
+    );
+  }
+  // The base's shape is fixed by its weights; only dropout may change.
+  const dropout = config.model?.dropout;
+  const model = dropout === undefined ? metadata.model : { ...metadata.model, dropout };
+  return {
+    preset: metadata.preset,
+    model,
+    vocab,
+    initial: growVocabulary(model, base.best, base.codePoints.length, vocab.size),
+    base: {
+      id: metadata.id,
+      name: metadata.name,
+      step: metadata.step,
+      bestValNatsPerChar: metadata.bestValNatsPerChar,
+      corpora: [...(metadata.base?.corpora ?? []), ...metadata.corpora],
+    },
+  };
+}
+
+/**
+ * Builds a new model and saves its step-0 checkpoint: seeded PyTorch-style weights, or with `startFrom` the best
+ * weights of that saved model (a fine-tune: its shape, its vocabulary with the corpora's new characters appended).
+ */
 export async function createTrainingRun(
   config: TrainingConfig,
   corpora: readonly CorpusInput[],
   opts: TrainingRunOptions,
+  startFrom?: string,
 ): Promise<TrainingRun> {
   checkCorpora(corpora);
-  const model = { ...PRESETS[config.preset], ...config.model };
-  const optimizer = { ...DEFAULT_OPTIMIZER, ...config.optimizer };
-  const vocab = Vocab.fromTexts(corpora.map((c) => c.text));
-  const dataset = CharDataset.fromTexts(
-    corpora.map((c) => c.text),
-    vocab,
-    optimizer.seqLen,
-  );
+  const texts = corpora.map((c) => c.text);
   const rng = Rng.fromSeed(config.seed);
-  const initial = initialWeightValues(model, vocab.size, rng);
+  const start = await startingPoint(config, texts, opts.store, rng, startFrom);
+  const { model, vocab, initial } = start;
+  const fineTune = start.base === undefined ? {} : { learningRate: FINE_TUNE_LEARNING_RATE };
+  const optimizer = { ...DEFAULT_OPTIMIZER, ...fineTune, ...config.optimizer };
+  const dataset = CharDataset.fromTexts(texts, vocab, optimizer.seqLen);
   const specs = weightSpecs(model, vocab.size);
   const weights = specs.map((s, i) => tf.tensor(initial[i] ?? new Float32Array(0), s.shape, 'float32'));
   const now = new Date().toISOString();
   const metadata: Metadata = {
     id: newModelId(),
     name: config.name,
-    preset: config.preset,
+    preset: start.preset,
     model,
     optimizer,
     training: {
@@ -126,6 +192,7 @@ export async function createTrainingRun(
     bestStep: null,
     bestValNatsPerChar: null,
     lossCurve: [],
+    ...(start.base === undefined ? {} : { base: start.base }),
     status: 'training',
   };
   const run = new TrainingRun(opts, {
@@ -138,10 +205,7 @@ export async function createTrainingRun(
     best: initial,
     evalsWithoutImprovement: 0,
     elapsedSeconds: 0,
-    copies: CopyIndex.build(
-      corpora.map((c) => c.text),
-      DEFAULT_COPY_WINDOW,
-    ),
+    copies: CopyIndex.build(texts, DEFAULT_COPY_WINDOW),
   });
   try {
     await run.checkpoint(false);
@@ -178,10 +242,14 @@ export async function resumeTrainingRun(
   const tensors = (values: readonly Float32Array[]): tf.Tensor[] =>
     specs.map((s, i) => tf.tensor(values[i] ?? new Float32Array(0), s.shape, 'float32'));
   const { files: _files, formatVersion: _version, ...metadata } = stored;
+  const budget =
+    resume.extend === undefined
+      ? (resume.budget ?? metadata.training.budget)
+      : extendedBudget(resume.extend, stored.step, dataset.stepsPerEpoch(stored.optimizer.batchSize), training.state);
   return new TrainingRun(opts, {
     metadata: {
       ...metadata,
-      training: { ...metadata.training, budget: resume.budget ?? metadata.training.budget },
+      training: { ...metadata.training, budget },
       status: 'training',
       backend: opts.backend,
     },
@@ -196,6 +264,18 @@ export async function resumeTrainingRun(
     elapsedSeconds: training.state.elapsedSeconds,
     copies: await loadOrBuildCopyIndex(opts.store.modelDir(stored.id), corpora, DEFAULT_COPY_WINDOW),
   });
+}
+
+/** `extend` counted on from a model at `step` after `elapsedSeconds` of training, as a budget from step 0. */
+function extendedBudget(
+  extend: TrainingBudget,
+  step: number,
+  stepsPerEpoch: number,
+  { elapsedSeconds }: TrainerState,
+): TrainingBudget {
+  if (extend.kind === 'steps') return { kind: 'steps', steps: step + Math.floor(extend.steps) };
+  if (extend.kind === 'epochs') return { kind: 'epochs', epochs: step / stepsPerEpoch + extend.epochs };
+  return { kind: 'minutes', minutes: elapsedSeconds / 60 + extend.minutes };
 }
 
 /**

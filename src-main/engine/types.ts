@@ -47,6 +47,8 @@ export interface ResumeConfig {
   modelId: string;
   /** A new budget counted from step 0 of the run (so a larger `steps` extends it); defaults to the original one. */
   budget?: TrainingBudget;
+  /** A budget counted from where the model stands (`steps: 20` trains 20 more); wins over `budget`. */
+  extend?: TrainingBudget;
 }
 
 export interface CorpusInput {
@@ -60,6 +62,16 @@ export interface CorpusRef {
   name: string;
   sha256: string;
   chars: number;
+}
+
+/** The model a fine-tune started from, and everything that model had learned from. */
+export interface ModelLineage {
+  id: string;
+  name: string;
+  step: number;
+  bestValNatsPerChar: number | null;
+  /** The base's corpora, and its own base's before them. */
+  corpora: CorpusRef[];
 }
 
 export interface LossPoint {
@@ -160,6 +172,8 @@ export interface ModelSummary {
   bestStep: number | null;
   bestValNatsPerChar: number | null;
   lossCurve: LossPoint[];
+  /** Set when the model was fine-tuned from another. */
+  base?: ModelLineage;
   /** True while the latest checkpoint can continue training (not finished by budget or early stopping). */
   resumable: boolean;
   status: 'training' | 'stopped' | 'finished';

@@ -1,5 +1,6 @@
 /**
- * The character vocabulary: Unicode code points (a surrogate pair is one character), sorted by code point.
+ * The character vocabulary: Unicode code points (a surrogate pair is one character), sorted by code point when
+ * built from texts; a fine-tune keeps its base's order and appends the characters new to it (see `extendedBy`).
  * Unknown-character policy: characters not in the vocabulary are skipped when encoding (and counted);
  * generation only ever emits vocabulary characters.
  */
@@ -20,6 +21,22 @@ export class Vocab {
 
   static fromCodePoints(codePoints: readonly number[]): Vocab {
     return new Vocab([...codePoints]);
+  }
+
+  /**
+   * This vocabulary with the characters of `texts` it lacks appended, in code-point order: every known character
+   * keeps its index, so a model's weights for them still apply. `added` is how many are new.
+   */
+  extendedBy(texts: Iterable<string>): { vocab: Vocab; added: number[] } {
+    const seen = new Set<number>();
+    for (const text of texts) {
+      for (const ch of text) {
+        const cp = ch.codePointAt(0) ?? 0;
+        if (!this.index.has(cp)) seen.add(cp);
+      }
+    }
+    const added = [...seen].sort((a, b) => a - b);
+    return { vocab: new Vocab([...this.codePoints, ...added]), added };
   }
 
   get size(): number {

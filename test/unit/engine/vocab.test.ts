@@ -42,4 +42,13 @@ describe('Vocab', () => {
     expect(copy.decode(copy.encode(text).ids)).toBe(text);
     expect(() => copy.char(copy.size)).toThrow(RangeError);
   });
+
+  test('extending keeps every index and appends the new characters in code-point order', () => {
+    const base = Vocab.fromTexts(['banana']);
+    const { vocab, added } = base.extendedBy(['cab', 'zebra 🎬']);
+    expect(vocab.codePoints.slice(0, base.size)).toEqual(base.codePoints);
+    expect(added.map((cp) => String.fromCodePoint(cp)).join('')).toBe(' cerz🎬');
+    expect(vocab.indexOf('c')).toBe(base.size + 1);
+    expect(base.extendedBy(['nab']).added).toEqual([]);
+  });
 });

@@ -7,6 +7,8 @@
  * the bundled demo model on the validation split of the corpus).
  * `npm run bench -- --copy-rule [--heldout FILE] [--threshold 0.005]`: the share of held-out text the copy index
  * marks, per window length, and the window it picks.
+ * `npm run bench -- --screenplay [--model ID] [--script FILE.fountain] [--count N] [--corpora A,B]`: drafts in every
+ * mode checked by fountain-js, cues against the cast, copies against the corpora, speed with and without constraints.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -21,6 +23,7 @@ import { qualityCurve } from './quality.ts';
 import { compareWithReference } from './reference.ts';
 import { contextBenefit } from './context.ts';
 import { copyRule } from './copy-rule.ts';
+import { readCorpora, screenplayBench } from './screenplay.ts';
 import { measureResponsiveness } from './responsiveness.ts';
 import { measureBackend } from './speed.ts';
 import { timeToModel } from './time-to-model.ts';
@@ -157,6 +160,28 @@ async function main(): Promise<void> {
       heldoutFile: args.optionalString('heldout'),
       windows: [8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 32, 40, 48, 64],
       threshold: args.number('threshold', 0.005),
+    });
+  } else if (args.flag('screenplay')) {
+    const modelsDir = args.string('models-dir', resolve(process.cwd(), 'resources/models'));
+    const demo = JSON.parse(await readFile(join(modelsDir, 'demo.json'), 'utf8').catch(() => '{}')) as {
+      modelId?: string;
+    };
+    const order = backendOrder(args);
+    report = await screenplayBench({
+      script: await readFile(
+        args.string('script', resolve(process.cwd(), 'resources/samples/sample-screenplay.fountain')),
+        'utf8',
+      ),
+      corpora: await readCorpora(
+        args.string('corpora', resolve(process.cwd(), 'resources/corpora/shakespeare.txt')).split(','),
+      ),
+      modelsDir,
+      modelId: args.string('model', demo.modelId ?? ''),
+      count: args.number('count', 12),
+      temperature: args.number('temperature', 0.8),
+      scenePages: args.number('pages', 0.5),
+      speedChars: args.number('speed-chars', 2000),
+      ...(order === undefined ? {} : { backendOrder: order }),
     });
   } else if (args.flag('reference')) {
     const order = backendOrder(args);

@@ -52,6 +52,11 @@ function trie(words: Iterable<string>): TrieNode {
 }
 
 const LOWER = /\p{Ll}/u;
+const UPPER = /\p{Lu}/u;
+/** What a heading is written with: capitals, digits and a little punctuation (`INT. BUS - NIGHT`, `EXT. 5TH AVE.`). */
+const HEADING_CHAR = /[\p{Lu}\p{N} .'’/&,#-]/u;
+/** What a stage play puts before a speech: one to four words, then a colon. */
+const SPEAKER_LABEL = /^[\p{L}][\p{L}'’.-]*(?: [\p{L}'’.-]+){0,3}$/u;
 /** Characters of a cue extension: `(V.O.)`, `(CONT'D)`, `(O.S.)`. */
 const EXTENSION_CHAR = /[\p{Lu}\p{N} .'’-]/u;
 
@@ -184,6 +189,8 @@ export class DraftForm {
       Math.min(line.length, 2),
       line.endsWith(' ') ? 's' : '-',
       LOWER.test(line) ? 'l' : '-',
+      UPPER.test(line.slice(-1)) ? 'U' : '-',
+      SPEAKER_LABEL.test(line) ? (/ TO$/.test(line) ? 'T' : 'L') : '-',
       // Whether one more character could open a heading depends on the line's first three or four characters;
       // whether an action beat may end here, on what the line reads as.
       this.#lineAtBlockStart && line.length <= 4 ? line : '',
@@ -234,7 +241,7 @@ export class DraftForm {
     // The blank line below a finished heading.
     if (line === '' && ch === '\n') return true;
     if (ch === '\n') return (this.#heading === null || this.#heading.terminal) && !line.endsWith(' ');
-    if (LOWER.test(ch)) return false;
+    if (!HEADING_CHAR.test(ch)) return false;
     if (this.#heading === null) return true;
     if (this.#heading.children.has(ch)) return true;
     // Past a whole prefix (or a whole locked location): free text, e.g. the location or ` - NIGHT`.
@@ -253,7 +260,24 @@ export class DraftForm {
       return ifText === 'action' && ifBlank === 'action';
     }
     if (this.#cue !== null || (atBlockStart && this.#cuesLocked())) return this.#allowsCue(ch);
-    return true;
+    return this.#keepsScreenplayLayout(ch, line, startsBlock);
+  }
+
+  /**
+   * Steers a model that learned another layout (a stage play's `NAME: speech`, capitals for emphasis) into
+   * screenplay form: a line never opens with a speaker label, and outside a cue no line opens with a word in
+   * capitals (a cue is where a name in capitals goes; a one-letter word such as `A` or `I` is fine).
+   */
+  #keepsScreenplayLayout(ch: string, line: string, startsBlock: boolean): boolean {
+    if (ch === ':' && SPEAKER_LABEL.test(line)) return this.#cuesFree() && startsBlock && / TO$/.test(line);
+    // Two capitals in a row before any lower-case letter: a name or a shout in capitals at the start of a line.
+    const capitals = UPPER.test(ch) && UPPER.test(line.slice(-1)) && !LOWER.test(line);
+    return !capitals || (startsBlock && this.#cuesFree());
+  }
+
+  /** New names may become cues (the cast lock is off, outside `line` mode). */
+  #cuesFree(): boolean {
+    return !this.#spec.castLock && this.#spec.mode !== 'line';
   }
 
   #cuesLocked(): boolean {
@@ -275,7 +299,7 @@ export class DraftForm {
         return cue.node === this.#cast || (this.#machine.line.length === 1 && LOWER.test(ch));
       case 'needs-lower':
         // `(` and `^` would make the capitals before them a cue with an extension or a dual mark.
-        return ch !== '\n' && ch !== '(' && ch !== '^';
+        return ch !== '\n' && ch !== '(' && ch !== '^' && this.#keepsScreenplayLayout(ch, this.#machine.line, true);
       case 'extension-space':
         return ch === '(';
       case 'extension':

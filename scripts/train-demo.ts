@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BASE_CORPUS_ID_PREFIX } from '../src-main/contract/engine.ts';
 import { corpusRef } from '../src-main/engine/corpus-hash.ts';
 import { Engine } from '../src-main/engine/engine.ts';
 import { ModelStore } from '../src-main/engine/model-store.ts';
@@ -24,7 +25,7 @@ async function baseCorpora(): Promise<CorpusInput[]> {
   if (files.length === 0) throw new Error(`no corpora in ${BASE}: run npm run corpus:base`);
   return Promise.all(
     files.map(async (file) => ({
-      id: `base-${file.replace(/\.fountain$/, '')}`,
+      id: `${BASE_CORPUS_ID_PREFIX}${file.replace(/\.fountain$/, '')}`,
       name: file,
       text: await readFile(join(BASE, file), 'utf8'),
     })),

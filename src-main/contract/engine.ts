@@ -11,6 +11,18 @@ const runRef = z.object({ runId: id });
 const seed = seedSchema;
 const budget = budgetSchema;
 
+/** Corpus ids of the bundled base model's texts (resources/corpora/base): how the app tells the base apart. */
+export const BASE_CORPUS_ID_PREFIX = 'base-';
+
+/** The bundled base model: trained from scratch on the base corpus only. */
+export function isBaseModel(model: Pick<ModelSummary, 'corpora' | 'base'>): boolean {
+  return (
+    model.base === undefined &&
+    model.corpora.length > 0 &&
+    model.corpora.every((corpus) => corpus.id.startsWith(BASE_CORPUS_ID_PREFIX))
+  );
+}
+
 export const startTrainingSchema = z.object({
   corpusIds: z.array(id).min(1).max(500),
   name: z.string().trim().min(1).max(200).optional(),

@@ -1,11 +1,13 @@
-import type {
-  BackendName,
-  ErrorInfo,
-  PresetName,
-  Result,
-  StartTrainingInput,
-  TrainingEvent,
-  UnderstudyApi,
+import {
+  isBaseModel,
+  type BackendName,
+  type ErrorInfo,
+  type ModelSummary,
+  type PresetName,
+  type Result,
+  type StartTrainingInput,
+  type TrainingEvent,
+  type UnderstudyApi,
 } from '../../../src-main/contract/index.ts';
 import { natsToBits } from '../format.ts';
 import { followRun, startStream } from '../run-stream.ts';
@@ -49,6 +51,9 @@ export const PRESET_INFO: Readonly<Record<PresetName, { label: string; blurb: st
   large: { label: 'Large', blurb: '2 layers of 512 units: the best drafts, needs a fast computer and hours.' },
 };
 
+/** Below this much included text a run starts from the bundled base model unless the writer picks otherwise. */
+export const FINE_TUNE_BELOW_CHARS = 2_000_000;
+
 /** The Training panel's form and the live state of the one run it drives. */
 export class Training {
   #preset = $state<PresetName>('small');
@@ -58,6 +63,11 @@ export class Training {
   #budgetValue = $state(10);
   #name = $state('');
   #evalEvery = $state(250);
+  /** Models a run may start from. */
+  #models = $state.raw<ModelSummary[]>([]);
+  /** The writer's pick: a model id, null for random weights, undefined for the default. */
+  #startFrom = $state<string | null | undefined>(undefined);
+  #corpusChars = $state(0);
 
   #phase = $state<TrainingPhase>('idle');
   #runId = $state<string | null>(null);
@@ -84,6 +94,25 @@ export class Training {
     }
     return 0;
   });
+
+  /** The bundled base model, when it is installed. */
+  readonly baseModel = $derived(this.#models.find((model) => isBaseModel(model)) ?? null);
+
+  /** The model the next run fine-tunes (null: random weights); small corpora default to the base. */
+  readonly startFromId = $derived.by(() => {
+    const picked = this.#startFrom;
+    if (picked === null) return null;
+    if (picked !== undefined && this.#models.some((model) => model.id === picked)) return picked;
+    return this.#corpusChars < FINE_TUNE_BELOW_CHARS ? (this.baseModel?.id ?? null) : null;
+  });
+
+  /** What a run may start from: the base first, then the writer's models, newest first. */
+  readonly startChoices = $derived([
+    ...(this.baseModel ? [this.baseModel] : []),
+    ...this.#models
+      .filter((model) => model !== this.baseModel && model.status !== 'training')
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)),
+  ]);
 
   readonly active = $derived(this.#phase === 'starting' || this.#phase === 'running' || this.#phase === 'paused');
 
@@ -130,6 +159,24 @@ export class Training {
   set evalEvery(value: number) {
     this.#evalEvery = value;
   }
+  /** The writer's pick of what to start from (null: random weights). */
+  set startFrom(value: string | null) {
+    this.#startFrom = value;
+  }
+  /** Characters of the included corpora, which decide the default starting point. */
+  set corpusChars(value: number) {
+    this.#corpusChars = value;
+  }
+  get corpusChars(): number {
+    return this.#corpusChars;
+  }
+
+  /** Loads the models a run may start from. */
+  async loadModels(): Promise<void> {
+    const list = await this.api.models.list();
+    if (list.ok) this.#models = list.value;
+  }
+
   get phase(): TrainingPhase {
     return this.#phase;
   }
@@ -180,9 +227,13 @@ export class Training {
     return { kind: 'steps', steps: Math.max(1, Math.round(value)) };
   }
 
-  /** Starts training on these corpora; resolves once the run has started (or failed to). */
+  /**
+   * Starts training on these corpora; resolves once the run has started (or failed to). An `extra.model` shape
+   * trains from random weights, since a model to start from fixes the shape.
+   */
   async start(corpusIds: readonly string[], extra: Partial<StartTrainingInput> = {}): Promise<boolean> {
     const name = this.#name.trim();
+    const startFrom = extra.model === undefined ? this.startFromId : null;
     return this.#launch(() =>
       this.api.training.start({
         corpusIds: [...corpusIds],
@@ -190,12 +241,13 @@ export class Training {
         budget: this.budget(),
         evalEvery: Math.max(1, Math.round(this.#evalEvery)),
         ...(name === '' ? {} : { name }),
+        ...(startFrom === null ? {} : { startFrom }),
         ...extra,
       }),
     );
   }
 
-  /** Continues a stopped model from its latest checkpoint with the budget in the form. */
+  /** Continues a stopped model from its latest checkpoint for the budget in the form, on top of what it has had. */
   async continueModel(modelId: string): Promise<boolean> {
     return this.#launch(() => this.api.training.continue({ modelId, budget: this.budget() }));
   }
@@ -310,6 +362,7 @@ export class Training {
         this.#phase = event.reason === 'cancelled' ? 'cancelled' : 'done';
         this.#doneReason = event.reason;
         if (this.#progress) this.#progress = { ...this.#progress, step: event.step, etaSeconds: 0 };
+        void this.loadModels();
         break;
       case 'error':
         this.#error = event.error;

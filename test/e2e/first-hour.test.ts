@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyFountain, cueName } from '../../src-main/fountain/classify.ts';
+import { parseFountain } from '../../src-main/fountain/parse.ts';
 import { testIds } from '../../src-renderer/lib/test-ids.ts';
 import { REPO_ROOT, startTestApp, type TestApp } from '../support/app-server.ts';
 import { launchChromium, screenshotPath } from '../support/browser.ts';
@@ -67,18 +69,26 @@ describe('a new writer’s first hour, in Chromium over the loopback transport',
     await expect.poll(async () => (await app.runtime.services.settings.get()).tourSeen).toBe(true);
   });
 
-  it('generates on the sample, inserts the draft with its provenance as one undo step', async () => {
+  it('generates a scene on the sample, inserts it between its provenance notes as one undo step', async () => {
     await page.click(id(testIds.tabGenerate));
-    await page.selectOption(id(testIds.lengthInput), '200');
+    expect(await page.textContent(id(testIds.generateButton))).toContain('Generate scene');
+    await page.selectOption(id(testIds.scenePagesInput), '0.25');
     await page.click('.cm-content');
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Control+Enter');
     await page.waitForSelector(enabled(testIds.insertButton), { timeout: 60_000 });
     const draft = (await page.textContent(id(testIds.suggestionText))) ?? '';
-    expect(draft.length).toBeGreaterThan(20);
+    // The sample ends after a blank line, so the scene's own lines are the draft's.
+    const lines = classifyFountain(draft.replace(/^\n+/, '')).lines.filter((l) => l.type !== 'blank');
+    expect(lines[0]?.type, draft).toBe('scene-heading');
+    const sample = await readFile(join(REPO_ROOT, 'resources/samples/sample-screenplay.fountain'), 'utf8');
+    const cast = parseFountain(sample).characters;
+    for (const line of lines.filter((l) => l.type === 'character')) expect(cast).toContain(cueName(line.text));
+    expect(await page.textContent(id(testIds.draftLength))).toMatch(/page · \d+ s/);
     await shot(page, '04-generate-draft');
     await page.click(id(testIds.insertButton));
     await expect.poll(() => editorText(page)).toContain('[[Understudy draft: model');
+    expect(await editorText(page)).toContain('[[End of Understudy draft]]');
     expect(await page.title()).toMatch(/^● The sample screenplay/);
     await page.keyboard.press('Control+z');
     await expect.poll(() => editorText(page)).not.toContain('[[Understudy draft');

@@ -9,6 +9,8 @@
  * marks, per window length, and the window it picks.
  * `npm run bench -- --screenplay [--model ID] [--script FILE.fountain] [--count N] [--corpora A,B]`: drafts in every
  * mode checked by fountain-js, cues against the cast, copies against the corpora, speed with and without constraints.
+ * `npm run bench -- --fine-tune --corpus FILE [--minutes 1,2,5,10] [--preset P] [--lr X]`: best validation loss within
+ * each budget, fine-tuned from the bundled base model against from scratch with the recommended preset.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -27,6 +29,7 @@ import { readCorpora, screenplayBench } from './screenplay.ts';
 import { measureResponsiveness } from './responsiveness.ts';
 import { measureBackend } from './speed.ts';
 import { timeToModel } from './time-to-model.ts';
+import { bundledModelId, fineTuneBench } from './fine-tune.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_CORPUS = resolve(process.cwd(), '../shared/corpora/tinyshakespeare.txt');
@@ -130,6 +133,27 @@ async function main(): Promise<void> {
         .map(Number)
         .filter((m) => m > 0),
       evalEvery: args.number('eval-every', 100),
+      seed: args.number('seed', 1),
+      ...(order === undefined ? {} : { backendOrder: order }),
+      log: args.flag('log'),
+    });
+  } else if (args.flag('fine-tune')) {
+    const modelsDir = args.string('models-dir', resolve(process.cwd(), 'resources/models'));
+    const order = backendOrder(args);
+    const scratchPreset = args.optionalString('preset') === undefined ? undefined : preset(args);
+    const lr = args.optionalString('lr') === undefined ? undefined : args.number('lr', 0);
+    report = await fineTuneBench({
+      text,
+      budgets: args
+        .string('minutes', '1,2,5,10')
+        .split(',')
+        .map(Number)
+        .filter((m) => m > 0),
+      modelsDir,
+      baseId: args.optionalString('model') ?? (await bundledModelId(modelsDir)),
+      ...(scratchPreset === undefined ? {} : { preset: scratchPreset }),
+      ...(lr === undefined ? {} : { learningRate: lr }),
+      evalEvery: args.number('eval-every', 25),
       seed: args.number('seed', 1),
       ...(order === undefined ? {} : { backendOrder: order }),
       log: args.flag('log'),

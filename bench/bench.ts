@@ -9,7 +9,7 @@
  * marks, per window length, and the window it picks.
  * `npm run bench -- --screenplay [--model ID] [--script FILE.fountain] [--count N] [--corpora A,B]`: drafts in every
  * mode checked by fountain-js, cues against the cast, copies against the corpora, speed with and without constraints.
- * `npm run bench -- --fine-tune --corpus FILE [--minutes 1,2,5,10] [--preset P] [--lr X]`: best validation loss within
+ * `npm run bench -- --fine-tune --corpus FILE [--minutes 1,2,5,10] [--preset P] [--lr X] [--fine-tune-only]`: best validation loss within
  * each budget, fine-tuned from the bundled base model against from scratch with the recommended preset.
  */
 import { execFile } from 'node:child_process';
@@ -153,6 +153,7 @@ async function main(): Promise<void> {
       baseId: args.optionalString('model') ?? (await bundledModelId(modelsDir)),
       ...(scratchPreset === undefined ? {} : { preset: scratchPreset }),
       ...(lr === undefined ? {} : { learningRate: lr }),
+      fineTuneOnly: args.flag('fine-tune-only'),
       evalEvery: args.number('eval-every', 25),
       seed: args.number('seed', 1),
       ...(order === undefined ? {} : { backendOrder: order }),

@@ -6,7 +6,7 @@ import { startLstmHelper, stopLstmHelper } from '../src-main/engine/lstm/lstm-he
 import { ModelStore } from '../src-main/engine/model-store.ts';
 import { recommendedPreset } from '../src-main/engine/presets.ts';
 import { measureTrainingSpeed } from '../src-main/engine/speed-probe.ts';
-import { createTrainingRun } from '../src-main/engine/trainer.ts';
+import { createTrainingRun, FINE_TUNE_LEARNING_RATE } from '../src-main/engine/trainer.ts';
 import type { BackendName, PresetName, TrainingEvent } from '../src-main/engine/types.ts';
 
 export interface FineTuneBenchOptions {
@@ -20,6 +20,8 @@ export interface FineTuneBenchOptions {
   preset?: PresetName;
   /** The fine-tune arm's learning rate (default: the trainer's FINE_TUNE_LEARNING_RATE). */
   learningRate?: number;
+  /** Leave out the from-scratch arm (to compare fine-tuning recipes). */
+  fineTuneOnly?: boolean;
   evalEvery: number;
   seed: number;
   backendOrder?: BackendName[];
@@ -114,11 +116,13 @@ export async function fineTuneBench(opts: FineTuneBenchOptions) {
   const backend = await initBackend(opts.backendOrder);
   const helper = await startLstmHelper().catch(() => false);
   try {
-    const speed = opts.preset === undefined ? await measureTrainingSpeed() : null;
+    const speed = opts.preset === undefined && !opts.fineTuneOnly ? await measureTrainingSpeed() : null;
     const preset = opts.preset ?? recommendedPreset(backend, speed?.charsPerSecond);
     const base = await new ModelStore(opts.modelsDir).readMetadata(opts.baseId);
     const fineTuned = await trainArm('fine-tuned', opts, backend, base.preset, opts.baseId);
-    const scratch = await trainArm('scratch', opts, backend, preset, undefined);
+    const scratch: Arm = opts.fineTuneOnly
+      ? { preset, steps: 0, charsPerSecond: 0, curve: [] }
+      : await trainArm('scratch', opts, backend, preset, undefined);
     const summary = (arm: Arm) => ({ preset: arm.preset, steps: arm.steps, charsPerSecond: arm.charsPerSecond });
     return {
       date: new Date().toISOString(),
@@ -133,7 +137,7 @@ export async function fineTuneBench(opts: FineTuneBenchOptions) {
         step: base.step,
         bestValNatsPerChar: base.bestValNatsPerChar,
       },
-      fineTuned: summary(fineTuned),
+      fineTuned: { ...summary(fineTuned), learningRate: opts.learningRate ?? FINE_TUNE_LEARNING_RATE },
       scratch: summary(scratch),
       budgets: opts.budgets.map((minutes) => {
         const tuned = bestWithin(fineTuned.curve, minutes);

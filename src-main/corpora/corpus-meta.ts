@@ -40,11 +40,13 @@ export const corpusMetaSchema = z.object({
   importedAt: z.string(),
   included: z.boolean(),
   readOnly: z.boolean(),
-  /** SHA-256 (hex) of the normalised text: duplicate detection and model provenance. */
+  /** SHA-256 (hex) of the normalised text as imported (before a stage play's conversion): duplicate detection. */
   contentHash: z.string().regex(/^[0-9a-f]{64}$/),
   gutenbergStripped: z.boolean(),
   /** Understudy's own drafts left out of a screenplay; absent where none were looked for (older corpora too). */
   excludedDrafts: excludedDraftsSchema.optional(),
+  /** The text was a stage play (`NAME:` speaker lines) and is kept as Fountain: cue lines and dialogue. */
+  convertedFrom: z.literal('stage play').optional(),
   stats: corpusStatsSchema,
 });
 

@@ -26,6 +26,7 @@ import { extractText, formatOf } from './extract.ts';
 import { excludeGeneratedDrafts, normaliseText } from './normalise.ts';
 import type { PresetName } from '../contract/vocabulary.ts';
 import { DEFAULT_CHARS_PER_SECOND, computeStats, estimateTrainingSeconds } from './stats.ts';
+import { stagePlayToFountain, stageSpeakers } from '../fountain/stage-play.ts';
 
 export type * from './types.ts';
 
@@ -360,6 +361,9 @@ export class CorpusStore {
         : { text: normalised.text, excluded: undefined };
     if (text.trim() === '') throw new AppError('E_EMPTY', `${name} holds nothing but drafts Understudy wrote.`);
     const sample = origin === 'sample';
+    // A stage play is learnt as Fountain (cue lines and dialogue), the layout Generate writes in.
+    const stagePlay = !screenplay && !sample && computeStats(text).kind === 'stage play' && isStagePlay(text);
+    const stored = stagePlay ? stagePlayToFountain(text) : text;
     const meta: CorpusMeta = {
       metaVersion: CORPUS_META_VERSION,
       id: sample ? SAMPLE_CORPUS_ID : randomUUID(),
@@ -374,12 +378,16 @@ export class CorpusStore {
       importedAt: new Date().toISOString(),
       included: true,
       readOnly: sample,
+      // Of the text as written (before any conversion), so the same play imported twice is still a duplicate.
       contentHash: sha256(text),
       gutenbergStripped: normalised.gutenbergStripped,
       ...(excluded ? { excludedDrafts: excluded } : {}),
-      stats: computeStats(text, screenplay ? 'screenplay' : null),
+      ...(stagePlay ? { convertedFrom: 'stage play' as const } : {}),
+      stats: stagePlay
+        ? { ...computeStats(stored), kind: 'stage play' }
+        : computeStats(text, screenplay ? 'screenplay' : null),
     };
-    return { meta, text };
+    return { meta, text: stored };
   }
 
   /** Writes text and metadata into a staging directory, fsyncs, then renames it into place in one step. */
@@ -418,4 +426,9 @@ export class CorpusStore {
       this.#sampleError = toErrorInfo(error);
     }
   }
+}
+
+/** Speaker lines carry the text (a play in `NAME:` layout), not cues that are already Fountain. */
+function isStagePlay(text: string): boolean {
+  return stageSpeakers(text.split('\n')).length >= 3;
 }

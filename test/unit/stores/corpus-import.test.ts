@@ -256,3 +256,30 @@ describe('corpus import: drafts Understudy wrote', () => {
     });
   });
 });
+
+describe('corpus import: stage plays', () => {
+  const PLAY =
+    'HAMLET:\nTo be, or not to be.\n\nOPHELIA:\nGood my lord,\nHow does your honour?\n\nHAMLET:\nI humbly thank you.\n\nEnter POLONIUS.\n\nPOLONIUS:\nMy lord!\n';
+
+  it('keeps a stage play as Fountain (cue lines and dialogue) and says it was converted', async () => {
+    const { store, inbox } = await storeWithFiles([{ file: 'hamlet.txt', bytes: () => Buffer.from(PLAY) }]);
+    const [corpus] = (await store.importPaths([path.join(inbox, 'hamlet.txt')])).imported;
+    expect(corpus?.convertedFrom).toBe('stage play');
+    expect(corpus?.stats.kind).toBe('stage play');
+    expect(corpus?.stats.characterNames).toEqual(['HAMLET', 'OPHELIA', 'POLONIUS']);
+    const text = await store.readText(corpus?.id ?? '');
+    expect(text).toBe(
+      'HAMLET\nTo be, or not to be.\n\nOPHELIA\nGood my lord,\nHow does your honour?\n\nHAMLET\nI humbly thank you.\n\nEnter POLONIUS.\n\nPOLONIUS\nMy lord!\n',
+    );
+  });
+
+  it('leaves prose and screenplays as they are', async () => {
+    const { store, inbox } = await storeWithFiles([
+      { file: 'prose.txt', bytes: () => Buffer.from(PROSE) },
+      { file: 'office.fountain', bytes: () => Buffer.from(SCREENPLAY) },
+    ]);
+    const report = await store.importPaths([path.join(inbox, 'prose.txt'), path.join(inbox, 'office.fountain')]);
+    expect(report.imported.map((corpus) => corpus.convertedFrom)).toEqual([undefined, undefined]);
+    expect(await store.readText(report.imported[1]?.id ?? '')).toBe(SCREENPLAY);
+  });
+});

@@ -59,14 +59,7 @@ describe('the app over the real services', () => {
     await chooseMode(screen, 'continue');
     await fireEvent.change(screen.getByTestId(testIds.lengthInput), { target: { value: '200' } });
     await fireEvent.click(screen.getByTestId(testIds.generateButton));
-    const insert = await waitFor(
-      () => {
-        const button = screen.getByTestId(testIds.insertButton) as HTMLButtonElement;
-        expect(button.disabled).toBe(false);
-        return button;
-      },
-      { timeout: 30_000 },
-    );
+    const insert = await insertButtonWhenDone(screen);
     const draft = screen.getByTestId(testIds.suggestionText);
     expect(draft.getAttribute('aria-live')).toBe('polite');
     expect(draft.textContent?.length).toBeGreaterThan(20);
@@ -95,14 +88,7 @@ describe('the app over the real services', () => {
     expect(screen.getByTestId(testIds.generateButton).textContent).toContain('Generate scene');
     await fireEvent.change(screen.getByTestId(testIds.scenePagesInput), { target: { value: '0.25' } });
     await fireEvent.click(screen.getByTestId(testIds.generateButton));
-    const insert = await waitFor(
-      () => {
-        const button = screen.getByTestId(testIds.insertButton) as HTMLButtonElement;
-        expect(button.disabled).toBe(false);
-        return button;
-      },
-      { timeout: 30_000 },
-    );
+    const insert = await insertButtonWhenDone(screen);
     const draft = screen.getByTestId(testIds.suggestionText).textContent ?? '';
     const lines = classifyFountain(original + draft).lines.filter(
       (line) => line.from >= original.length && line.type !== 'blank',
@@ -245,8 +231,20 @@ describe('the app over the real services', () => {
 });
 
 /** Picks what Generate writes, as a writer does: the radio in the Write control. */
-async function chooseMode(screen: Awaited<ReturnType<typeof mountApp>>, mode: string): Promise<void> {
+async function chooseMode(screen: Mounted, mode: string): Promise<void> {
   const radio = screen.getByTestId(testIds.modeInput).querySelector<HTMLInputElement>(`input[value="${mode}"]`);
   if (radio === null) throw new Error(`no ${mode} mode`);
   await fireEvent.click(radio);
+}
+
+/** The first draft's Insert button, once the draft is written. */
+async function insertButtonWhenDone(screen: Mounted): Promise<HTMLButtonElement> {
+  return waitFor(
+    () => {
+      const button = screen.getByTestId(testIds.insertButton) as HTMLButtonElement;
+      expect(button.disabled).toBe(false);
+      return button;
+    },
+    { timeout: 30_000 },
+  );
 }

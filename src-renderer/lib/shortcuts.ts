@@ -79,7 +79,7 @@ export function describeKeys(keys: string, mac = isMac()): string {
 
 /** True when a keyboard event is exactly this key spec (no extra modifiers). */
 export function matchesKeys(
-  event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>,
+  event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'> & { code?: string },
   keys: string,
   mac = isMac(),
 ): boolean {
@@ -89,7 +89,9 @@ export function matchesKeys(
   const mod = mac ? event.metaKey : event.ctrlKey;
   const stray = mac ? event.ctrlKey : event.metaKey;
   if (mod !== want.mod || event.shiftKey !== want.shift || event.altKey !== want.alt || stray) return false;
-  return event.key.toLowerCase() === key.toLowerCase() || (key === '/' && event.key === '?');
+  // Option+digit types another character on a Mac: a digit key is matched by its position too.
+  const digit = /^\d$/.test(key) && event.code === `Digit${key}`;
+  return event.key.toLowerCase() === key.toLowerCase() || (key === '/' && event.key === '?') || digit;
 }
 
 export function findShortcut(event: KeyboardEvent, mac = isMac()): Shortcut | undefined {

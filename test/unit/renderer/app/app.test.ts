@@ -100,6 +100,15 @@ describe('the app over the real services', () => {
     expect(view.state.doc.toString()).toContain(draft.trim());
   });
 
+  it('picks what Generate writes from the keyboard (Alt+1 … Alt+5)', async () => {
+    const screen = await mountApp(real);
+    await fireEvent.keyDown(window, { key: '3', code: 'Digit3', altKey: true });
+    expect(screen.getByTestId(testIds.generateButton).textContent).toContain('Write the next line');
+    expect(screen.getByTestId(testIds.speakerInput)).toBeTruthy();
+    await fireEvent.keyDown(window, { key: '¡', code: 'Digit1', altKey: true });
+    expect(screen.getByTestId(testIds.generateButton).textContent).toContain('Generate scene');
+  });
+
   it('stops a running generation with Escape', async () => {
     const screen = await mountApp(real);
     await chooseMode(screen, 'continue');

@@ -1,10 +1,11 @@
-import { estimatePages, isPrinted } from './layout.ts';
+import { isPrinted } from './layout.ts';
+import { countPages } from './paginate.ts';
 import type { FountainDocument } from './types.ts';
 
 export interface ScriptStats {
   words: number;
   scenes: number;
-  /** Estimated printed pages at about 55 lines a page, title page excluded. */
+  /** Printed US Letter pages as the paginator lays them out, title page excluded. */
   pages: number;
 }
 
@@ -14,7 +15,7 @@ export function scriptStats(document: FountainDocument): ScriptStats {
   for (const line of document.lines) {
     if (isPrinted(line.type)) words += countWords(line.text);
   }
-  return { words, scenes: document.scenes.length, pages: estimatePages(document.lines) };
+  return { words, scenes: document.scenes.length, pages: countPages(document.lines) };
 }
 
 export function countWords(text: string): number {

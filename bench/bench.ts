@@ -11,6 +11,8 @@
  * mode checked by fountain-js, cues against the cast, copies against the corpora, speed with and without constraints.
  * `npm run bench -- --fine-tune --corpus FILE [--minutes 1,2,5,10] [--preset P] [--lr X] [--fine-tune-only]`: best validation loss within
  * each budget, fine-tuned from the bundled base model against from scratch with the recommended preset.
+ * `npm run bench -- --paginate [--script FILE.fountain] [--pages 300] [--paper a4] [--runs 5]`: milliseconds to parse
+ * and paginate a script of that many pages, built by repeating the script's body.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -30,6 +32,7 @@ import { measureResponsiveness } from './responsiveness.ts';
 import { measureBackend } from './speed.ts';
 import { timeToModel } from './time-to-model.ts';
 import { bundledModelId, fineTuneBench } from './fine-tune.ts';
+import { paginateBench } from './paginate.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_CORPUS = resolve(process.cwd(), '../shared/corpora/tinyshakespeare.txt');
@@ -207,6 +210,16 @@ async function main(): Promise<void> {
       scenePages: args.number('pages', 0.5),
       speedChars: args.number('speed-chars', 2000),
       ...(order === undefined ? {} : { backendOrder: order }),
+    });
+  } else if (args.flag('paginate')) {
+    report = paginateBench({
+      script: await readFile(
+        args.string('script', resolve(process.cwd(), 'test/fixtures/fountain/14-long-night-shift.fountain')),
+        'utf8',
+      ),
+      pages: args.number('pages', 300),
+      paper: args.string('paper', 'letter') === 'a4' ? 'a4' : 'letter',
+      runs: args.number('runs', 5),
     });
   } else if (args.flag('reference')) {
     const order = backendOrder(args);

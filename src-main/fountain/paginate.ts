@@ -82,14 +82,14 @@ interface Geometry {
 
 const at = (indent: number, width: number, align: Cell['align'] = 'left'): Geometry => ({ indent, width, align });
 
-/** Indents in characters from the 1.5in margin, as Final Draft: cue 3.7in, parenthetical 3.1in, dialogue 2.5in. */
+/** Indents in characters from the 1.5in margin as Final Draft (cue 3.7in, parenthetical 3.1in, dialogue 2.5in); widths as afterwriting. */
 const GEOMETRY: Record<CellKind, Geometry> = {
   'scene-heading': at(0, 60),
   action: at(0, 60),
   character: at(22, 38),
   parenthetical: at(16, 25),
-  dialogue: at(10, 35),
-  lyrics: at(10, 35),
+  dialogue: at(10, 36),
+  lyrics: at(10, 36),
   transition: at(0, 60, 'right'),
   centered: at(0, 60, 'center'),
   more: at(22, 38),
@@ -406,9 +406,10 @@ function splitSpeech(block: SpeechBlock, space: number, forced: boolean): Split 
 
 function splitAction(block: Block & { kind: 'action' }, space: number, forced: boolean): Split | undefined {
   const least = forced ? 1 : 2;
+  // Action may break after any wrapped line, as in afterwriting and Final Draft, keeping two lines either side.
   const cut = lastCut(
     block.parts,
-    forced,
+    true,
     (head, tail) => head.length <= space && head.length >= least && tail.length >= least,
   );
   if (!cut) return undefined;

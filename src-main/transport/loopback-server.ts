@@ -17,6 +17,14 @@ export interface LoopbackServerOptions {
   staticDir: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Largest WebSocket frame accepted; a larger one closes the socket with 1009 (default: room for any request). */
+  maxFrameBytes?: number;
+  /** A socket that does not answer a ping within this long is dropped: half-open connections do not pile up. */
+  pingIntervalMs?: number;
+  /** Milliseconds a client may take to send a request's headers (slowloris). */
+  headersTimeoutMs?: number;
+  /** Open TCP connections at most; a browser tab needs a handful. */
+  maxConnections?: number;
 }
 
 export interface LoopbackServer {
@@ -31,6 +39,9 @@ export interface LoopbackServer {
 const HOST = '127.0.0.1';
 // Room for the largest request (64 MB of base64 uploads) plus its JSON envelope.
 const MAX_FRAME_BYTES = 80 * 1024 * 1024;
+const PING_INTERVAL_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const MAX_CONNECTIONS = 64;
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -77,8 +88,16 @@ async function serveStatic(staticDir: string, req: IncomingMessage, res: ServerR
 export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
   const token = randomBytes(24).toString('base64url');
   const sockets = new Set<WebSocket>();
-  const http = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const alive = new WeakSet<WebSocket>();
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const http = createServer({
+    headersTimeout,
+    requestTimeout: headersTimeout * 3,
+    // How often those timeouts are checked (Node's default, 30 s, would let a stalled client linger that long).
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  });
+  http.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -88,15 +107,21 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const origin = `http://${HOST}:${port}`;
   const csp = contentSecurityPolicy([`ws://${HOST}:${port}`]);
   const staticDir = normalize(options.staticDir);
+  // DNS rebinding: a page on evil.example resolved to 127.0.0.1 reaches this port with its own name as the Host.
+  const ownHost = (req: IncomingMessage) => req.headers.host === `${HOST}:${port}`;
 
   http.on('request', (req, res) => {
+    if (!ownHost(req)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain', Connection: 'close' }).end('Misdirected request');
+      return;
+    }
     serveStatic(staticDir, req, res, csp).catch(() => res.writeHead(500).end());
   });
 
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin);
     const given = url.searchParams.get('token') ?? '';
-    if (url.pathname !== '/ipc' || req.headers.origin !== origin || !sameSecret(given, token)) {
+    if (!ownHost(req) || url.pathname !== '/ipc' || req.headers.origin !== origin || !sameSecret(given, token)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -109,6 +134,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    // An oversized or malformed frame arrives as an error event: without a listener it would end the process.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => sockets.delete(ws));
     ws.on('message', async (data) => {
       let frame: ClientFrame;
@@ -127,12 +156,26 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     for (const ws of sockets) send(ws, { type: 'event', channel, payload });
   });
 
+  // A socket that missed the previous ping is gone (a sleeping laptop, a killed tab): drop it.
+  const pinger = setInterval(() => {
+    for (const ws of sockets) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, options.pingIntervalMs ?? PING_INTERVAL_MS);
+  pinger.unref();
+
   return {
     origin,
     url: `${origin}/#token=${token}`,
     token,
     port,
     async close() {
+      clearInterval(pinger);
       detach();
       for (const ws of sockets) ws.terminate();
       wss.close();

@@ -357,7 +357,7 @@ function fillPages(blocks: readonly Block[], linesPerPage: number): Row[][] {
         block = undefined;
         continue;
       }
-      const split: Split | undefined = space > 1 ? splitBlock(block, space, page.length === 0) : undefined;
+      const split = bestSplit(block, space, page.length === 0);
       if (split) {
         place(split.head);
         block = split.tail;
@@ -372,6 +372,12 @@ function fillPages(blocks: readonly Block[], linesPerPage: number): Row[][] {
   });
   if (page.length > 0) flush();
   return pages;
+}
+
+/** A break by the rules; a block alone on its page that has none breaks after any line rather than not at all. */
+function bestSplit(block: Block, space: number, alone: boolean): Split | undefined {
+  if (space < 2) return undefined;
+  return splitBlock(block, space, false) ?? (alone ? splitBlock(block, space, true) : undefined);
 }
 
 /** A scene heading stays on a page only with the start of what follows it. */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONTD, PAPERS, paginate, type Page, type Paper } from '../../../src-main/fountain/paginate.ts';
+import { CONTD, MORE, PAPERS, paginate, type Page, type Paper } from '../../../src-main/fountain/paginate.ts';
 import { parseFountain } from '../../../src-main/fountain/parse.ts';
 import { countWords, scriptStats } from '../../../src-main/fountain/stats.ts';
 
@@ -162,6 +162,14 @@ describe('every break keeps the rules', () => {
     expect(moved[1]?.rows[0]?.[0]?.text).toBe('BOB');
     const heading = paginate(parseFountain(`${filler}\n\nLine 27.\n\nINT. ROOM - DAY\n\nShe waits.`)).pages;
     expect(heading[1]?.rows[0]?.[0]?.text).toBe('INT. ROOM - DAY');
+  });
+
+  it('breaks a speech longer than a page after a sentence, and one with no sentence end after a line', () => {
+    const sentences = paginate(parseFountain(`BOB\n${'Word word word word. '.repeat(150).trim()}`)).pages;
+    expect(sentences.length).toBe(2);
+    expect(brokenRules(sentences, 'letter')).toEqual([]);
+    const run = paginate(parseFountain(`BOB\n${'word '.repeat(500).trim()}`)).pages;
+    expect(run.map((page) => page.rows.at(-1)?.[0]?.text)).toEqual([MORE, 'word word word']);
   });
 
   it('numbers scenes on request, keeps a heading its own number, and adds (CONT’D) after action on request', () => {

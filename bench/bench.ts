@@ -9,8 +9,9 @@
  * marks, per window length, and the window it picks.
  * `npm run bench -- --screenplay [--model ID] [--script FILE.fountain] [--count N] [--corpora A,B]`: drafts in every
  * mode checked by fountain-js, cues against the cast, copies against the corpora, speed with and without constraints.
- * `npm run bench -- --fine-tune --corpus FILE [--minutes 1,2,5,10] [--preset P] [--lr X] [--fine-tune-only]`: best validation loss within
- * each budget, fine-tuned from the bundled base model against from scratch with the recommended preset.
+ * `npm run bench -- --fine-tune --corpus FILE [--minutes 1,2,5,10] [--preset P] [--lr X] [--only fine-tuned]
+ * [--parallel]`: best validation loss within each budget, fine-tuned from the bundled base model against from
+ * scratch with the recommended preset (one after the other, or side by side with --parallel).
  * `npm run bench -- --paginate [--script FILE.fountain] [--pages 300] [--paper a4] [--runs 5]`: milliseconds to parse
  * and paginate a script of that many pages, built by repeating the script's body.
  */
@@ -31,7 +32,7 @@ import { readCorpora, screenplayBench } from './screenplay.ts';
 import { measureResponsiveness } from './responsiveness.ts';
 import { measureBackend } from './speed.ts';
 import { timeToModel } from './time-to-model.ts';
-import { bundledModelId, fineTuneBench } from './fine-tune.ts';
+import { bundledModelId, fineTuneBench, type ScratchReport } from './fine-tune.ts';
 import { paginateBench } from './paginate.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -95,6 +96,49 @@ async function speedReport(args: Args, text: string): Promise<Record<string, unk
   };
 }
 
+/** `--fine-tune`; with `--parallel` the scratch arm trains at the same time in a child process. */
+async function fineTuneReport(args: Args, text: string): Promise<unknown> {
+  const modelsDir = args.string('models-dir', resolve(process.cwd(), 'resources/models'));
+  const order = backendOrder(args);
+  const scratchPreset = args.optionalString('preset') === undefined ? undefined : preset(args);
+  const lr = args.optionalString('lr') === undefined ? undefined : args.number('lr', 0);
+  const only = args.optionalString('only');
+  const parallel = args.flag('parallel');
+  const childArgs = (p: PresetName): string[] => [
+    join(here, 'bench.js'),
+    ...process.argv.slice(2).filter((a) => a !== '--parallel'),
+    ...['--only', 'scratch', '--preset', p],
+  ];
+  return fineTuneBench({
+    text,
+    budgets: args
+      .string('minutes', '1,2,5,10')
+      .split(',')
+      .map(Number)
+      .filter((m) => m > 0),
+    modelsDir,
+    baseId: args.optionalString('model') ?? (await bundledModelId(modelsDir)),
+    ...(scratchPreset === undefined ? {} : { preset: scratchPreset }),
+    ...(lr === undefined ? {} : { learningRate: lr }),
+    ...(only === 'fine-tuned' || only === 'scratch' ? { only } : {}),
+    ...(parallel
+      ? {
+          scratchElsewhere: async (p: PresetName) => {
+            const { stdout } = await promisify(execFile)(process.execPath, childArgs(p), {
+              maxBuffer: 16 * 1024 * 1024,
+            });
+            return JSON.parse(stdout) as ScratchReport;
+          },
+        }
+      : {}),
+    helper: !parallel && !args.flag('no-helper') && only !== 'scratch',
+    evalEvery: args.number('eval-every', 25),
+    seed: args.number('seed', 1),
+    ...(order === undefined ? {} : { backendOrder: order }),
+    log: args.flag('log'),
+  });
+}
+
 async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2));
   const text = await readFile(args.string('corpus', DEFAULT_CORPUS), 'utf8');
@@ -141,27 +185,7 @@ async function main(): Promise<void> {
       log: args.flag('log'),
     });
   } else if (args.flag('fine-tune')) {
-    const modelsDir = args.string('models-dir', resolve(process.cwd(), 'resources/models'));
-    const order = backendOrder(args);
-    const scratchPreset = args.optionalString('preset') === undefined ? undefined : preset(args);
-    const lr = args.optionalString('lr') === undefined ? undefined : args.number('lr', 0);
-    report = await fineTuneBench({
-      text,
-      budgets: args
-        .string('minutes', '1,2,5,10')
-        .split(',')
-        .map(Number)
-        .filter((m) => m > 0),
-      modelsDir,
-      baseId: args.optionalString('model') ?? (await bundledModelId(modelsDir)),
-      ...(scratchPreset === undefined ? {} : { preset: scratchPreset }),
-      ...(lr === undefined ? {} : { learningRate: lr }),
-      fineTuneOnly: args.flag('fine-tune-only'),
-      evalEvery: args.number('eval-every', 25),
-      seed: args.number('seed', 1),
-      ...(order === undefined ? {} : { backendOrder: order }),
-      log: args.flag('log'),
-    });
+    report = await fineTuneReport(args, text);
   } else if (args.flag('context')) {
     const order = backendOrder(args);
     const modelsDir = args.string('models-dir', resolve(process.cwd(), 'resources/models'));

@@ -20,21 +20,34 @@ export interface FineTuneBenchOptions {
   preset?: PresetName;
   /** The fine-tune arm's learning rate (default: the trainer's FINE_TUNE_LEARNING_RATE). */
   learningRate?: number;
-  /** Leave out the from-scratch arm (to compare fine-tuning recipes). */
-  fineTuneOnly?: boolean;
+  /** Run only one arm (`fine-tuned`: to compare fine-tuning recipes). */
+  only?: 'fine-tuned' | 'scratch';
+  /**
+   * Trains the scratch arm in another process at the same time (given the preset) and returns its report: both
+   * arms then share the machine's cores alike instead of each having a helper thread in turn.
+   */
+  scratchElsewhere?: (preset: PresetName) => Promise<ScratchReport>;
+  /** Train with the LSTM helper thread, as the app does (off when the arms run side by side). */
+  helper: boolean;
   evalEvery: number;
   seed: number;
   backendOrder?: BackendName[];
   log: boolean;
 }
 
-interface Point {
+/** The part of a scratch-only report that another process's run hands back. */
+export interface ScratchReport {
+  scratch: Omit<Arm, 'curve'>;
+  curves: { scratch: Point[] };
+}
+
+export interface Point {
   step: number;
   valNatsPerChar: number;
   elapsedSeconds: number;
 }
 
-interface Arm {
+export interface Arm {
   preset: PresetName;
   steps: number;
   charsPerSecond: number;
@@ -110,19 +123,29 @@ const bestWithin = (curve: readonly Point[], minutes: number): Point | null =>
 /**
  * `bench --fine-tune`: the best validation loss on a corpus's validation split within each wall-clock budget,
  * fine-tuned from the base model and trained from scratch with the recommended preset, one arm after the other
- * on the same machine, training as the app does (helper thread on wasm).
+ * on the same machine, training as the app does (helper thread on wasm), or side by side (`scratchElsewhere`).
  */
 export async function fineTuneBench(opts: FineTuneBenchOptions) {
   const backend = await initBackend(opts.backendOrder);
-  const helper = await startLstmHelper().catch(() => false);
+  const helper = opts.helper ? await startLstmHelper().catch(() => false) : false;
   try {
-    const speed = opts.preset === undefined && !opts.fineTuneOnly ? await measureTrainingSpeed() : null;
+    const speed = opts.preset === undefined && opts.only !== 'fine-tuned' ? await measureTrainingSpeed() : null;
     const preset = opts.preset ?? recommendedPreset(backend, speed?.charsPerSecond);
     const base = await new ModelStore(opts.modelsDir).readMetadata(opts.baseId);
-    const fineTuned = await trainArm('fine-tuned', opts, backend, base.preset, opts.baseId);
-    const scratch: Arm = opts.fineTuneOnly
-      ? { preset, steps: 0, charsPerSecond: 0, curve: [] }
-      : await trainArm('scratch', opts, backend, preset, undefined);
+    const elsewhere = opts
+      .scratchElsewhere?.(preset)
+      .then(({ scratch, curves }) => ({ ...scratch, curve: curves.scratch }));
+    const none = (armPreset: PresetName): Arm => ({ preset: armPreset, steps: 0, charsPerSecond: 0, curve: [] });
+    const fineTuned =
+      opts.only === 'scratch'
+        ? none(base.preset)
+        : await trainArm('fine-tuned', opts, backend, base.preset, opts.baseId);
+    const scratch: Arm =
+      elsewhere !== undefined
+        ? await elsewhere
+        : opts.only === 'fine-tuned'
+          ? none(preset)
+          : await trainArm('scratch', opts, backend, preset, undefined);
     const summary = (arm: Arm) => ({ preset: arm.preset, steps: arm.steps, charsPerSecond: arm.charsPerSecond });
     return {
       date: new Date().toISOString(),

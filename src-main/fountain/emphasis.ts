@@ -13,16 +13,18 @@ const EMPHASIS = /(\*{3}|\*{2}|\*|_)(?=\S)([\s\S]*?\S)\1/g;
 
 /** Splits Fountain emphasis (`***bold italic***`, `**bold**`, `*italic*`, `_underline_`, `\*` escapes) into runs. */
 export function styledRuns(text: string): StyledRun[] {
+  if (!/[*_]/.test(text)) return text === '' ? [] : [styled(text, PLAIN)];
   const runs: StyledRun[] = [];
   visit(text, PLAIN, runs);
-  return runs.map((run) => ({ ...run, text: run.text.replace(/\\([*_])/g, '$1') })).filter((run) => run.text !== '');
+  for (const run of runs) run.text = run.text.replace(/\\([*_])/g, '$1');
+  return runs.filter((run) => run.text !== '');
 }
 
 function visit(chunk: string, style: Style, runs: StyledRun[]): void {
   let last = 0;
   for (const match of chunk.matchAll(EMPHASIS)) {
     if (chunk[match.index - 1] === '\\') continue;
-    if (match.index > last) runs.push({ text: chunk.slice(last, match.index), ...style });
+    if (match.index > last) runs.push(styled(chunk.slice(last, match.index), style));
     const mark = match[1] ?? '';
     const inner: Style = {
       bold: style.bold || mark.length >= 2,
@@ -32,7 +34,11 @@ function visit(chunk: string, style: Style, runs: StyledRun[]): void {
     visit(match[2] ?? '', inner, runs);
     last = match.index + match[0].length;
   }
-  if (last < chunk.length) runs.push({ text: chunk.slice(last), ...style });
+  if (last < chunk.length) runs.push(styled(chunk.slice(last), style));
+}
+
+function styled(text: string, { bold, italic, underline }: Style): StyledRun {
+  return { text, bold, italic, underline };
 }
 
 /** The runs covering characters `from`..`to` (exclusive) of the runs' joined text. */
@@ -42,7 +48,7 @@ export function sliceRuns(runs: readonly StyledRun[], from: number, to: number):
   for (const run of runs) {
     const start = Math.max(from, offset);
     const end = Math.min(to, offset + run.text.length);
-    if (start < end) sliced.push({ ...run, text: run.text.slice(start - offset, end - offset) });
+    if (start < end) sliced.push(styled(run.text.slice(start - offset, end - offset), run));
     offset += run.text.length;
   }
   return sliced;

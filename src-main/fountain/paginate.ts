@@ -151,8 +151,6 @@ export function countPages(lines: readonly ClassifiedLine[], paper: Paper = 'let
   return paginate({ lines, titlePage: [] }, { paper }).pages.length;
 }
 
-// ---- laying out text -------------------------------------------------------------------------------
-
 const joined = (runs: readonly StyledRun[]): string => runs.map((run) => run.text).join('');
 
 /** Greedy word wrap as afterwriting does: break at the last space that fits, or cut a word longer than the line. */
@@ -204,8 +202,6 @@ function speechRows(cue: Cell, parts: readonly Part[]): Row[] {
   return [[cue], ...partRows(parts)];
 }
 
-// ---- from classified lines to blocks ---------------------------------------------------------------
-
 interface BlockState {
   blocks: Block[];
   /** The action paragraph or speech that the next line may continue; a blank line closes it. */
@@ -239,7 +235,7 @@ function addLine(state: BlockState, line: ClassifiedLine, options: PaginateOptio
       state.lastSpeaker = undefined;
       return pushFixed(state, [[headingCell(line, state.sceneCount, options)]], true);
     case 'action':
-      return addPart(state, 'action', { kind: 'action', runs: runs(), line: line.index });
+      return addAction(state, { kind: 'action', runs: runs(), line: line.index });
     case 'character':
       return addCue(state, line, options);
     case 'dialogue':
@@ -252,7 +248,7 @@ function addLine(state: BlockState, line: ClassifiedLine, options: PaginateOptio
       return pushFixed(state, cellRows(line.type, runs(), GEOMETRY[line.type], line.index), false);
     case 'transition':
     case 'centered':
-      state.lastSpeaker = line.type === 'transition' ? undefined : state.lastSpeaker;
+      if (line.type === 'transition') state.lastSpeaker = undefined;
       return pushFixed(state, cellRows(line.type, runs(), GEOMETRY[line.type], line.index), false);
     case 'page-break':
       state.blocks.push({ kind: 'page-break', rows: [] });
@@ -283,12 +279,12 @@ function pushFixed(state: BlockState, rows: Row[], keepWithNext: boolean): void 
   state.open = block;
 }
 
-function addPart(state: BlockState, kind: 'action', part: Part): void {
-  if (state.open?.kind === kind) {
+function addAction(state: BlockState, part: Part): void {
+  if (state.open?.kind === 'action') {
     state.open.parts.push(part);
     return;
   }
-  const block: Block = { kind, parts: [part], rows: [] };
+  const block: Block = { kind: 'action', parts: [part], rows: [] };
   state.blocks.push(block);
   state.open = block;
 }
@@ -328,8 +324,6 @@ function dualRows(left: SpeechBlock, right: SpeechBlock): Row[] {
     ...(rightRows[index] ?? []),
   ]);
 }
-
-// ---- from blocks to pages --------------------------------------------------------------------------
 
 interface Split {
   head: Row[];
@@ -494,8 +488,6 @@ function breakOffsets(part: Part, forced: boolean): number[] {
   offsets.push(text.length);
   return offsets;
 }
-
-// ---- the title page --------------------------------------------------------------------------------
 
 const CENTRED_KEYS = ['title', 'credit', 'author', 'authors', 'source'];
 const LEFT_KEYS = ['contact', 'contact info', 'copyright', 'notes'];

@@ -352,6 +352,10 @@ export class CorpusStore {
       throw isAppError(error) ? error : ioError(filePath, error);
     }
     const extracted = await extractText(bytes, filePath);
+    // A compressed format (.docx) can unpack to far more text than its file size: the limit holds for the text too.
+    if (origin === 'import' && extracted.text.length > this.#maxBytes) {
+      throw new AppError('E_TOO_LARGE', `${name} unpacks to more text than the corpus size limit allows.`);
+    }
     const normalised = normaliseText(extracted.text);
     if (normalised.text.trim() === '') throw new AppError('E_EMPTY', `${name} contains no text.`);
     const screenplay = extracted.format === 'fountain' || extracted.format === 'fdx';

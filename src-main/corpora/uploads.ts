@@ -1,6 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { AppError } from '../contract/errors.ts';
+import { errnoCode } from '../fs/errno.ts';
 import type { CorpusStore } from './corpus-store.ts';
 import type { ImportReport } from './types.ts';
 
@@ -22,9 +24,13 @@ export async function importUploads(store: CorpusStore, uploads: readonly Upload
     for (const [index, upload] of uploads.entries()) {
       // One folder per upload keeps two files of the same name apart; the name keeps its extension for the format.
       const folder = join(dir, String(index));
-      const path = join(folder, basename(upload.name.replaceAll('\\', '/')) || 'untitled.txt');
+      const name = basename(upload.name.replaceAll('\\', '/'));
+      // `.` and `..` name a folder, not a file: such an upload is imported under a name with no format.
+      const path = join(folder, name === '' || name === '.' || name === '..' ? 'untitled' : name);
       await mkdir(folder);
-      await writeFile(path, Buffer.from(upload.base64, 'base64'));
+      await writeFile(path, Buffer.from(upload.base64, 'base64')).catch((error: unknown) => {
+        throw new AppError('E_IO', `${upload.name} could not be received: ${errnoCode(error) ?? String(error)}.`);
+      });
       names.set(path, upload.name);
       paths.push(path);
     }

@@ -33,6 +33,8 @@ export interface SaveOptions {
   fromDocKey?: string;
 }
 
+/** Larger than any screenplay (a 300-page script is well under 1 MB). */
+const MAX_SCRIPT_BYTES = 64 * 1024 * 1024;
 /** Where the recent-files list lives: a JSON file by default, the settings store in the app. */
 export interface RecentFilesStore {
   read(): Promise<string[]>;
@@ -254,13 +256,19 @@ export class DocumentStore {
 
   async #readVersion(absolute: string): Promise<{ bytes?: Buffer; version: FileVersion | null; mode?: number }> {
     try {
-      const [bytes, info] = await Promise.all([readFile(absolute), stat(absolute)]);
+      // A pipe or a device (`/dev/zero`) named like a script would block or never end: only regular files are read.
+      const info = await stat(absolute);
+      if (!info.isFile()) throw new AppError('E_IO', `${path.basename(absolute)} is not a regular file.`);
+      if (info.size > MAX_SCRIPT_BYTES)
+        throw new AppError('E_TOO_LARGE', `${path.basename(absolute)} is too large for a script.`);
+      const bytes = await readFile(absolute);
       return {
         bytes,
         version: { mtimeMs: info.mtimeMs, size: bytes.length, hash: sha256(bytes) },
         mode: info.mode & 0o777,
       };
     } catch (error) {
+      if (error instanceof AppError) throw error;
       if (errnoCode(error) === 'ENOENT') return { version: null };
       throw new AppError('E_IO', `${path.basename(absolute)} could not be read: ${errnoCode(error) ?? String(error)}.`);
     }
@@ -268,7 +276,8 @@ export class DocumentStore {
 
   async #matchesDisk(filePath: string, text: string): Promise<boolean> {
     try {
-      return (await readFile(filePath, 'utf8')).replace(/\r\n?/g, '\n') === text;
+      const { bytes } = await this.#readVersion(filePath);
+      return bytes !== undefined && bytes.toString('utf8').replace(/\r\n?/g, '\n') === text;
     } catch {
       return false;
     }

@@ -47,9 +47,9 @@ const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 60);
 const CALL_TIMEOUT_MS = 20_000;
 // Requests that would start real training on the fuzz's data: they get random ids only, so they never start.
 const NO_KNOWN_IDS = new Set<RequestName>(['training:start', 'training:continue']);
-// Reading a FIFO or /dev/zero never ends: only requests that check for regular files get those paths (the documents
-// store does not: see the it.fails below).
-const HAZARD_SAFE = (name: RequestName) => name.startsWith('corpora:') || name.startsWith('dialogs:');
+// Reading a FIFO or /dev/zero never ends: only requests whose stores check for regular files get those paths.
+const HAZARD_SAFE = (name: RequestName) =>
+  name.startsWith('corpora:') || name.startsWith('dialogs:') || name.startsWith('documents:');
 
 let box: Sandbox;
 let runtime: Runtime;
@@ -65,10 +65,7 @@ const answeredOk = new Map<RequestName, number>();
  * Bugs the fuzz found in code this suite does not own, each pinned by an `it.fails` below: counted, not failed on,
  * until the fix lands (then the `it.fails` goes red and the entry goes).
  */
-const KNOWN_BUGS: { request: RequestName; message: RegExp }[] = [
-  // uploads.ts writes an upload named "." or ".." to its folder itself: EISDIR escapes as E_INTERNAL.
-  { request: 'corpora:importUploads', message: /E_INTERNAL .*EISDIR/ },
-];
+const KNOWN_BUGS: { request: RequestName; message: RegExp }[] = [];
 const knownBugHits: string[] = [];
 
 function isTypedResult(result: unknown): result is Result<unknown> {
@@ -240,33 +237,24 @@ describe('every request of the contract, fuzzed from its own schema and with hos
     expect(problems.slice(start)).toEqual([]);
   });
 
-  it.fails(
-    'known bug: an upload named ".." is refused with a code, not E_INTERNAL (src-main/corpora/uploads.ts)',
-    async () => {
-      const result = await runtime.dispatch(
-        'corpora:importUploads',
-        { files: [{ name: '..', base64: Buffer.from('INT. BAR - NIGHT\n').toString('base64') }] },
-        { trusted: true, origin: 'fuzz' },
-      );
-      expect(result.ok ? 'ok' : result.error.code).not.toBe('E_INTERNAL');
-    },
-  );
+  it('an upload named ".." is refused with a code, not E_INTERNAL (src-main/corpora/uploads.ts)', async () => {
+    const result = await runtime.dispatch(
+      'corpora:importUploads',
+      { files: [{ name: '..', base64: Buffer.from('INT. BAR - NIGHT\n').toString('base64') }] },
+      { trusted: true, origin: 'fuzz' },
+    );
+    expect(result.ok ? 'ok' : result.error.code).not.toBe('E_INTERNAL');
+  });
 
-  it.fails(
-    'known bug: opening a FIFO named .fountain answers instead of blocking a file-system thread forever',
-    async () => {
-      const fifo = path.join(box.sandbox, 'docs', 'pipe.fountain');
-      const answer = runtime.dispatch('documents:open', { path: fifo }, { trusted: true, origin: 'fuzz' });
-      const outcome = await Promise.race([
-        answer,
-        new Promise((resolve) => setTimeout(() => resolve('blocked'), 2000)),
-      ]);
-      // Give the blocked read its end-of-file, so the thread pool gets its thread back either way.
-      releaseFifos([fifo]);
-      await answer;
-      expect(outcome).not.toBe('blocked');
-    },
-  );
+  it('opening a FIFO named .fountain answers instead of blocking a file-system thread forever', async () => {
+    const fifo = path.join(box.sandbox, 'docs', 'pipe.fountain');
+    const answer = runtime.dispatch('documents:open', { path: fifo }, { trusted: true, origin: 'fuzz' });
+    const outcome = await Promise.race([answer, new Promise((resolve) => setTimeout(() => resolve('blocked'), 2000))]);
+    // Give the blocked read its end-of-file, so the thread pool gets its thread back either way.
+    releaseFifos([fifo]);
+    await answer;
+    expect(outcome).not.toBe('blocked');
+  });
 
   it('still answers after the fuzz: the process, the engine and the stores work', async () => {
     const ctx = { trusted: true, origin: 'fuzz' };

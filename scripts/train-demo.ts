@@ -41,7 +41,8 @@ async function main() {
     emit: (e) => (e.kind === 'training' ? onTraining(e.event) : undefined),
   });
   const config: TrainingConfig = {
-    name: 'Base: Shakespeare and Austen (Medium)',
+    // The app's tests and tour find the bundled model by the word demo.
+    name: 'Base (demo): Shakespeare and Austen, Medium',
     preset: 'medium',
     budget: { kind: 'steps', steps: STEPS },
     evalEvery: Number(process.env.DEMO_EVAL_EVERY ?? 500),
@@ -85,6 +86,7 @@ async function main() {
   await rm(join(OUT, done.modelId, 'training'), { recursive: true, force: true });
   const record = {
     modelId: done.modelId,
+    name: config.name,
     backend: engine.backend,
     steps: done.step,
     bestStep: metadata.bestStep,

@@ -43,10 +43,11 @@ describe('a data directory chosen in settings', () => {
     expect(runtime.services.corpora.list().map((c) => c.id)).toContain('sample-shakespeare');
     const demo = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'models', 'demo.json'), 'utf8')) as {
       modelId: string;
+      name: string;
     };
     expect(existsSync(join(root, 'chosen', 'models', demo.modelId, 'weights.bin'))).toBe(true);
     expect((await runtime.services.engine.status()).activeModelId).toBe(demo.modelId);
     const models = await runtime.services.engine.listModels();
-    expect(models.find((m) => m.id === demo.modelId)?.name).toBe('Shakespeare demo (Small)');
+    expect(models.find((m) => m.id === demo.modelId)?.name).toBe(demo.name);
   });
 });

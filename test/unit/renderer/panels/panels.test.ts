@@ -164,6 +164,45 @@ describe('the panels over the real services', () => {
     expect(training.progress?.step).toBe(stoppedAt + 4);
   });
 
+  it('Training: starts small corpora from the bundled base, and the Models pane names it', async () => {
+    const training = new Training(real.api);
+    const small = { id: scriptsId, name: 'Harrow Point drafts', chars: 40_000, included: true };
+    const panel = render(TrainingPanel, {
+      props: {
+        training,
+        corpora: [small],
+        status: null,
+        onToggleCorpus: () => {},
+        onStart: () => void training.start([scriptsId], { optimizer: { seqLen: 16, batchSize: 4 }, sampleLength: 0 }),
+        onShowCorpora: () => {},
+      },
+    });
+    await waitFor(() => expect(training.baseModel).not.toBeNull());
+    const base = training.baseModel as ModelSummary;
+    const select = panel.getByLabelText('Start from') as HTMLSelectElement;
+    expect(select.value).toBe(base.id);
+    expect(panel.container.textContent).toMatch(/Under 2 MB of text, training starts from\s+the\s+base model/);
+    training.budgetKind = 'steps';
+    training.budgetValue = 2;
+    training.evalEvery = 2;
+    await fireEvent.click(panel.getByTestId(testIds.trainingStart));
+    await waitFor(() => expect(training.phase).toBe('done'), { timeout: 60_000 });
+
+    const models = new Models(real.api);
+    await models.load();
+    const tuned = models.list.find((model) => model.id === training.modelId);
+    expect(tuned).toMatchObject({ base: { id: base.id, name: base.name }, model: base.model });
+    const list = render(ModelsPanel, { props: { models, onShowTraining: () => {} } });
+    const item = list.getAllByTestId(testIds.modelItem).find((element) => element.dataset.modelId === tuned?.id);
+    expect(item?.textContent).toContain(`Fine-tuned from ${base.name}`);
+
+    // Over 2 MB the default is random weights; the writer's pick wins either way.
+    await panel.rerender({ corpora: [{ ...small, chars: 3_000_000 }] });
+    await waitFor(() => expect(select.value).toBe(''));
+    await fireEvent.change(select, { target: { value: base.id } });
+    expect(training.startFromId).toBe(base.id);
+  });
+
   it('Models: lists the trained model, sets it active, renames, shows details and deletes', async () => {
     const models = new Models(real.api);
     await models.load();

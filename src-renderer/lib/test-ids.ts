@@ -52,6 +52,7 @@ export const testIds = {
   lengthInput: 'length-input',
   modeInput: 'mode-input',
   copiedSpan: 'copied-span',
+  trainingNovelty: 'training-novelty',
   corpusConverted: 'corpus-converted',
   draftLength: 'draft-length',
   draftNovelty: 'draft-novelty',

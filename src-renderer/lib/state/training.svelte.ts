@@ -23,7 +23,9 @@ export interface LossSample {
 export interface EvaluationSamples {
   step: number;
   isBest: boolean;
-  samples: { temperature: number; text: string }[];
+  samples: { temperature: number; text: string; novelty: number }[];
+  /** Share of the samples not copied verbatim from the corpora: memorisation shows as it falls. */
+  novelty: number;
 }
 
 /** A corpus as the Training panel lists it; `included` is the corpus library's include toggle. */
@@ -349,7 +351,10 @@ export class Training {
         break;
       case 'evaluation':
         this.#valLoss = [...this.#valLoss, { step: event.step, bits: event.valBitsPerChar }];
-        this.#evaluations = [...this.#evaluations, { step: event.step, isBest: event.isBest, samples: event.samples }];
+        this.#evaluations = [
+          ...this.#evaluations,
+          { step: event.step, isBest: event.isBest, samples: event.samples, novelty: event.novelty },
+        ];
         if (event.isBest) this.#bestStep = event.step;
         break;
       case 'paused':

@@ -130,6 +130,8 @@ describe('the panels over the real services', () => {
     expect(Number(chart.dataset.valPoints)).toBe(2);
     expect(training.valLoss.map((point) => point.step)).toEqual([6, 12]);
     expect(panel.getByTestId(testIds.trainingSamples).querySelectorAll('pre')).toHaveLength(3);
+    // Beside the samples, how much of them is new (not copied from the corpora).
+    expect(panel.getByTestId(testIds.trainingNovelty).textContent).toMatch(/^\s*\d+% new\s*$/);
     expect(panel.getByTestId(testIds.trainingBest).textContent).toMatch(
       /Best checkpoint: step (6|12), [\d.]+ bits\/char/,
     );

@@ -28,6 +28,8 @@ export const DRAFT_LINES_PER_PAGE = LINES_PER_PAGE;
 const MAX_LINE_CHARS = 400;
 /** Source lines of one block (a speech, a beat) past which it ends at its next line break. */
 const MAX_BLOCK_LINES = 6;
+/** Characters of a cue's extension before it must close: `(O.S.)`, `(CONT'D)`, `(INTO PHONE)`. */
+const MAX_EXTENSION_CHARS = 12;
 
 interface TrieNode {
   id: number;
@@ -185,6 +187,7 @@ export class DraftForm {
       this.#machine.atBlockStart ? 'S' : '-',
       this.#lineAtBlockStart ? 'B' : '-',
       cue === null ? '-' : cue.at === 'name' ? `n${cue.node.id}` : cue.at,
+      cue?.at === 'extension' && this.#longExtension() ? 'X' : '-',
       this.#heading?.id ?? '-',
       Math.min(line.length, 2),
       line.endsWith(' ') ? 's' : '-',
@@ -280,6 +283,11 @@ export class DraftForm {
     return !this.#spec.castLock && this.#spec.mode !== 'line';
   }
 
+  #longExtension(): boolean {
+    const line = this.#machine.line;
+    return line.length - line.lastIndexOf('(') > MAX_EXTENSION_CHARS;
+  }
+
   #cuesLocked(): boolean {
     if (this.#spec.mode === 'line') return !this.#spoke;
     return this.#spec.castLock && this.#spec.mode !== 'action';
@@ -303,7 +311,8 @@ export class DraftForm {
       case 'extension-space':
         return ch === '(';
       case 'extension':
-        return ch === ')' || EXTENSION_CHAR.test(ch);
+        // An extension is a word or two (`V.O.`, `CONT'D`, `ON PHONE`): a long one closes.
+        return ch === ')' || (EXTENSION_CHAR.test(ch) && !this.#longExtension());
       case 'extension-closed':
         return ch === '\n';
     }

@@ -124,6 +124,10 @@ describe('DraftForm keeps every mode in its shape, whatever the model emits', ()
     expect(form.allows('x')).toBe(false);
     typed('(V.O.)');
     expect(['\n', ' ', 'A'].filter((ch) => form.allows(ch))).toEqual(['\n']);
+    // An extension that runs on (a model listing names) must close.
+    const long = new DraftForm('He waits.\n\n', { mode: 'continue', cast: ['JUNE'], castLock: true });
+    for (const ch of 'JUNE (ABCDEFGHIJKL') long.feed(ch);
+    expect(['M', ' ', ')', '\n'].filter((ch) => long.allows(ch))).toEqual([')']);
   });
 
   it('locks scene headings to the script locations when asked', () => {

@@ -132,8 +132,9 @@ export async function screenplayBench(opts: ScreenplayBenchOptions) {
         cues += 1;
         if (cast.includes(cueName(token.text ?? ''))) cuesInCast += 1;
       }
-      novelty.push(copies.novelty(draft));
-      for (const span of copies.markSpans(draft)) longest = Math.max(longest, span.to - span.from);
+      const spans = copies.markSpans(draft);
+      novelty.push(copies.novelty(draft, spans));
+      for (const span of spans) longest = Math.max(longest, span.to - span.from);
     }
     modes[mode] = {
       drafts: points.length,

@@ -266,10 +266,11 @@ export class CopyIndex {
   }
 
   /** The share of `text`'s code points outside every marked span: 1 for text shorter than K. */
-  novelty(text: string): number {
+  /** `spans`: the text's marked spans when the caller already has them (they are not searched for again). */
+  novelty(text: string, spans: readonly CopySpan[] = this.markSpans(text)): number {
     const total = codePointCount(text);
     if (total === 0) return 1;
-    const copied = this.markSpans(text).reduce((n, span) => n + codePointCount(text, span.from, span.to), 0);
+    const copied = spans.reduce((n, span) => n + codePointCount(text, span.from, span.to), 0);
     return 1 - copied / total;
   }
 

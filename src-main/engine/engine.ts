@@ -56,7 +56,8 @@ interface LoadedModel {
 /** The verbatim spans of a draft and its novelty, or null when the model's corpora are not indexed. */
 function copyReport(index: CopyIndex | null, text: string): CopyReport | null {
   if (index === null) return null;
-  return { spans: index.markSpans(text), novelty: index.novelty(text), windowChars: index.windowChars };
+  const spans = index.markSpans(text);
+  return { spans, novelty: index.novelty(text, spans), windowChars: index.windowChars };
 }
 
 /** The contract's own schema: a caller inside main (a test, the bench) gets the answer a renderer would. */

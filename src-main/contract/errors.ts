@@ -20,7 +20,10 @@ export type ErrorCode =
   | 'E_ENGINE_CRASHED'
   | 'E_ENGINE_BUSY'
   | 'E_CANCELLED'
-  | 'E_NO_CORPORA';
+  | 'E_NO_CORPORA'
+  | 'E_FDX_INVALID'
+  | 'E_DISK_FULL'
+  | 'E_PERMISSION';
 
 export interface ErrorInfo {
   code: ErrorCode;

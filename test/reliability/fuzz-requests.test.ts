@@ -42,6 +42,9 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   E_ENGINE_BUSY: true,
   E_CANCELLED: true,
   E_NO_CORPORA: true,
+  E_FDX_INVALID: true,
+  E_DISK_FULL: true,
+  E_PERMISSION: true,
 };
 const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 60);
 const CALL_TIMEOUT_MS = 20_000;

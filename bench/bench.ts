@@ -9,9 +9,10 @@
  * marks, per window length, and the window it picks.
  * `npm run bench -- --screenplay [--model ID] [--script FILE.fountain] [--count N] [--corpora A,B]`: drafts in every
  * mode checked by fountain-js, cues against the cast, copies against the corpora, speed with and without constraints.
- * `npm run bench -- --fine-tune --corpus FILE [--minutes 1,2,5,10] [--preset P] [--lr X] [--only fine-tuned]
- * [--parallel]`: best validation loss within each budget, fine-tuned from the bundled base model against from
- * scratch with the recommended preset (one after the other, or side by side with --parallel).
+ * `npm run bench -- --fine-tune --corpus FILE [--minutes 1,2,5,10] [--preset P] [--lr X] [--warmup N] [--freeze N]
+ * [--steps N] [--only fine-tuned] [--parallel]`: best validation loss within each budget, fine-tuned from the bundled
+ * base model against from scratch with the recommended preset (one after the other, or side by side with --parallel);
+ * --warmup/--freeze set the fine-tune's warm-up and LSTM-freeze steps, --steps trains a fixed number of steps.
  * `npm run bench -- --paginate [--script FILE.fountain] [--pages 300] [--paper a4] [--runs 5]`: milliseconds to parse
  * and paginate a script of that many pages, built by repeating the script's body.
  */
@@ -32,7 +33,7 @@ import { readCorpora, screenplayBench } from './screenplay.ts';
 import { measureResponsiveness } from './responsiveness.ts';
 import { measureBackend } from './speed.ts';
 import { timeToModel } from './time-to-model.ts';
-import { bundledModelId, fineTuneBench, type ScratchReport } from './fine-tune.ts';
+import { bundledModelId, fineTuneBench, type FineTuneRecipe, type ScratchReport } from './fine-tune.ts';
 import { paginateBench } from './paginate.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -101,7 +102,11 @@ async function fineTuneReport(args: Args, text: string): Promise<unknown> {
   const modelsDir = args.string('models-dir', resolve(process.cwd(), 'resources/models'));
   const order = backendOrder(args);
   const scratchPreset = args.optionalString('preset') === undefined ? undefined : preset(args);
-  const lr = args.optionalString('lr') === undefined ? undefined : args.number('lr', 0);
+  const recipe: FineTuneRecipe = {};
+  const flags = { lr: 'learningRate', warmup: 'warmupSteps', freeze: 'freezeSteps' } as const;
+  for (const [flag, key] of Object.entries(flags)) {
+    if (args.optionalString(flag) !== undefined) recipe[key] = args.number(flag, 0);
+  }
   const only = args.optionalString('only');
   const parallel = args.flag('parallel');
   const childArgs = (p: PresetName): string[] => [
@@ -119,7 +124,8 @@ async function fineTuneReport(args: Args, text: string): Promise<unknown> {
     modelsDir,
     baseId: args.optionalString('model') ?? (await bundledModelId(modelsDir)),
     ...(scratchPreset === undefined ? {} : { preset: scratchPreset }),
-    ...(lr === undefined ? {} : { learningRate: lr }),
+    ...(Object.keys(recipe).length === 0 ? {} : { recipe }),
+    ...(args.optionalString('steps') === undefined ? {} : { steps: args.number('steps', 0) }),
     ...(only === 'fine-tuned' || only === 'scratch' ? { only } : {}),
     ...(parallel
       ? {

@@ -7,7 +7,7 @@ import { ModelStore } from '../src-main/engine/model-store.ts';
 import { recommendedPreset } from '../src-main/engine/presets.ts';
 import { measureTrainingSpeed } from '../src-main/engine/speed-probe.ts';
 import { createTrainingRun, FINE_TUNE_LEARNING_RATE } from '../src-main/engine/trainer.ts';
-import type { BackendName, PresetName, TrainingEvent } from '../src-main/engine/types.ts';
+import type { BackendName, OptimizerHyperparams, PresetName, TrainingEvent } from '../src-main/engine/types.ts';
 
 export interface FineTuneBenchOptions {
   text: string;
@@ -18,8 +18,10 @@ export interface FineTuneBenchOptions {
   baseId: string;
   /** The from-scratch arm's preset; by default the one this machine's measured speed recommends. */
   preset?: PresetName;
-  /** The fine-tune arm's learning rate (default: the trainer's FINE_TUNE_LEARNING_RATE). */
-  learningRate?: number;
+  /** The fine-tune arm's recipe: learning rate (default FINE_TUNE_LEARNING_RATE), warm-up and freeze steps. */
+  recipe?: FineTuneRecipe;
+  /** Train each arm for this many steps instead of the largest budget's minutes (to compare recipes by step). */
+  steps?: number;
   /** Run only one arm (`fine-tuned`: to compare fine-tuning recipes). */
   only?: 'fine-tuned' | 'scratch';
   /**
@@ -34,6 +36,8 @@ export interface FineTuneBenchOptions {
   backendOrder?: BackendName[];
   log: boolean;
 }
+
+export type FineTuneRecipe = Partial<Pick<OptimizerHyperparams, 'learningRate' | 'warmupSteps' | 'freezeSteps'>>;
 
 /** The part of a scratch-only report that another process's run hands back. */
 export interface ScratchReport {
@@ -89,16 +93,16 @@ async function trainArm(
       }
       if (e.type === 'error') throw new Error(e.error.message);
     };
-    const lr =
-      startFrom !== undefined && opts.learningRate !== undefined
-        ? { optimizer: { learningRate: opts.learningRate } }
-        : {};
+    const recipe = startFrom !== undefined && opts.recipe !== undefined ? { optimizer: opts.recipe } : {};
     const run = await createTrainingRun(
       {
         name,
         preset,
-        ...lr,
-        budget: { kind: 'minutes', minutes: Math.max(...opts.budgets) },
+        ...recipe,
+        budget:
+          opts.steps === undefined
+            ? { kind: 'minutes', minutes: Math.max(...opts.budgets) }
+            : { kind: 'steps', steps: opts.steps },
         evalEvery: opts.evalEvery,
         earlyStopping: { enabled: false, patience: 1 },
         seed: opts.seed,
@@ -160,7 +164,7 @@ export async function fineTuneBench(opts: FineTuneBenchOptions) {
         step: base.step,
         bestValNatsPerChar: base.bestValNatsPerChar,
       },
-      fineTuned: { ...summary(fineTuned), learningRate: opts.learningRate ?? FINE_TUNE_LEARNING_RATE },
+      fineTuned: { ...summary(fineTuned), learningRate: FINE_TUNE_LEARNING_RATE, ...opts.recipe },
       scratch: summary(scratch),
       budgets: opts.budgets.map((minutes) => {
         const tuned = bestWithin(fineTuned.curve, minutes);

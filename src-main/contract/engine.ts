@@ -42,6 +42,8 @@ export const startTrainingSchema = z.object({
       clipNorm: z.number().positive().max(1000),
       seqLen: z.number().int().min(8).max(1000),
       batchSize: z.number().int().min(1).max(1024),
+      warmupSteps: z.number().int().min(0).max(1_000_000),
+      freezeSteps: z.number().int().min(0).max(1_000_000),
     })
     .partial()
     .optional(),

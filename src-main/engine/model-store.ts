@@ -56,6 +56,8 @@ const metadataSchema = z.object({
     clipNorm: z.number().positive(),
     seqLen: z.number().int().positive(),
     batchSize: z.number().int().positive(),
+    warmupSteps: z.number().int().nonnegative().optional(),
+    freezeSteps: z.number().int().nonnegative().optional(),
   }),
   training: z.object({
     budget,

@@ -11,6 +11,22 @@ export function toTimeMajor(values: Int32Array, count: number, length: number): 
   return out;
 }
 
+/** The learning rate of the step after `stepsDone` Adam steps: linear warm-up, then the configured rate. */
+export function scheduledLearningRate(optimizer: OptimizerHyperparams, stepsDone: number): number {
+  const warmup = optimizer.warmupSteps ?? 0;
+  return warmup > 0 ? optimizer.learningRate * Math.min(1, (stepsDone + 1) / warmup) : optimizer.learningRate;
+}
+
+/**
+ * Whether weight `index` of the flattened list (embedding, 3 per LSTM layer, dense kernel, dense bias) learns
+ * at this step: while `freezeSteps` last, the LSTM layers keep the base's weights (a zero gradient leaves a fresh
+ * Adam's moments, and so the weight, exactly where they are).
+ */
+export function learnsAt(optimizer: OptimizerHyperparams, stepsDone: number, index: number, count: number): boolean {
+  const frozen = stepsDone < (optimizer.freezeSteps ?? 0);
+  return !frozen || index === 0 || index >= count - 2;
+}
+
 /**
  * One training step: loss, gradients, global-norm clipping, Adam. Consumes (disposes) the given weights and
  * moments and returns new ones, plus the loss [] for the caller to read and dispose.
@@ -36,11 +52,10 @@ export function trainStep(
   };
   const result = tf.tidy(() => {
     const { value, grads } = tf.valueAndGrads(lossFn)(weights);
-    const clipped = clipByGlobalNorm(grads, optimizer.clipNorm);
-    return {
-      loss: value,
-      ...adamUpdate(weights, clipped, adam, { ...ADAM_DEFAULTS, learningRate: optimizer.learningRate }),
-    };
+    const learning = grads.map((g, i) => (learnsAt(optimizer, adam.step, i, grads.length) ? g : tf.zerosLike(g)));
+    const clipped = clipByGlobalNorm(learning, optimizer.clipNorm);
+    const learningRate = scheduledLearningRate(optimizer, adam.step);
+    return { loss: value, ...adamUpdate(weights, clipped, adam, { ...ADAM_DEFAULTS, learningRate }) };
   });
   tf.dispose([inputs, targets, ...weights]);
   disposeAdamState(adam);

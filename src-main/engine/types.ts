@@ -18,6 +18,10 @@ export interface OptimizerHyperparams {
   clipNorm: number;
   seqLen: number;
   batchSize: number;
+  /** Steps over which the learning rate rises linearly from lr/warmupSteps to lr (0 or absent: none). */
+  warmupSteps?: number;
+  /** Steps during which the LSTM layers stay frozen and only the embedding and output layer learn. */
+  freezeSteps?: number;
 }
 
 export interface EarlyStopping {

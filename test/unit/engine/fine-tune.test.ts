@@ -14,6 +14,7 @@ import {
   type TrainingRun,
 } from '../../../src-main/engine/trainer.ts';
 import type { BackendName, CorpusInput, TrainingConfig, TrainingEvent } from '../../../src-main/engine/types.ts';
+import { scheduledLearningRate } from '../../../src-main/engine/train-step.ts';
 import { Vocab } from '../../../src-main/engine/vocab.ts';
 import { tinyConfig, tinyCorpus } from './helpers.ts';
 
@@ -174,6 +175,53 @@ describe('fine-tuning from a saved model', () => {
       message: expect.stringContaining('2000 characters'),
     });
     expect(await store.ids()).toEqual(ids);
+  });
+});
+
+describe('fine-tuning recipes (warm-up, freezing)', () => {
+  const same = (a: Float32Array | undefined, b: Float32Array | undefined) =>
+    a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+
+  test('freezeSteps keeps the LSTM layers at the base weights while the embedding and output learn', async () => {
+    const base = await store.load(baseId);
+    const tuned = async (freezeSteps: number) => {
+      const optimizer = { ...tinyConfig().optimizer, freezeSteps };
+      const { run: r } = await run(tinyConfig({ budget: { kind: 'steps', steps: 3 }, optimizer }), baseCorpora, baseId);
+      return (await store.loadTraining(r.modelId)).training.weights;
+    };
+    const frozen = await tuned(3);
+    // Flattened: embedding, (kernel, recurrent kernel, bias) per LSTM layer, dense kernel, dense bias.
+    const lstm = frozen.slice(1, -2).map((w, i) => same(w, base.best[i + 1]));
+    expect(lstm.length).toBeGreaterThan(0);
+    expect(lstm.every(Boolean)).toBe(true);
+    expect(same(frozen.at(-2), base.best.at(-2))).toBe(false);
+    expect(same(frozen[0], base.best[0])).toBe(false);
+    // One step past the freeze, the LSTM layers learn too.
+    const thawed = await tuned(2);
+    expect(thawed.slice(1, -2).some((w, i) => !same(w, base.best[i + 1]))).toBe(true);
+  });
+
+  test('warmupSteps ramps the learning rate linearly, then holds it', () => {
+    const optimizer = { learningRate: 2e-3, clipNorm: 5, seqLen: 100, batchSize: 32, warmupSteps: 4 };
+    expect([0, 1, 2, 3, 4, 10].map((done) => scheduledLearningRate(optimizer, done))).toEqual([
+      5e-4, 1e-3, 1.5e-3, 2e-3, 2e-3, 2e-3,
+    ]);
+    expect(scheduledLearningRate({ ...optimizer, warmupSteps: 0 }, 0)).toBe(2e-3);
+  });
+
+  test('a warm-up moves the weights less in the first step than the full rate does', async () => {
+    const base = await store.load(baseId);
+    const moved = async (warmupSteps: number) => {
+      const optimizer = { ...tinyConfig().optimizer, warmupSteps };
+      const { run: r } = await run(tinyConfig({ budget: { kind: 'steps', steps: 1 }, optimizer }), baseCorpora, baseId);
+      const after = (await store.loadTraining(r.modelId)).training.weights;
+      return after.reduce((n, w, i) => n + w.reduce((m, x, j) => m + Math.abs(x - (base.best[i]?.[j] ?? 0)), 0), 0);
+    };
+    const full = await moved(0);
+    const warm = await moved(10);
+    // Adam's first step moves each weight by about the learning rate: a tenth of the rate, a tenth of the move.
+    expect(warm / full).toBeGreaterThan(0.05);
+    expect(warm / full).toBeLessThan(0.2);
   });
 });
 

@@ -13,6 +13,8 @@
  * [--steps N] [--only fine-tuned] [--parallel]`: best validation loss within each budget, fine-tuned from the bundled
  * base model against from scratch with the recommended preset (one after the other, or side by side with --parallel);
  * --warmup/--freeze set the fine-tune's warm-up and LSTM-freeze steps, --steps trains a fixed number of steps.
+ * `npm run bench -- --base-reference [--model ID] [--corpus-dir D] [--threads 1]`: trains the PyTorch reference of a
+ * saved model (default: the bundled base) on the same corpora, split, recipe and steps, and compares the curves.
  * `npm run bench -- --paginate [--script FILE.fountain] [--pages 300] [--paper a4] [--runs 5]`: milliseconds to parse
  * and paginate a script of that many pages, built by repeating the script's body.
  */
@@ -25,6 +27,7 @@ import { promisify } from 'node:util';
 import { PRESET_NAMES } from '../src-main/engine/presets.ts';
 import { BACKEND_NAMES, type BackendName, type PresetName } from '../src-main/engine/types.ts';
 import { Args } from './args.ts';
+import { baseReference } from './base-reference.ts';
 import { qualityCurve } from './quality.ts';
 import { compareWithReference } from './reference.ts';
 import { contextBenefit } from './context.ts';
@@ -189,6 +192,14 @@ async function main(): Promise<void> {
       seed: args.number('seed', 1),
       ...(order === undefined ? {} : { backendOrder: order }),
       log: args.flag('log'),
+    });
+  } else if (args.flag('base-reference')) {
+    const modelsDir = args.string('models-dir', resolve(process.cwd(), 'resources/models'));
+    report = await baseReference({
+      modelsDir,
+      modelId: args.optionalString('model') ?? (await bundledModelId(modelsDir)),
+      corpusDir: args.string('corpus-dir', resolve(process.cwd(), 'resources/corpora/base')),
+      threads: args.number('threads', 1),
     });
   } else if (args.flag('fine-tune')) {
     report = await fineTuneReport(args, text);

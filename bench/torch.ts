@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+/** The PyTorch reference of our model (`npm run bench` runs from the repository root, as the other paths assume). */
+const SCRIPT = resolve(process.cwd(), 'bench/torch/charlstm.py');
+/** Debian's python3-torch lives under /usr/bin/python3; a pyenv or venv `python3` first on PATH may lack it. */
+const PYTHONS = ['/usr/bin/python3', 'python3'];
+
+export interface TorchRecipe {
+  embedding: number;
+  hidden: number;
+  layers: number;
+  batch: number;
+  seq: number;
+  lr: number;
+  clip: number;
+  seed: number;
+  threads: number;
+}
+
+export type TorchRun =
+  { available: true; python: string; result: Record<string, unknown> } | { available: false; reason: string };
+
+/** OpenBLAS's tuning variables of this workplace pick a slow kernel for PyTorch: unset them for its process only. */
+function torchEnv(threads: number): NodeJS.ProcessEnv {
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+}
+
+async function findPython(): Promise<string | undefined> {
+  for (const python of PYTHONS) {
+    try {
+      await promisify(execFile)(python, ['-c', 'import torch'], { timeout: 60_000 });
+      return python;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs the PyTorch reference of our model on `files` with `extra` arguments (`--steps N --eval-every K` for a
+ * curve, `--time-steps N` for speed). Says plainly when no python3 here can import torch.
+ */
+export async function runTorch(
+  files: readonly string[],
+  recipe: TorchRecipe,
+  extra: readonly string[],
+): Promise<TorchRun> {
+  const python = await findPython();
+  if (python === undefined) {
+    return {
+      available: false,
+      reason: `none of ${PYTHONS.join(', ')} can import torch (Debian: apt install python3-torch libopenblas0-pthread)`,
+    };
+  }
+  const args = [
+    SCRIPT,
+    ...files,
+    ...['--embedding', recipe.embedding, '--hidden', recipe.hidden, '--layers', recipe.layers].map(String),
+    ...['--batch', recipe.batch, '--seq', recipe.seq, '--lr', recipe.lr, '--clip', recipe.clip].map(String),
+    ...['--seed', recipe.seed, '--threads', recipe.threads].map(String),
+    ...extra,
+  ];
+  const { stdout } = await promisify(execFile)(python, args, {
+    env: torchEnv(recipe.threads),
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return { available: true, python, result: JSON.parse(stdout) as Record<string, unknown> };
+}

@@ -1,15 +1,13 @@
 import type { DialogResult, ParsedInput } from '../contract/index.ts';
 
-/** Native dialogs and printing: Electron provides them; the loopback server has none. */
+/** Native dialogs: Electron provides them; the loopback server has none. */
 export interface DialogService {
   openFiles(input: ParsedInput<'dialogs:openFiles'>): Promise<DialogResult<string[]>>;
   saveFile(input: ParsedInput<'dialogs:saveFile'>): Promise<DialogResult<string | null>>;
-  printToPdf(input: ParsedInput<'dialogs:printToPdf'>): Promise<DialogResult<{ path: string; bytes: number }>>;
 }
 
 /** Used by `npm run web` and the tests: the renderer falls back to its own path prompt. */
 export const noDialogs: DialogService = {
   openFiles: async () => ({ supported: false }),
   saveFile: async () => ({ supported: false }),
-  printToPdf: async () => ({ supported: false }),
 };

@@ -25,17 +25,4 @@ export const dialogRequests = {
       filters: z.array(fileFilter).max(10).optional(),
     }),
   ),
-  /** Prints a self-contained HTML document (the screenplay print view) to a PDF file; desktop app only. */
-  'dialogs:printToPdf': request<DialogResult<{ path: string; bytes: number }>>()(
-    z.object({
-      html: z.string().max(50_000_000),
-      // Only ever a PDF: a renderer must not be able to overwrite other files through this request.
-      path: z
-        .string()
-        .min(5)
-        .max(4096)
-        .regex(/\.pdf$/i, 'must end in .pdf'),
-      paper: z.enum(['letter', 'a4']),
-    }),
-  ),
 };

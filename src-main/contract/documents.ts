@@ -12,6 +12,8 @@ import { request } from './define.ts';
 export type * from '../documents/types.ts';
 /** Pure Fountain <-> Final Draft conversion, usable in the renderer as well as in main. */
 export { fdxToFountain, fountainToFdx } from '../documents/fdx.ts';
+/** The one screenplay PDF writer (pdf-lib over the Fountain core's paginator): main and the browser mode both print with it. */
+export { fountainToPdf } from '../export/pdf.ts';
 
 const filePath = z.string().min(1).max(4096);
 const docKey = z.string().min(1).max(4200);
@@ -42,6 +44,9 @@ export const documentsRequests = {
     z.object({ path: filePath, text, lineEnding: lineEnding.optional(), fromDocKey: docKey.optional() }),
   ),
   'documents:exportFdx': request<{ path: string }>()(z.object({ path: filePath, text })),
+  'documents:exportPdf': request<{ path: string; bytes: number }>()(
+    z.object({ path: filePath, text, paper: z.enum(['letter', 'a4']), sceneNumbers: z.boolean() }),
+  ),
   'documents:getFileVersion': request<FileVersion | null>()(z.object({ path: filePath })),
   /** Autosave target; how often to call it is the editor's business. */
   'documents:writeRecovery': request<void>()(z.object({ docKey, text, path: filePath.nullable().optional() })),

@@ -3,9 +3,12 @@ import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../contract/errors.ts';
+import type { DamagedItem } from '../contract/app.ts';
 import { decodeText } from '../corpora/decode.ts';
 import { removeTempLeftovers, writeFileAtomic } from '../fs/atomic-file.ts';
 import { errnoCode } from '../fs/errno.ts';
+import { fountainToPdf } from '../export/pdf.ts';
+import type { Paper } from '../fountain/paginate.ts';
 import { fountainToFdx } from './fdx.ts';
 import type {
   FileVersion,
@@ -180,12 +183,26 @@ export class DocumentStore {
 
   /** Writes the screenplay as Final Draft XML, atomically, to the `.fdx` path the writer chose. */
   async exportFdx(filePath: string, fountain: string): Promise<{ path: string }> {
+    return this.#writeExport(filePath, '.fdx', fountainToFdx(fountain));
+  }
+
+  /** Writes the screenplay PDF the paginator lays out, atomically, to the `.pdf` path the writer chose. */
+  async exportPdf(
+    filePath: string,
+    fountain: string,
+    options: { paper: Paper; sceneNumbers: boolean },
+  ): Promise<{ path: string; bytes: number }> {
+    const pdf = await fountainToPdf(fountain, options);
+    return { ...(await this.#writeExport(filePath, '.pdf', pdf)), bytes: pdf.byteLength };
+  }
+
+  async #writeExport(filePath: string, extension: string, data: string | Uint8Array): Promise<{ path: string }> {
     const absolute = path.resolve(filePath);
-    if (path.extname(absolute).toLowerCase() !== '.fdx') {
-      throw new AppError('E_UNSUPPORTED_TYPE', `${path.basename(absolute)} must be an .fdx file.`);
+    if (path.extname(absolute).toLowerCase() !== extension) {
+      throw new AppError('E_UNSUPPORTED_TYPE', `${path.basename(absolute)} must be a ${extension} file.`);
     }
     try {
-      await writeFileAtomic(absolute, fountainToFdx(fountain));
+      await writeFileAtomic(absolute, data);
     } catch (error) {
       throw new AppError(
         'E_IO',
@@ -221,6 +238,21 @@ export class DocumentStore {
       found.push(summarise(file));
     }
     return found.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  }
+
+  /** Recovery copies that cannot be read (torn, changed, from another version), named by document key if legible. */
+  async listDamagedRecoveries(): Promise<DamagedItem[]> {
+    const names = (await readdir(this.#recoveryDir)).filter((name) => name.endsWith('.json'));
+    const damaged: DamagedItem[] = [];
+    for (const name of names) {
+      const file = path.join(this.#recoveryDir, name);
+      if (await this.#parseRecovery(file)) continue;
+      const text = await readFile(file, 'utf8').catch(() => '');
+      const key = /"docKey":("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
+      const id = key === undefined ? name : String(JSON.parse(key));
+      damaged.push({ kind: 'recovery copy', id, code: 'E_IO', message: `The recovery copy of ${id} is damaged.` });
+    }
+    return damaged;
   }
 
   async readRecovery(docKey: string): Promise<Recovery> {

@@ -5,6 +5,5 @@ export function dialogHandlers(dialogs: DialogService) {
   return {
     'dialogs:openFiles': (input) => dialogs.openFiles(input),
     'dialogs:saveFile': (input) => dialogs.saveFile(input),
-    'dialogs:printToPdf': (input) => dialogs.printToPdf(input),
   } satisfies DomainHandlers<'dialogs'>;
 }

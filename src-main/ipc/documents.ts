@@ -8,6 +8,7 @@ export function documentsHandlers(documents: DocumentStore) {
     'documents:save': ({ path, text, ...options }) => documents.save(path, text, options),
     'documents:saveAs': ({ path, text, ...options }) => documents.saveAs(path, text, options),
     'documents:exportFdx': ({ path, text }) => documents.exportFdx(path, text),
+    'documents:exportPdf': ({ path, text, ...options }) => documents.exportPdf(path, text, options),
     'documents:getFileVersion': ({ path }) => documents.fileVersion(path),
     'documents:writeRecovery': ({ docKey, text, path }) => documents.writeRecovery(docKey, text, path ?? null),
     'documents:listRecoveries': () => documents.listRecoveries(),

@@ -1,36 +1,7 @@
-/** Browser-side export: print an HTML document through a hidden frame, or download text as a file. */
+/** Browser-side export: the browser has no file system, so an exported file is handed over as a download. */
 
-/** Prints a complete HTML document (the screenplay layout) with the browser's print dialog (Save as PDF). */
-export function printHtml(html: string): Promise<void> {
-  return new Promise((resolve) => {
-    const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const frame = document.createElement('iframe');
-    frame.setAttribute('aria-hidden', 'true');
-    frame.style.cssText = 'position:fixed;width:0;height:0;border:0;right:0;bottom:0;';
-    frame.srcdoc = html;
-    frame.addEventListener(
-      'load',
-      () => {
-        const view = frame.contentWindow;
-        // Printing blocks until the dialog closes; remove the frame afterwards either way.
-        view?.addEventListener('afterprint', () => frame.remove(), { once: true });
-        view?.focus();
-        view?.print();
-        // Keyboard shortcuts must reach the app again, not the hidden frame.
-        window.focus();
-        returnFocus?.focus();
-        frame.dataset.printed = 'true';
-        setTimeout(() => frame.remove(), 60_000);
-        resolve();
-      },
-      { once: true },
-    );
-    document.body.append(frame);
-  });
-}
-
-export function downloadText(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+export function download(fileName: string, data: string | Uint8Array<ArrayBuffer>, type: string): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

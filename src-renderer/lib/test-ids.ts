@@ -20,6 +20,7 @@ export const testIds = {
   saveAsButton: 'save-as-button',
   exportPdfButton: 'export-pdf-button',
   exportFdxButton: 'export-fdx-button',
+  exportSceneNumbers: 'export-scene-numbers',
   themeSelect: 'theme-select',
   helpButton: 'help-button',
   helpSheet: 'help-sheet',

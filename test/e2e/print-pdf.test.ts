@@ -1,72 +1,132 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+/**
+ * Export PDF from the real UI in Chromium (the browser mode: the PDF comes back as a download), read back with
+ * poppler: the page count is the paginator's, page 1 has no number and page 2 does, and a speech that crosses a
+ * page ends with (MORE) and goes on under CUE (CONT'D). Page images go to test-results/print-pdf/ for a person.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTD, MORE, paginate, type PaginateOptions } from '../../src-main/fountain/paginate.ts';
 import { parseFountain } from '../../src-main/fountain/parse.ts';
-import { scriptStats } from '../../src-main/fountain/stats.ts';
-import { renderScreenplayHtml } from '../../src-renderer/lib/export/render-html';
-import type { Paper } from '../../src-renderer/lib/export/print-css';
-import { CHROMIUM_PATH, launchChromium } from '../support/browser.ts';
+import { testIds } from '../../src-renderer/lib/test-ids.ts';
+import { REPO_ROOT, startTestApp, type TestApp } from '../support/app-server.ts';
+import { launchChromium } from '../support/browser.ts';
 
-const OUTPUT = resolve('test-results/print-pdf');
-const sample = readFileSync(resolve('resources/samples/sample-screenplay.fountain'), 'utf8');
+const run = promisify(execFile);
+const OUTPUT = resolve(REPO_ROOT, 'test-results/print-pdf');
+const SAMPLE = join(REPO_ROOT, 'resources/samples/sample-screenplay.fountain');
+const LONG_SPEECHES = join(REPO_ROOT, 'test/fixtures/fountain/14-long-night-shift.fountain');
+const id = (testId: string) => `[data-testid="${testId}"]`;
 
-async function printPdf(text: string, paper: Paper, name: string): Promise<Buffer> {
-  await page.setContent(renderScreenplayHtml(text, { paper }));
-  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-  writeFileSync(resolve(OUTPUT, `${name}-${paper}.pdf`), pdf);
-  return pdf;
+async function pdfInfo(file: string): Promise<{ pages: number; size: string }> {
+  const { stdout } = await run('pdfinfo', [file]);
+  return {
+    pages: Number(/Pages:\s+(\d+)/.exec(stdout)?.[1]),
+    size: /Page size:\s+([\d.]+ x [\d.]+)/.exec(stdout)?.[1] ?? '',
+  };
 }
 
-/** Page count and the first page's size in points, read from the PDF's page tree. */
-function pdfPages(pdf: Buffer): { count: number; width: number; height: number } {
-  const text = pdf.toString('latin1');
-  const count = Number(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)/s.exec(text)?.[1] ?? Number.NaN);
-  const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(text);
-  return { count, width: Number(box?.[1]), height: Number(box?.[2]) };
+/** Each PDF page's text as laid out, without its blank lines. */
+async function pageLines(file: string): Promise<string[][]> {
+  const { stdout } = await run('pdftotext', ['-layout', file, '-']);
+  return stdout
+    .split('\f')
+    .slice(0, -1)
+    .map((page) => page.split('\n').filter((line) => line.trim() !== ''));
 }
 
-/** `count` one-line action paragraphs; with a blank line between them a 55-line page holds 28. */
-function actionParagraphs(count: number): string {
-  return Array.from({ length: count }, (_, i) => `Line ${i + 1} of the action.`).join('\n\n');
-}
+describe('Export PDF from the UI prints the paginator’s pages', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let work: string;
 
-let browser: Browser;
-let page: Page;
-
-const why = existsSync(CHROMIUM_PATH) ? '' : ` (skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`;
-
-describe.skipIf(why !== '')(`renderScreenplayHtml printed by Chromium${why}`, () => {
   beforeAll(async () => {
-    browser = await launchChromium();
-    page = await browser.newPage();
-    mkdirSync(OUTPUT, { recursive: true });
+    [app, browser, work] = await Promise.all([
+      startTestApp(),
+      launchChromium(),
+      mkdtemp(join(tmpdir(), 'understudy-print-')),
+      mkdir(OUTPUT, { recursive: true }),
+    ]);
+    // The first-launch tour would cover the top bar; this test is about printing.
+    await app.runtime.services.settings.update({ tourSeen: true });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(app.server.url);
+    await page.waitForSelector(`${id(testIds.appShell)}[data-ready="true"]`);
   });
 
   afterAll(async () => {
     await browser?.close();
+    await app?.close();
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('prints the title page plus one page per forced page break', async () => {
-    const script = 'Title: Breaks\nAuthor: Test\n\nFirst page.\n\n===\n\nSecond page.\n\n===\n\nThird page.\n';
-    expect(pdfPages(await printPdf(script, 'letter', 'breaks'))).toEqual({ count: 4, width: 612, height: 792 });
+  /** Exports through the Export menu and keeps the download (and its pages as PNG) under test-results/print-pdf/. */
+  async function exportFromUi(name: string, paper: 'letter' | 'a4', sceneNumbers = false): Promise<string> {
+    await page.click('header summary');
+    await page.setChecked(id(testIds.exportSceneNumbers), sceneNumbers);
+    const button = paper === 'letter' ? id(testIds.exportPdfButton) : 'header button:has-text("PDF (A4)")';
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const file = join(OUTPUT, `${name}.pdf`);
+    await copyFile((await download.path()) ?? '', file);
+    await run('pdftoppm', ['-r', '60', '-png', file, join(OUTPUT, name)]);
+    return file;
+  }
+
+  async function expectPaginatorPages(file: string, source: string, options: PaginateOptions): Promise<void> {
+    const pagination = paginate(parseFountain(source), options);
+    const info = await pdfInfo(file);
+    expect(info.pages).toBe(pagination.pages.length + (pagination.titlePage ? 1 : 0));
+    expect(info.size).toBe(options.paper === 'a4' ? '595.44 x 841.68' : '612 x 792');
+  }
+
+  it('exports the sample screenplay: the paginator’s page count, page 1 unnumbered, page 2 numbered', async () => {
+    expect(await page.title()).toBe('The sample screenplay — Understudy');
+    const file = await exportFromUi('sample-letter', 'letter');
+    const source = await readFile(SAMPLE, 'utf8');
+    await expectPaginatorPages(file, source, { paper: 'letter' });
+    const [title, first, second] = await pageLines(file);
+    expect(title?.join('\n')).toContain('The Last Bus to Harrow Point');
+    const firstRow = paginate(parseFountain(source)).pages[0]?.rows.find((row) => row.length > 0);
+    expect(first?.[0]?.trim()).toBe(firstRow?.[0]?.text);
+    expect(first?.join('\n')).not.toMatch(/^\s*1\.\s*$/m);
+    expect(second?.[0]?.trim()).toBe('2.');
   });
 
-  it('fits 55 lines on a Letter page and 58 on A4, as the page estimate assumes', async () => {
-    const script = actionParagraphs(57);
-    expect(scriptStats(parseFountain(script)).pages).toBe(3);
-    expect(pdfPages(await printPdf(script, 'letter', 'lines')).count).toBe(3);
-    // 29 paragraphs fill 57 of A4's 58 lines, so 57 paragraphs take two pages.
-    const a4 = pdfPages(await printPdf(script, 'a4', 'lines'));
-    expect(a4.count).toBe(2);
-    expect(a4.width).toBeCloseTo(595, 0);
-    expect(a4.height).toBeCloseTo(842, 0);
+  it('exports on A4 with scene numbers on both sides of each heading', async () => {
+    const file = await exportFromUi('sample-a4-scene-numbers', 'a4', true);
+    await expectPaginatorPages(file, await readFile(SAMPLE, 'utf8'), { paper: 'a4', sceneNumbers: true });
+    const text = (await pageLines(file)).flat().join('\n');
+    expect(text).toMatch(/^\s*1\s+EXT\. HARROW POINT BUS DEPOT - NIGHT\s+1\s*$/m);
   });
 
-  it('prints the sample with its title page, close to the estimated page count', async () => {
-    const estimate = scriptStats(parseFountain(sample)).pages;
-    const { count } = pdfPages(await printPdf(sample, 'letter', 'sample'));
-    expect(count - 1).toBeGreaterThanOrEqual(estimate - 1);
-    expect(count - 1).toBeLessThanOrEqual(estimate + 1);
+  it('ends a speech that crosses a page with (MORE) and goes on under CUE (CONT’D)', async () => {
+    const script = join(work, 'long-night-shift.fountain');
+    await copyFile(LONG_SPEECHES, script);
+    await page.click(id(testIds.openButton));
+    await page.waitForSelector(id(testIds.fileDialog));
+    await page.fill(id(testIds.fileDialogPath), script);
+    await page.click(id(testIds.fileDialogConfirm));
+    await expect.poll(() => page.title()).toBe('long-night-shift.fountain — Understudy');
+    const file = await exportFromUi('long-night-shift-letter', 'letter');
+    const source = await readFile(LONG_SPEECHES, 'utf8');
+    await expectPaginatorPages(file, source, { paper: 'letter' });
+    const body = (await pageLines(file)).slice(1);
+    const pagination = paginate(parseFountain(source), { paper: 'letter' });
+    let breaks = 0;
+    pagination.pages.forEach((laidOut, index) => {
+      if (laidOut.rows.at(-1)?.[0]?.kind !== 'more') return;
+      breaks++;
+      expect(body[index]?.at(-1)?.trim()).toBe(MORE);
+      // The next page: its number, then the same speaker's cue with (CONT'D).
+      expect(body[index + 1]?.[0]?.trim()).toBe(`${index + 2}.`);
+      expect(body[index + 1]?.[1]?.trim()).toMatch(new RegExp(`^[A-Z][A-Z .'-]* \\${CONTD.slice(0, -1)}\\)$`));
+    });
+    expect(breaks).toBeGreaterThan(0);
   });
 });

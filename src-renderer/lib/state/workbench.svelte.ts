@@ -1,6 +1,10 @@
-import { CORPUS_EXTENSIONS, fountainToFdx, type UnderstudyApi } from '../../../src-main/contract/index.ts';
-import { renderScreenplayHtml } from '../export/render-html.ts';
-import { downloadText, printHtml, withExtension } from '../print-export.ts';
+import {
+  CORPUS_EXTENSIONS,
+  fountainToFdx,
+  fountainToPdf,
+  type UnderstudyApi,
+} from '../../../src-main/contract/index.ts';
+import { download, withExtension } from '../print-export.ts';
 import type { DraftProvenance } from '../../../src-main/fountain/provenance.ts';
 import type { ShortcutId } from '../shortcuts.ts';
 import { AppStatus } from './app-status.svelte.ts';
@@ -265,19 +269,21 @@ export class Workbench {
     return true;
   }
 
-  /** PDF through Electron's printer in the desktop app, the browser's print dialog otherwise. */
-  async exportPdf(paper: 'letter' | 'a4'): Promise<void> {
-    const html = renderScreenplayHtml(this.document.text, { paper });
+  /** The paginator's PDF: written by main where the writer chose in the desktop app, downloaded in a browser. */
+  async exportPdf(paper: 'letter' | 'a4', sceneNumbers = false): Promise<void> {
+    const name = withExtension(this.document.title, 'pdf');
+    const text = this.document.text;
     const target = await this.api.dialogs.saveFile({
       title: 'Export PDF',
-      defaultPath: withExtension(this.document.title, 'pdf'),
+      defaultPath: name,
       filters: [{ name: 'PDF', extensions: ['pdf'] }],
     });
-    if (!target.ok || !target.value.supported) return printHtml(html);
+    if (!target.ok || !target.value.supported)
+      return download(name, await fountainToPdf(text, { paper, sceneNumbers }), 'application/pdf');
     if (target.value.value === null) return;
-    const printed = await this.api.dialogs.printToPdf({ html, path: target.value.value, paper });
-    if (printed.ok && printed.value.supported) this.toasts.show(`Exported ${baseName(printed.value.value.path)}.`);
-    else if (!printed.ok) this.toasts.error(printed.error.message);
+    const written = await this.api.documents.exportPdf({ path: target.value.value, text, paper, sceneNumbers });
+    if (written.ok) this.toasts.show(`Exported ${baseName(written.value.path)}.`);
+    else this.toasts.error(written.error.message);
   }
 
   /** Final Draft: written by main next to where the writer chose, or downloaded in a browser. */
@@ -289,7 +295,7 @@ export class Workbench {
       filters: [{ name: 'Final Draft', extensions: ['fdx'] }],
     });
     if (!target.ok || !target.value.supported)
-      return downloadText(name, fountainToFdx(this.document.text), 'application/xml');
+      return download(name, fountainToFdx(this.document.text), 'application/xml');
     if (target.value.value === null) return;
     const written = await this.api.documents.exportFdx({ path: target.value.value, text: this.document.text });
     if (written.ok) this.toasts.show(`Exported ${baseName(written.value.path)}.`);

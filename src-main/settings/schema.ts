@@ -33,6 +33,8 @@ export const settingsFields = {
   tourSeen: z.boolean(),
   /** Importing a screenplay leaves out the drafts Understudy wrote into it: a model must not learn its own output. */
   excludeGeneratedDrafts: z.boolean(),
+  /** The editor shows where each printed page begins. */
+  pageMarkers: z.boolean(),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();
@@ -53,4 +55,5 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   maxCorpusBytes: 50 * 1024 * 1024,
   tourSeen: false,
   excludeGeneratedDrafts: true,
+  pageMarkers: true,
 });

@@ -14,7 +14,8 @@ export type ShortcutId =
   | 'showGenerate'
   | 'showTraining'
   | 'showModels'
-  | 'focusEditor';
+  | 'focusEditor'
+  | 'togglePageMarkers';
 
 export interface Shortcut {
   id: ShortcutId;
@@ -35,6 +36,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'showTraining', keys: 'Mod-2', label: 'Show the Training panel' },
   { id: 'showModels', keys: 'Mod-3', label: 'Show the Models panel' },
   { id: 'focusEditor', keys: 'Mod-e', label: 'Focus the editor' },
+  { id: 'togglePageMarkers', keys: 'Mod-Shift-b', label: 'Show or hide page breaks in the editor' },
   { id: 'help', keys: 'Mod-/', label: 'Show this help sheet' },
   // Alt-1 ... Alt-5 pick what Generate writes, in the order of the Write control.
   ...DRAFT_MODES.map((mode, index) => ({

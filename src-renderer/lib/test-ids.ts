@@ -9,6 +9,7 @@ export const testIds = {
   screenplayEditor: 'screenplay-editor',
   sceneNavigator: 'scene-navigator',
   sceneNavigatorItem: 'scene-navigator-item',
+  outlineSection: 'outline-section',
   scriptStats: 'script-stats',
   appShell: 'app-shell',
   documentTitle: 'document-title',

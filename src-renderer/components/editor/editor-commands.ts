@@ -2,6 +2,8 @@ import { isolateHistory } from '@codemirror/commands';
 import { EditorSelection, Transaction, type EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { sanitizeNoteText, wrapDraft, type DraftProvenance } from '../../../src-main/fountain/provenance.ts';
+import { fountainOf } from './fountain-language.ts';
+import { buildOutline, itemAt, moveBySibling, type OutlineMove, type OutlineNode } from './outline-tree.ts';
 
 export interface EditorSelectionInfo {
   /** Document offsets of the main selection, `from <= to`; equal when nothing is selected. */
@@ -57,4 +59,32 @@ export function jumpToLine(view: EditorView, line: number): void {
     effects: EditorView.scrollIntoView(target.from, { y: 'start', yMargin: 24 }),
   });
   view.focus();
+}
+
+/** Applies an outline move as one undo step that never merges with typing, and puts the cursor on the moved item. */
+export function applyOutlineMove(view: EditorView, move: OutlineMove | undefined): number | undefined {
+  if (!move || view.state.readOnly) return undefined;
+  view.dispatch({
+    changes: { from: move.from, to: move.to, insert: move.insert },
+    selection: EditorSelection.cursor(move.movedTo),
+    annotations: [isolateHistory.of('full'), Transaction.userEvent.of('move.outline')],
+    effects: EditorView.scrollIntoView(move.movedTo, { y: 'nearest', yMargin: 24 }),
+  });
+  return view.state.doc.lineAt(move.movedTo).number - 1;
+}
+
+/** The outline of the editor's current text (never a stale copy). */
+export function outlineOf(state: EditorState): OutlineNode[] {
+  return buildOutline(fountainOf(state), state.doc.toString());
+}
+
+/** Alt-Shift-Up/Down: moves the scene (or section) holding the cursor past its neighbour. */
+export function moveItemAtCursor(direction: 'up' | 'down') {
+  return (view: EditorView): boolean => {
+    const nodes = outlineOf(view.state);
+    const item = itemAt(nodes, view.state.selection.main.head);
+    if (!item) return false;
+    applyOutlineMove(view, moveBySibling(nodes, view.state.doc.toString(), item.line, direction));
+    return true;
+  };
 }

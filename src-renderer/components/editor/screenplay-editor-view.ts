@@ -3,17 +3,23 @@ import { defaultKeymap, history, historyKeymap, redo, undo } from '@codemirror/c
 import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorSelection, EditorState, Prec, type Extension } from '@codemirror/state';
 import { drawSelection, dropCursor, EditorView, highlightActiveLine, keymap, type ViewUpdate } from '@codemirror/view';
+import type { Paper } from '../../../src-main/fountain/paginate.ts';
 import type { DraftProvenance } from '../../../src-main/fountain/provenance.ts';
 import type { FountainDocument } from '../../../src-main/fountain/types.ts';
 import { characterCompletions, externalCharacterNames } from './character-completion.ts';
 import {
+  applyOutlineMove,
   insertDraft,
   jumpToLine,
+  moveItemAtCursor,
+  outlineOf,
   selectionInfo,
   textBeforeCursor,
   type EditorSelectionInfo,
 } from './editor-commands.ts';
 import { fountain, fountainOf } from './fountain-language.ts';
+import { moveBefore, moveBySibling } from './outline-tree.ts';
+import { pageMarkers } from './page-markers.ts';
 import { screenplayTheme } from './screenplay-theme.ts';
 
 export interface ScreenplayEditorOptions {
@@ -22,6 +28,9 @@ export interface ScreenplayEditorOptions {
   label?: string;
   characterNames?: readonly string[];
   readOnly?: boolean;
+  /** Page-break markers from the paginator (on unless turned off), on this paper. */
+  pageMarkers?: boolean;
+  paper?: Paper;
   onChange?: (value: string) => void;
   onSelectionChange?: (selection: EditorSelectionInfo) => void;
   /** The script as parsed for highlighting, so views like the navigator need not parse it again. */
@@ -37,7 +46,9 @@ export class ScreenplayEditorView {
   readonly #characterNames = new Compartment();
   readonly #readOnly = new Compartment();
   readonly #label = new Compartment();
+  readonly #pageMarkers = new Compartment();
   #names: readonly string[];
+  #markers: { enabled: boolean; paper: Paper };
   #isReadOnly: boolean;
   #labelText: string;
 
@@ -46,6 +57,7 @@ export class ScreenplayEditorView {
     this.#names = options.characterNames ?? [];
     this.#isReadOnly = options.readOnly ?? false;
     this.#labelText = options.label ?? 'Screenplay';
+    this.#markers = { enabled: options.pageMarkers ?? true, paper: options.paper ?? 'letter' };
     this.view = new EditorView({ parent: options.parent, state: this.#createState(options.value) });
   }
 
@@ -78,6 +90,22 @@ export class ScreenplayEditorView {
     if (label === this.#labelText) return;
     this.#labelText = label;
     this.view.dispatch({ effects: this.#label.reconfigure(labelExtension(label)) });
+  }
+
+  setPageMarkers(enabled: boolean, paper: Paper = this.#markers.paper): void {
+    if (enabled === this.#markers.enabled && paper === this.#markers.paper) return;
+    this.#markers = { enabled, paper };
+    this.view.dispatch({ effects: this.#pageMarkers.reconfigure(markersExtension(this.#markers)) });
+  }
+
+  /** Moves the outline item whose heading is on a 0-based line past its neighbour; its new line, if it moved. */
+  moveOutlineItem(line: number, direction: 'up' | 'down'): number | undefined {
+    return applyOutlineMove(this.view, moveBySibling(outlineOf(this.view.state), this.value, line, direction));
+  }
+
+  /** Moves the item on `line` to just before the item on `beforeLine` (the end of the script when undefined). */
+  moveOutlineItemBefore(line: number, beforeLine: number | undefined): number | undefined {
+    return applyOutlineMove(this.view, moveBefore(outlineOf(this.view.state), this.value, line, beforeLine));
   }
 
   insertAtCursor(text: string, provenance?: DraftProvenance | string): void {
@@ -129,7 +157,13 @@ export class ScreenplayEditorView {
   #extensions(): Extension {
     const options = this.#options;
     return [
-      Prec.highest(keymap.of([{ key: 'Mod-Enter', preventDefault: true, run: () => (options.onGenerate?.(), true) }])),
+      Prec.highest(
+        keymap.of([
+          { key: 'Mod-Enter', preventDefault: true, run: () => (options.onGenerate?.(), true) },
+          { key: 'Alt-Shift-ArrowUp', preventDefault: true, run: moveItemAtCursor('up') },
+          { key: 'Alt-Shift-ArrowDown', preventDefault: true, run: moveItemAtCursor('down') },
+        ]),
+      ),
       history(),
       drawSelection(),
       dropCursor(),
@@ -145,6 +179,7 @@ export class ScreenplayEditorView {
       fountain(),
       screenplayTheme,
       this.#label.of(labelExtension(this.#labelText)),
+      this.#pageMarkers.of(markersExtension(this.#markers)),
       EditorView.updateListener.of((update) => this.#notify(update)),
     ];
   }
@@ -160,6 +195,10 @@ export class ScreenplayEditorView {
 
 function labelExtension(label: string): Extension {
   return EditorView.contentAttributes.of({ 'aria-label': label, 'aria-multiline': 'true', spellcheck: 'true' });
+}
+
+function markersExtension({ enabled, paper }: { enabled: boolean; paper: Paper }): Extension {
+  return enabled ? pageMarkers(paper) : [];
 }
 
 function readOnlyExtension(readOnly: boolean): Extension {

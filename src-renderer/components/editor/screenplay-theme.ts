@@ -81,6 +81,17 @@ export const screenplayTheme = EditorView.theme({
   '.cm-fountain-bold': { fontWeight: 'bold' },
   '.cm-fountain-italic': { fontStyle: 'italic' },
   '.cm-fountain-underline': { textDecoration: 'underline' },
+  '.cm-page-marker': {
+    display: 'flex',
+    justifyContent: 'flex-end',
+    margin: '0.6em -1in 0.6em -1.5in',
+    padding: '0 1in 0 0',
+    borderTop: '1px solid light-dark(#c8c8cc, #3a3a40)',
+    color: 'light-dark(#888, #777)',
+    fontSize: '10pt',
+    lineHeight: '1.6',
+    userSelect: 'none',
+  },
   '.cm-panels': { fontFamily: 'system-ui, sans-serif', fontSize: '10pt' },
   '.cm-tooltip-autocomplete': { fontFamily: FONT },
 });

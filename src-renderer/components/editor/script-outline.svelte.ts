@@ -48,6 +48,12 @@ export class ScriptOutline {
     this.#pending = setTimeout(() => this.setDocument(document), delayMs);
   }
 
+  /** After the editor moved a scene: shows its text at once (so the next move sees it) and passes the new line on. */
+  afterMove(movedTo: number | undefined, document: FountainDocument | undefined): number | undefined {
+    if (movedTo !== undefined && document) this.setDocument(document);
+    return movedTo;
+  }
+
   cancelPending(): void {
     clearTimeout(this.#pending);
     this.#pending = undefined;

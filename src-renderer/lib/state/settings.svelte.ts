@@ -13,6 +13,7 @@ const UI_KEYS = [
   'preset',
   'theme',
   'tourSeen',
+  'pageMarkers',
 ] as const;
 
 export type UiSettings = Pick<StoredSettings, (typeof UI_KEYS)[number]>;

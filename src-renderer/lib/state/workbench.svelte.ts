@@ -348,6 +348,9 @@ export class Workbench {
       case 'focusEditor':
         this.#editor?.focus();
         break;
+      case 'togglePageMarkers':
+        this.settings.set('pageMarkers', !this.settings.values.pageMarkers);
+        break;
       default:
         this.settings.set('mode', id.slice('mode:'.length) as DraftMode);
         this.layout.showTab('generate');

@@ -10,6 +10,8 @@ import {
   type Row,
 } from '../fountain/paginate.ts';
 import { parseFountain } from '../fountain/parse.ts';
+import { sceneNumbers } from '../fountain/scene-numbers.ts';
+import type { Scene } from '../fountain/types.ts';
 
 const POINTS_PER_INCH = 72;
 const FONT_SIZE = 12;
@@ -47,7 +49,21 @@ export async function fountainToPdf(source: string, options: PaginateOptions = {
       : styledRuns(title)
           .map((run) => run.text)
           .join('');
-  return paginationToPdf(paginate(document, options), plainTitle === undefined ? {} : { title: plainTitle });
+  const pagination = paginate(document, options);
+  if (options.sceneNumbers) numberScenes(pagination, document.scenes);
+  return paginationToPdf(pagination, plainTitle === undefined ? {} : { title: plainTitle });
+}
+
+/** Scene numbers as the locking rules give them (6A between locked 6 and 7), not a plain count. */
+function numberScenes(pagination: Pagination, scenes: readonly Scene[]): void {
+  const numbers = sceneNumbers(scenes);
+  const byLine = new Map(scenes.map((scene, index) => [scene.line, numbers[index]]));
+  for (const row of pagination.pages.flatMap((page) => page.rows)) {
+    for (const cell of row) {
+      const number = cell.kind === 'scene-heading' && cell.line !== undefined ? byLine.get(cell.line) : undefined;
+      if (number !== undefined) cell.sceneNumber = number;
+    }
+  }
 }
 
 /** Draws the paginator's pages in Courier 12 pt, one PDF page each, the title page first: what counts is what prints. */

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: one JSON object with, per backend that loads, training and generation speed, tensors and RSS.
+ * `npm run bench [--vs-torch]`: one JSON object with, per backend that loads, training and generation speed, tensors
+ * and RSS; --vs-torch also times the PyTorch reference of the same model (1 thread and all cores) and gives ratios.
  * `npm run bench -- --quality --corpus FILE --preset P --steps N`: the validation curve of a real training run.
  * `npm run bench -- --reference [--steps 500]`: our curve on tinyshakespeare against the PyTorch reference.
  * `npm run bench -- --time-to-model [--minutes 5,10] [--preset small]`: best validation loss within each wall-clock budget.
@@ -25,9 +26,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PRESET_NAMES } from '../src-main/engine/presets.ts';
+import { PRESETS } from '../src-main/engine/types.ts';
 import { BACKEND_NAMES, type BackendName, type PresetName } from '../src-main/engine/types.ts';
 import { Args } from './args.ts';
 import { baseReference } from './base-reference.ts';
+import { DEFAULT_TORCH_RECIPE, runTorch } from './torch.ts';
 import { qualityCurve } from './quality.ts';
 import { compareWithReference } from './reference.ts';
 import { contextBenefit } from './context.ts';
@@ -97,6 +100,53 @@ async function speedReport(args: Args, text: string): Promise<Record<string, unk
     corpus: args.string('corpus', DEFAULT_CORPUS),
     backends: results,
     whileTraining: responsiveness,
+    ...(args.flag('vs-torch') ? { vsTorch: await versusTorch(args, results) } : {}),
+  };
+}
+
+interface ChildSpeed {
+  trainingCharsPerSecond?: number;
+  trainingCharsPerSecondOneThread?: number;
+  generation?: { charsPerSecond1?: number };
+}
+
+/**
+ * `--vs-torch`: the PyTorch reference of the same model, timed in this run with one thread and with every core,
+ * beside the fastest of our backends (its both-cores, one-thread and batch-1 generation figures).
+ */
+async function versusTorch(args: Args, results: Record<string, unknown>) {
+  const hp = PRESETS[preset(args)];
+  const timed = async (threads: number) =>
+    runTorch(
+      [args.string('corpus', DEFAULT_CORPUS)],
+      { embedding: hp.embeddingSize, hidden: hp.units, layers: hp.layers, ...DEFAULT_TORCH_RECIPE, threads },
+      ['--time-steps', String(args.number('torch-steps', 20))],
+    );
+  const one = await timed(1);
+  const all = await timed(cpus().length);
+  if (!one.available || !all.available) return { available: false, reason: one.available ? '' : one.reason };
+  const figure = (run: typeof one, key: string) => (run.available ? Number(run.result[key]) : NaN);
+  const ours = Object.values(results) as ChildSpeed[];
+  const best = (pick: (s: ChildSpeed) => number | undefined) => Math.max(0, ...ours.map((s) => pick(s) ?? 0));
+  const torch = {
+    trainingCharsPerSecond: figure(all, 'trainCharsPerSecond'),
+    trainingCharsPerSecondOneThread: figure(one, 'trainCharsPerSecond'),
+    generationCharsPerSecond: figure(one, 'sampleCharsPerSecond'),
+  };
+  const us = {
+    trainingCharsPerSecond: best((s) => s.trainingCharsPerSecond),
+    trainingCharsPerSecondOneThread: best((s) => s.trainingCharsPerSecondOneThread),
+    generationCharsPerSecond: best((s) => s.generation?.charsPerSecond1),
+  };
+  return {
+    available: true,
+    torch: { ...torch, framework: all.result.framework, threads: [1, cpus().length] },
+    ours: us,
+    ratio: {
+      training: us.trainingCharsPerSecond / torch.trainingCharsPerSecond,
+      trainingOneThread: us.trainingCharsPerSecondOneThread / torch.trainingCharsPerSecondOneThread,
+      generation: us.generationCharsPerSecond / torch.generationCharsPerSecond,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_OPTIMIZER } from '../src-main/engine/types.ts';
 
 /** The PyTorch reference of our model (`npm run bench` runs from the repository root, as the other paths assume). */
 const SCRIPT = resolve(process.cwd(), 'bench/torch/charlstm.py');
@@ -19,12 +20,21 @@ export interface TorchRecipe {
   threads: number;
 }
 
+/** Our default optimiser and seed, in the reference's terms (the model's shape and threads vary per use). */
+export const DEFAULT_TORCH_RECIPE = {
+  batch: DEFAULT_OPTIMIZER.batchSize,
+  seq: DEFAULT_OPTIMIZER.seqLen,
+  lr: DEFAULT_OPTIMIZER.learningRate,
+  clip: DEFAULT_OPTIMIZER.clipNorm,
+  seed: 1,
+} as const;
+
 export type TorchRun =
   { available: true; python: string; result: Record<string, unknown> } | { available: false; reason: string };
 
 /** OpenBLAS's tuning variables of this workplace pick a slow kernel for PyTorch: unset them for its process only. */
 function torchEnv(threads: number): NodeJS.ProcessEnv {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads) };
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads) };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   return env;

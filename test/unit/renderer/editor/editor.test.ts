@@ -255,7 +255,7 @@ describe('scene navigator and counts beside the editor', () => {
   it('updates scenes and counts as the writer types', async () => {
     const { view, items, getByTestId } = mountPane(sample);
     expect(getByTestId(testIds.scriptStats).textContent?.replace(/\s+/g, ' ').trim()).toMatch(
-      /^[\d,]+ words 5 scenes ~3 pages$/,
+      /^[\d,]+ words 5 scenes 3 pages 3 min$/,
     );
     const end = view.state.doc.length;
     view.dispatch({
@@ -273,7 +273,9 @@ describe('scene navigator and counts beside the editor', () => {
     const { getByTestId, items } = mountPane('');
     expect(items()).toHaveLength(0);
     expect(getByTestId(testIds.sceneNavigator).textContent).toContain('No scenes yet');
-    expect(getByTestId(testIds.scriptStats).textContent?.replace(/\s+/g, ' ').trim()).toBe('0 words 0 scenes ~0 pages');
+    expect(getByTestId(testIds.scriptStats).textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      '0 words 0 scenes 0 pages 0 min',
+    );
   });
 });
 

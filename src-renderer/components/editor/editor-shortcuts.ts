@@ -8,5 +8,7 @@ export const EDITOR_SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'Mod-Shift-G or Shift-F3', action: 'Find previous' },
   { keys: 'Mod-Alt-G', action: 'Go to line' },
   { keys: 'Ctrl-Space', action: 'Suggest character names' },
+  { keys: 'Alt-Shift-ArrowUp', action: 'Move the scene (or section) above the one before it' },
+  { keys: 'Alt-Shift-ArrowDown', action: 'Move the scene (or section) below the one after it' },
   { keys: 'Escape', action: 'Close the find panel or suggestions' },
 ];

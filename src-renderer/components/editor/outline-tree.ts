@@ -141,7 +141,7 @@ export function moveBySibling(
   const node = place.siblings[place.index];
   const neighbour = place.siblings[place.index + (direction === 'up' ? -1 : 1)];
   if (!node || !neighbour) return undefined;
-  return direction === 'up' ? relocate(text, node, neighbour.from) : relocate(text, neighbour, node.from);
+  return relocate(text, node, direction === 'up' ? neighbour.from : neighbour.to);
 }
 
 /** Moves an item to just before another (or to the end of the script when `beforeLine` is undefined). */

@@ -1,7 +1,7 @@
 import type { CopyReport } from '../../src-main/contract/index.ts';
 import { classifyFountain, cueName } from '../../src-main/fountain/classify.ts';
-import { LINES_PER_PAGE, printedHeight } from '../../src-main/fountain/layout.ts';
-import type { LineType } from '../../src-main/fountain/types.ts';
+import { paginate, PAPERS } from '../../src-main/fountain/paginate.ts';
+import type { ClassifiedLine, LineType } from '../../src-main/fountain/types.ts';
 import { describePages } from './draft-modes.ts';
 
 /** A piece of a draft line: verbatim from the corpora (`copied`) or not. */
@@ -19,7 +19,7 @@ export interface DraftLine {
 
 export interface DraftLayout {
   lines: DraftLine[];
-  /** Printed pages (about 55 lines a page) and screen time at a page a minute. */
+  /** Printed US Letter pages as the PDF's paginator lays the draft out, and screen time at a page a minute. */
   pages: number;
   seconds: number;
 }
@@ -42,20 +42,27 @@ export function layoutDraft(
   const spans = copies?.spans ?? [];
   const known = new Set(cast);
   const lines: DraftLine[] = [];
-  let printed = 0;
+  const printed: ClassifiedLine[] = [];
   for (const line of classifyFountain(context + draft).lines) {
     if (line.to < start || (line.to === start && line.from < start)) continue;
     const from = Math.max(line.from, start) - start;
     const to = line.to - start;
-    printed += printedHeight(line.type, line.text);
+    printed.push(line);
     lines.push({
       type: line.type,
       segments: segmentsOf(draft, from, to, spans),
       newName: line.type === 'character' && !known.has(cueName(line.text)),
     });
   }
-  const pages = printed / LINES_PER_PAGE;
+  const pages = printedPages(printed);
   return { lines, pages, seconds: Math.round(pages * 60) };
+}
+
+/** The paginator's measure: the pages it fills, the last one by the share of its rows used. */
+function printedPages(lines: readonly ClassifiedLine[]): number {
+  const { pages } = paginate({ lines, titlePage: [] });
+  const last = pages.at(-1);
+  return last === undefined ? 0 : pages.length - 1 + last.rows.length / PAPERS.letter.linesPerPage;
 }
 
 function segmentsOf(draft: string, from: number, to: number, spans: CopyReport['spans']): DraftSegment[] {

@@ -32,11 +32,21 @@ describe('a draft laid out as the editor shows a script', () => {
     ]);
   });
 
-  it('measures the draft in pages and screen time, a page a minute', () => {
+  it('measures the draft in pages as the PDF prints it, and screen time a page a minute', () => {
     const speech = Array.from({ length: 27 }, (_, i) => `JUNE\nLine ${i}.\n`).join('\n');
     const layout = layoutDraft(PRIME, speech, ['JUNE']);
-    expect(layout.pages).toBeCloseTo(80 / 55, 1);
+    // 80 rows, but a two-row speech does not split: page 1 holds 18 speeches (53 rows), page 2 the other 9 (26).
+    expect(layout.pages).toBe(1 + 26 / 55);
     expect(describeLength(layout)).toMatch(/^1\.\d pages · 1 min \d+ s$/);
     expect(describeLength({ pages: 0.25, seconds: 15 })).toBe('1/4 page · 15 s');
+  });
+
+  it('calls a draft one page exactly when it fills the paginator’s page, and keeps a heading off the page foot', () => {
+    const paragraphs = (count: number): string => Array.from({ length: count }, (_, i) => `Beat ${i}.`).join('\n\n');
+    expect(layoutDraft(PRIME, paragraphs(28), []).pages).toBe(1);
+    expect(layoutDraft(PRIME, paragraphs(29), []).pages).toBe(1 + 1 / 55);
+    // 27 beats fill 53 rows; the heading would sit on row 55 alone, so it and its action open page 2.
+    const headingAtFoot = `${paragraphs(27)}\n\nEXT. ROAD - DAY\n\nDust.`;
+    expect(layoutDraft(PRIME, headingAtFoot, []).pages).toBe(1 + 3 / 55);
   });
 });

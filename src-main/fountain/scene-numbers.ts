@@ -170,3 +170,13 @@ export function combineEdits(text: string, edits: readonly TextEdit[]): TextEdit
   const shifted = edits.map((edit) => ({ ...edit, from: edit.from - from, to: edit.to - from }));
   return { from, to, insert: applyEdits(text.slice(from, to), shifted) };
 }
+
+/** Where `offset` lands once `edits` are applied (an offset inside a replaced span moves to its end). */
+export function mapOffset(offset: number, edits: readonly TextEdit[]): number {
+  let mapped = offset;
+  for (const edit of edits) {
+    if (edit.to <= offset) mapped += edit.insert.length - (edit.to - edit.from);
+    else if (edit.from < offset) mapped += edit.from + edit.insert.length - offset;
+  }
+  return mapped;
+}

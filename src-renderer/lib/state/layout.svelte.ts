@@ -1,4 +1,4 @@
-export type SideTab = 'generate' | 'training' | 'models';
+export type SideTab = 'generate' | 'training' | 'models' | 'reports';
 
 export const PANE_LIMITS = { min: 180, max: 640 } as const;
 

@@ -87,7 +87,13 @@ export async function createRuntime(options: ServicesOptions): Promise<Runtime> 
     speedProbeDelayMs: options.speedProbeDelayMs ?? 3000,
   });
   await engine.start();
-  const app = new AppService({ ...options, dataDir, backend: () => host.engine.getBackend() });
+  const damaged = async () => [
+    ...settings.damaged,
+    ...corpora.damaged,
+    ...(await engine.listDamagedModels()),
+    ...(await documents.listDamagedRecoveries()),
+  ];
+  const app = new AppService({ ...options, dataDir, backend: () => host.engine.getBackend(), damaged });
   const services: Services = { bus, app, settings, corpora, documents, engine, dialogs: options.dialogs ?? noDialogs };
   const dispatch = createDispatcher(createHandlers(services), (channel, error) =>
     console.error(`[understudy] ${channel} failed:`, error),

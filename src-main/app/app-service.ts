@@ -1,4 +1,4 @@
-import { AppError, type AppInfo, type BackendName } from '../contract/index.ts';
+import { AppError, type AppInfo, type BackendName, type DamagedItem } from '../contract/index.ts';
 
 export interface AppServiceOptions {
   name: string;
@@ -11,6 +11,8 @@ export interface AppServiceOptions {
   openExternal?: (url: string) => Promise<void>;
   /** Screenplays named on the command line or by the OS at launch. */
   launchFiles?: readonly string[];
+  /** Collects the damaged items of every store. */
+  damaged?: () => Promise<DamagedItem[]>;
 }
 
 export class AppService {
@@ -29,6 +31,10 @@ export class AppService {
     const files = this.#launchFiles;
     this.#launchFiles = [];
     return files;
+  }
+
+  async listDamaged(): Promise<DamagedItem[]> {
+    return (await this.options.damaged?.()) ?? [];
   }
 
   async getInfo(): Promise<AppInfo> {

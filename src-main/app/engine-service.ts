@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
+  type DamagedItem,
   type EngineStatus,
   type ModelSummary,
   type ParsedInput,
@@ -236,6 +237,10 @@ export class EngineService {
 
   async listModels(): Promise<ModelSummary[]> {
     return (await this.#engine.listModels()).models;
+  }
+
+  async listDamagedModels(): Promise<DamagedItem[]> {
+    return (await this.#engine.listModels()).damaged.map((d) => ({ kind: 'model', ...d }));
   }
 
   async setActive(id: string): Promise<ModelSummary> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, request } from './define.ts';
+import type { ErrorCode } from './errors.ts';
 
 import type { BackendName } from '../engine/types.ts';
 
@@ -16,6 +17,15 @@ export interface AppInfo {
   shell: 'electron' | 'web';
 }
 
+/** A stored item that could not be read at start-up: left on disk untouched (settings: set aside) and named here. */
+export interface DamagedItem {
+  kind: 'corpus' | 'model' | 'recovery copy' | 'settings';
+  /** The corpus or model id, the recovery copy's document key (its file name when unreadable), or 'settings'. */
+  id: string;
+  code: ErrorCode;
+  message: string;
+}
+
 export interface Heartbeat {
   seq: number;
   at: number;
@@ -28,6 +38,8 @@ export const appRequests = {
   'app:openExternal': request<void>()(z.object({ url: z.string().max(4096) })),
   /** `.fountain` files the app was launched with (file association, command line); each is handed out once. */
   'app:takeLaunchFiles': request<string[]>()(z.undefined()),
+  /** Everything stored that is damaged, so the writer is told rather than finding it missing. */
+  'app:listDamaged': request<DamagedItem[]>()(z.undefined()),
 };
 
 export const appEvents = {

@@ -3,6 +3,7 @@ import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError, isAppError, toErrorInfo, type ErrorInfo } from '../contract/errors.ts';
+import type { DamagedItem } from '../contract/app.ts';
 import type { CorpusPreview, CorpusSummary, ImportReport } from './types.ts';
 import {
   TEMP_MARK,
@@ -77,6 +78,7 @@ export class CorpusStore {
   #excludeGeneratedDrafts: boolean;
   #queue: Promise<unknown> = Promise.resolve();
   #sampleError: ErrorInfo | null = null;
+  readonly #damaged: DamagedItem[] = [];
 
   private constructor(dataDir: string, options: CorpusStoreOptions) {
     this.#root = path.join(dataDir, 'corpora');
@@ -84,6 +86,11 @@ export class CorpusStore {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_CORPUS_BYTES;
     this.#charsPerSecond = options.charsPerSecondByPreset ?? DEFAULT_CHARS_PER_SECOND;
     this.#excludeGeneratedDrafts = options.excludeGeneratedDrafts ?? true;
+  }
+
+  /** Corpus directories found damaged at start-up (left on disk as they are). */
+  get damaged(): readonly DamagedItem[] {
+    return this.#damaged;
   }
 
   /** Opens (creating if needed) the library in `dataDir`, cleans crash leftovers and installs the sample. */
@@ -272,23 +279,46 @@ export class CorpusStore {
   }
 
   async #readMeta(dir: string): Promise<CorpusMeta | null> {
-    try {
-      const parsed = corpusMetaSchema.safeParse(JSON.parse(await readFile(path.join(dir, META_FILE), 'utf8')));
-      await stat(path.join(dir, TEXT_FILE));
-      return parsed.success && parsed.data.id === path.basename(dir) ? parsed.data : null;
-    } catch {
-      return null;
-    }
+    const checked = await this.#checkDirectory(dir);
+    return 'metaVersion' in checked ? checked : null;
   }
 
-  /** Damaged corpus directories (only possible by outside interference) are left on disk but not listed. */
+  /** The corpus's metadata, or why it cannot be trusted: unreadable meta.json, a text torn or changed outside us. */
+  async #checkDirectory(dir: string): Promise<CorpusMeta | ErrorInfo> {
+    const damaged = (why: string): ErrorInfo => ({
+      code: 'E_IO',
+      message: `Corpus ${path.basename(dir)} is damaged: ${why}.`,
+    });
+    let meta: CorpusMeta;
+    try {
+      const parsed = corpusMetaSchema.safeParse(JSON.parse(await readFile(path.join(dir, META_FILE), 'utf8')));
+      if (!parsed.success || parsed.data.id !== path.basename(dir)) return damaged('meta.json is invalid');
+      meta = parsed.data;
+    } catch {
+      return damaged('meta.json is unreadable');
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path.join(dir, TEXT_FILE)));
+    } catch {
+      return damaged('its text is missing or not valid UTF-8');
+    }
+    let chars = 0;
+    for (const _ of text) chars += 1;
+    return chars === meta.stats.chars
+      ? meta
+      : damaged(`its text has ${chars} characters, meta.json says ${meta.stats.chars}`);
+  }
+
+  /** Damaged corpus directories (only possible by outside interference) are left on disk, not listed, but named. */
   async #load(): Promise<void> {
     const entries = await readdir(this.#root, { withFileTypes: true });
     for (const entry of entries.filter((e) => e.isDirectory() && !e.name.endsWith(TEMP_MARK))) {
       const dir = path.join(this.#root, entry.name);
       await removeTempLeftovers(dir);
-      const meta = await this.#readMeta(dir);
-      if (meta) this.#corpora.set(meta.id, meta);
+      const checked = await this.#checkDirectory(dir);
+      if ('metaVersion' in checked) this.#corpora.set(checked.id, checked);
+      else this.#damaged.push({ kind: 'corpus', id: entry.name, ...checked });
     }
   }
 

@@ -62,6 +62,16 @@ function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** The document key at the start of a damaged recovery copy, when that much of it is still legible. */
+function legibleDocKey(text: string): string | undefined {
+  const quoted = /"docKey":("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
+  try {
+    return quoted === undefined ? undefined : String(JSON.parse(quoted));
+  } catch {
+    return undefined;
+  }
+}
+
 function summarise(file: RecoveryFile): RecoverySummary {
   const chars = Array.from(file.text);
   return {
@@ -247,9 +257,7 @@ export class DocumentStore {
     for (const name of names) {
       const file = path.join(this.#recoveryDir, name);
       if (await this.#parseRecovery(file)) continue;
-      const text = await readFile(file, 'utf8').catch(() => '');
-      const key = /"docKey":("(?:[^"\\]|\\.)*")/.exec(text)?.[1];
-      const id = key === undefined ? name : String(JSON.parse(key));
+      const id = legibleDocKey(await readFile(file, 'utf8').catch(() => '')) ?? name;
       damaged.push({ kind: 'recovery copy', id, code: 'E_IO', message: `The recovery copy of ${id} is damaged.` });
     }
     return damaged;

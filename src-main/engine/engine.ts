@@ -1,4 +1,4 @@
-import { AppError, toErrorInfo } from '../contract/errors.ts';
+import { AppError, toErrorInfo, type ErrorInfo } from '../contract/errors.ts';
 import { generationSchema } from '../contract/generation.ts';
 import { DEFAULT_COPY_WINDOW, type CopyIndex } from './copy-index.ts';
 import { loadOrBuildCopyIndex } from './copy-index-store.ts';
@@ -38,7 +38,7 @@ export interface EngineState {
 
 export interface ModelList {
   models: ModelSummary[];
-  damaged: { id: string; code: string; message: string }[];
+  damaged: ({ id: string } & ErrorInfo)[];
 }
 
 interface LoadedModel {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../contract/errors.ts';
+import { AppError, type ErrorInfo } from '../contract/errors.ts';
 import { presetSchema } from '../contract/vocabulary.ts';
 import {
   movedAsideFrom,
@@ -199,6 +199,9 @@ function parseJson(id: string, text: string, file: string): unknown {
 /** One directory per model under modelsDir, each written whole into a temp directory and renamed into place. */
 export class ModelStore {
   private readonly locks = new Map<string, Promise<void>>();
+
+  /** The `files` entry of the metadata each model's files were last verified against. */
+  private readonly verified = new Map<string, string>();
 
   constructor(readonly modelsDir: string) {}
 
@@ -422,13 +425,23 @@ export class ModelStore {
       .sort();
   }
 
+  /** Metadata, with every file it lists checked against its size and checksum (once per metadata version). */
+  private async readVerifiedUnlocked(id: string): Promise<ModelMetadata> {
+    const metadata = await this.readMetadataUnlocked(id);
+    const key = JSON.stringify(metadata.files);
+    if (this.verified.get(id) === key) return metadata;
+    for (const file of Object.keys(metadata.files)) await this.readChecked(id, metadata, file);
+    this.verified.set(id, key);
+    return metadata;
+  }
+
   /** Summaries of every readable model; damaged ones are reported separately rather than hidden. */
-  async list(): Promise<{ models: ModelSummary[]; damaged: { id: string; code: string; message: string }[] }> {
+  async list(): Promise<{ models: ModelSummary[]; damaged: ({ id: string } & ErrorInfo)[] }> {
     const models: ModelSummary[] = [];
-    const damaged: { id: string; code: string; message: string }[] = [];
+    const damaged: ({ id: string } & ErrorInfo)[] = [];
     for (const id of await this.ids()) {
       try {
-        models.push(summaryOf(await this.readMetadata(id)));
+        models.push(summaryOf(await this.exclusive(id, () => this.readVerifiedUnlocked(id))));
       } catch (error) {
         // Deleted between listing the directory and reading it.
         if (error instanceof AppError && error.code === 'E_MODEL_NOT_FOUND') continue;

@@ -7,5 +7,6 @@ export function appHandlers(app: AppService) {
     'app:ping': ({ echo }) => ({ echo, at: Date.now() }),
     'app:openExternal': ({ url }) => app.openExternal(url),
     'app:takeLaunchFiles': () => app.takeLaunchFiles(),
+    'app:listDamaged': () => app.listDamaged(),
   } satisfies DomainHandlers<'app'>;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { z } from 'zod';
 import { AppError } from '../contract/errors.ts';
+import type { DamagedItem } from '../contract/app.ts';
 import type { RecentFilesStore } from '../documents/document-store.ts';
 import { JsonFileBackend, type KeyValueBackend } from './key-value-backend.ts';
 import { migrateSettings } from './migrations.ts';
@@ -34,6 +35,10 @@ function readFields(values: Record<string, unknown>): { settings: Settings; repa
   return { settings: settings as Settings, repaired };
 }
 
+function settingsDamage(why: string): DamagedItem {
+  return { kind: 'settings', id: 'settings', code: 'E_INVALID_SETTINGS', message: `The settings were ${why}.` };
+}
+
 /** Validated, versioned settings: an invalid change is refused with `E_INVALID_SETTINGS` and nothing is stored. */
 export class SettingsStore {
   readonly #backend: KeyValueBackend;
@@ -57,17 +62,24 @@ export class SettingsStore {
     this.migratedFrom = migratedFrom;
   }
 
+  /** What a writer should be told about the stored settings: set aside, repaired or from a newer version. */
+  damaged: readonly DamagedItem[] = [];
+
   /** Loads, migrates and validates; writes back when anything had to change. */
   static async open(backend: KeyValueBackend): Promise<SettingsStore> {
     const stored = await backend.read();
     if (stored === null) {
       const store = new SettingsStore(backend, { ...DEFAULT_SETTINGS }, [], null);
+      if (backend.setAside) store.damaged = [settingsDamage(`unreadable; kept as ${path.basename(backend.setAside)}`)];
       await backend.write(store.#document());
       return store;
     }
     const { values, fromVersion } = migrateSettings(stored);
     const { settings, repaired } = readFields(values);
     const store = new SettingsStore(backend, settings, repaired, fromVersion);
+    if (fromVersion > SETTINGS_VERSION)
+      store.damaged = [settingsDamage(`from a newer Understudy (version ${fromVersion}); unknown fields were dropped`)];
+    else if (repaired.length > 0) store.damaged = [settingsDamage(`invalid ${repaired.join(', ')}; defaults restored`)];
     if (fromVersion !== SETTINGS_VERSION || repaired.length > 0) await backend.write(store.#document());
     return store;
   }

@@ -61,7 +61,7 @@ export interface ScriptReport {
   pages: number;
   /** The printed body in eighths of a page (title page excluded). */
   eighths: number;
-  /** A page a minute. */
+  /** A page a minute, from the printed page count (as the status bar gives it). */
   screenMinutes: number;
 }
 
@@ -109,7 +109,7 @@ export function scriptReport(document: FountainDocument, paper: Paper = 'letter'
     scenes,
     pages: pagination.pages.length,
     eighths: bodyEighths,
-    screenMinutes: bodyEighths / 8,
+    screenMinutes: pagination.pages.length,
   };
 }
 

@@ -36,10 +36,9 @@ export async function reportPdf(report: ScriptReport, title: string): Promise<Ui
 }
 
 export function summary(report: ScriptReport): string {
-  const minutes = Math.round(report.screenMinutes);
   return [
-    `${report.pages} ${report.pages === 1 ? 'page' : 'pages'} (${formatEighths(report.eighths)} in eighths)`,
-    `screen time about ${minutes} min`,
+    `${report.pages} ${report.pages === 1 ? 'page' : 'pages'}, screen time about ${report.screenMinutes} min`,
+    `printed length ${formatEighths(report.eighths)} pages in eighths`,
     `${report.scenes.length} scenes`,
     `${report.characters.length} speaking characters`,
     `${report.locations.length} locations`,

@@ -82,7 +82,7 @@ describe('script reports', () => {
     // Scene 1: heading, blank, action, blank, cue+line, blank, cue+paren+line, blank, cue+line, blank = 14 rows.
     expect(report.scenes.map((s) => s.eighths)).toEqual([2, 1, 1, 1]);
     expect(report.pages).toBe(1);
-    expect(report.screenMinutes).toBe(report.eighths / 8);
+    expect(report.screenMinutes).toBe(report.pages);
   });
 
   it('follows the paginator across pages: a long script’s eighths add up to its pages', () => {

@@ -79,7 +79,7 @@ describe('the Reports panel over the real editor and core', () => {
     ]);
     expect(rows().map((row) => row[4])).toEqual(['MARA, JON', 'JON, BRAM, MARA']);
     expect(getByTestId(testIds.reportsSummary).textContent).toMatch(
-      /^1 page .* 2 scenes · 3 speaking characters · 2 locations$/,
+      /^1 page, screen time about 1 min · printed length \d\/8 pages in eighths · 2 scenes · 3 speaking characters · 2 locations$/,
     );
   });
 
@@ -129,7 +129,7 @@ describe('the printable report', () => {
     writeFileSync(path, bytes);
     const text = execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
     expect(text).toContain('The test script: report');
-    expect(text).toMatch(/1 page .* 2 scenes/);
+    expect(text).toMatch(/1 page, screen time about 1 min .* 2 scenes/);
     for (const word of [
       'Characters',
       'Locations',

@@ -129,7 +129,10 @@ export interface OutlineMove {
   movedTo: number;
 }
 
-/** Moves an item above its previous sibling or below its next one; undefined at either end of its list. */
+/**
+ * Moves a section past its previous or next sibling (undefined at either end of its list). A scene swaps with the
+ * neighbouring scene, or steps over a section's heading into that section (or out of its own), one boundary a press.
+ */
 export function moveBySibling(
   nodes: OutlineNode[],
   text: string,
@@ -137,11 +140,28 @@ export function moveBySibling(
   direction: 'up' | 'down',
 ): OutlineMove | undefined {
   const place = locate(nodes, line);
-  if (!place) return undefined;
-  const node = place.siblings[place.index];
+  const node = place?.siblings[place.index];
+  if (!place || !node) return undefined;
+  if (node.kind === 'scene') return moveScene(flatten(nodes), text, node, direction);
   const neighbour = place.siblings[place.index + (direction === 'up' ? -1 : 1)];
-  if (!node || !neighbour) return undefined;
+  if (!neighbour) return undefined;
   return relocate(text, node, direction === 'up' ? neighbour.from : neighbour.to);
+}
+
+/** The items in document order each own the text up to the next one; a scene swaps with the one beside it. */
+function moveScene(
+  flat: readonly OutlineNode[],
+  text: string,
+  scene: OutlineNode,
+  direction: 'up' | 'down',
+): OutlineMove | undefined {
+  const index = flat.indexOf(scene);
+  if (direction === 'up') {
+    const above = flat[index - 1];
+    return above && relocate(text, scene, above.from);
+  }
+  const below = flat[index + 1];
+  return below && relocate(text, scene, flat[index + 2]?.from ?? text.length);
 }
 
 /** Moves an item to just before another (or to the end of the script when `beforeLine` is undefined). */

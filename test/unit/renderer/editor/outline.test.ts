@@ -58,6 +58,15 @@ function shape(nodes: readonly OutlineNode[]): Shape[] {
   }));
 }
 
+function findNode(nodes: readonly OutlineNode[], text: string): OutlineNode | undefined {
+  for (const node of nodes) {
+    if (node.text === text) return node;
+    const found = findNode(node.children, text);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function mount(value: string) {
   const result = render(EditorWithOutline, { props: { value } });
   const root = result.getByTestId(testIds.screenplayEditor).querySelector('.cm-editor');
@@ -205,6 +214,34 @@ describe('moving scenes', () => {
     expect(text.slice(0, down?.from) + (down?.insert ?? '') + text.slice(down?.to)).toBe(script);
     expect(moveBySibling(outline, script, outline[0]?.line ?? -1, 'up')).toBeUndefined();
     expect(moveBySibling(outline, script, actTwo?.line ?? -1, 'down')).toBeUndefined();
+  });
+
+  it('a scene steps over a section heading into the next section or out of its own, one boundary a press', () => {
+    const apply = (text: string, line: string, direction: 'up' | 'down'): string | undefined => {
+      const outline = buildOutline(parseFountain(text), text);
+      const node = outline.length ? findNode(outline, line) : undefined;
+      const move = node && moveBySibling(outline, text, node.line, direction);
+      return move && text.slice(0, move.from) + move.insert + text.slice(move.to);
+    };
+    const tree = (text: string) => shape(buildOutline(parseFountain(text), text));
+    const down = apply(script, 'INT. SHED - DAY', 'down') ?? '';
+    expect(tree(down)[1]).toEqual({
+      kind: 'section',
+      text: 'ACT TWO',
+      children: [
+        { kind: 'scene', text: 'INT. SHED - DAY', number: '3' },
+        { kind: 'scene', text: 'INT. OFFICE - NIGHT', number: '4' },
+      ],
+    });
+    expect(apply(down, 'INT. SHED - DAY', 'up')).toBe(script);
+    const once = apply(script, 'INT. KITCHEN - DAY', 'up') ?? '';
+    expect(tree(once)[0]?.children.map((child) => child.text)).toEqual(['INT. KITCHEN - DAY', 'Morning']);
+    const twice = apply(once, 'INT. KITCHEN - DAY', 'up') ?? '';
+    expect(tree(twice).map((node) => node.text)).toEqual(['INT. KITCHEN - DAY', 'ACT ONE', 'ACT TWO']);
+    expect(twice.startsWith('Title: Outline\n\nINT. KITCHEN - DAY\n')).toBe(true);
+    // Nothing but the title page is above it now, and that never moves.
+    expect(apply(twice, 'INT. KITCHEN - DAY', 'up')).toBeUndefined();
+    expect(apply(script, 'INT. OFFICE - NIGHT', 'down')).toBeUndefined();
   });
 
   it('a draft inserted with its provenance notes moves with its scene', () => {

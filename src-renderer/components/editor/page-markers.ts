@@ -13,15 +13,23 @@ export interface PageStart {
   label: string;
 }
 
-/** Where pages 2, 3 ... begin, as the Fountain core's paginator lays the script out. */
+/**
+ * Where pages 2, 3 ... begin, as the Fountain core's paginator lays the script out: at the first source line that
+ * begins on the page (a speech carried over with (CONT'D) began on the page before, so the rule goes under it).
+ */
 export function pageStarts(state: EditorState, paper: Paper): PageStart[] {
   const { pages } = paginate(fountainOf(state), { paper });
   const starts: PageStart[] = [];
-  for (const page of pages.slice(1)) {
-    const line = page.rows.flat().find((cell) => cell.line !== undefined)?.line;
-    if (line === undefined) continue;
-    starts.push({ pos: state.doc.line(Math.min(line + 1, state.doc.lines)).from, label: page.label ?? '' });
-  }
+  let last = -1;
+  pages.forEach((page, index) => {
+    const lines = page.rows.flat().flatMap((cell) => (cell.line === undefined ? [] : [cell.line]));
+    const begun = lines.filter((line) => line > last);
+    const first = begun.length > 0 ? Math.min(...begun) : last;
+    if (index > 0 && first >= 0) {
+      starts.push({ pos: state.doc.line(Math.min(first + 1, state.doc.lines)).from, label: page.label ?? '' });
+    }
+    last = Math.max(last, ...lines);
+  });
   return starts;
 }
 

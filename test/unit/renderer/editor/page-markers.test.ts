@@ -26,14 +26,15 @@ function mount(value: string, props: Record<string, unknown> = {}) {
   return { ...result, view, markers };
 }
 
-/** The line each page after the first begins with, by the paginator itself. */
+/** The first source line that begins on each page after the first, by the paginator itself. */
 function expectedStarts(text: string, paper: 'letter' | 'a4' = 'letter'): { line: number; label: string }[] {
-  return paginate(parseFountain(text), { paper })
-    .pages.slice(1)
-    .map((page) => ({
-      line: page.rows.flat().find((cell) => cell.line !== undefined)?.line ?? -1,
-      label: page.label ?? '',
-    }));
+  const seen = new Set<number>();
+  return paginate(parseFountain(text), { paper }).pages.flatMap((page, index) => {
+    const lines = page.rows.flat().flatMap((cell) => (cell.line === undefined ? [] : [cell.line]));
+    const begun = lines.filter((line) => !seen.has(line));
+    for (const line of lines) seen.add(line);
+    return index === 0 ? [] : [{ line: Math.min(...begun), label: page.label ?? '' }];
+  });
 }
 
 /** A long script: the sample's scenes over and over, 120 pages or more. */
@@ -66,6 +67,29 @@ describe('page-break markers', () => {
     expect(markers().map((marker) => marker.nextElementSibling?.textContent)).toEqual(['INT. B - DAY', 'Three.']);
     expect(markers()[0]?.getAttribute('role')).toBe('separator');
     expect(markers()[0]?.getAttribute('aria-label')).toBe('Page 2');
+  });
+
+  it("puts the rule under a speech carried over with (CONT'D), at the first line that begins on the new page", async () => {
+    const speech = Array.from({ length: 30 }, (_, index) => `Sentence number ${index + 1} of a speech that runs on.`);
+    const script = [
+      'INT. HALL - DAY',
+      '',
+      ...Array.from({ length: 20 }, () => 'She waits.\n'),
+      'ANN',
+      speech.join(' '),
+      '',
+      'BOB',
+      'Done?',
+    ].join('\n');
+    const pages = paginate(parseFountain(script)).pages;
+    const cue = script.split('\n').indexOf('ANN');
+    const carried = pages[1]?.rows.flat().find((cell) => cell.kind === 'character');
+    expect(carried?.text).toBe("ANN (CONT'D)");
+    expect(carried?.line).toBe(cue);
+    const { view } = mount(script);
+    await vi.waitFor(() => expect(shownPageStarts(view.state)).toHaveLength(pages.length - 1));
+    const first = shownPageStarts(view.state)[0];
+    expect(view.state.doc.lineAt(first?.pos ?? 0).text).toBe('BOB');
   });
 
   it('follows the text as the writer types, then the paginator once typing pauses', async () => {

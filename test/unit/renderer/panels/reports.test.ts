@@ -36,8 +36,8 @@ Two.
 
 afterEach(() => cleanup());
 
-function mount(value = SCRIPT) {
-  const result = render(ReportsWithEditor, { props: { value } });
+function mount(value = SCRIPT, onJump?: (line: number) => void) {
+  const result = render(ReportsWithEditor, { props: { value, onJump } });
   const panel = result.getByTestId(testIds.reportsPanel);
   const rows = () =>
     within(panel)
@@ -109,6 +109,16 @@ describe('the Reports panel over the real editor and core', () => {
     await tick();
     expect(next.component.text()).not.toMatch(/#\w+#/);
     expect(next.rows().map((row) => row[0])).toEqual(['1', '2', '3']);
+  });
+
+  it('a scene row jumps to its heading line', async () => {
+    const lines: number[] = [];
+    const { rows, tab, panel } = mount(SCRIPT, (line) => lines.push(line));
+    await fireEvent.click(tab('scenes'));
+    expect(rows()).toHaveLength(2);
+    const second = within(panel).getAllByTestId(testIds.reportsRow)[1] as HTMLElement;
+    await fireEvent.click(second);
+    expect(lines).toEqual([SCRIPT.split('\n').indexOf('EXT. DEPOT - DAY')]);
   });
 
   it('updates as the script changes', async () => {

@@ -4,12 +4,13 @@
  * page ends with (MORE) and goes on under CUE (CONT'D). Page images go to test-results/print-pdf/ for a person.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fountainToPdf } from '../../src-main/export/pdf.ts';
 import { CONTD, MORE, paginate, type PaginateOptions } from '../../src-main/fountain/paginate.ts';
 import { parseFountain } from '../../src-main/fountain/parse.ts';
 import { testIds } from '../../src-renderer/lib/test-ids.ts';
@@ -96,6 +97,10 @@ describe('Export PDF from the UI prints the paginator’s pages', () => {
     expect(first?.[0]?.trim()).toBe(firstRow?.[0]?.text);
     expect(first?.join('\n')).not.toMatch(/^\s*1\.\s*$/m);
     expect(second?.[0]?.trim()).toBe('2.');
+    // The browser built the very PDF the command line and the desktop app write: same writer, same text.
+    const fromNode = join(work, 'sample-node.pdf');
+    await writeFile(fromNode, await fountainToPdf(source, { paper: 'letter', sceneNumbers: false }));
+    expect(await pageLines(file)).toEqual(await pageLines(fromNode));
   });
 
   it('exports on A4 with scene numbers on both sides of each heading', async () => {

@@ -168,6 +168,7 @@ export class DocumentStore {
       await removeTempLeftovers(path.dirname(absolute), path.basename(absolute));
       await writeFileAtomic(absolute, output, current.mode === undefined ? {} : { mode: current.mode });
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw new AppError(
         'E_IO',
         `${path.basename(absolute)} could not be saved: ${errnoCode(error) ?? String(error)}.`,
@@ -214,6 +215,7 @@ export class DocumentStore {
     try {
       await writeFileAtomic(absolute, data);
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw new AppError(
         'E_IO',
         `${path.basename(absolute)} could not be written: ${errnoCode(error) ?? String(error)}.`,

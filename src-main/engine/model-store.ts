@@ -299,7 +299,10 @@ export class ModelStore {
       await replaceDirectory(temp, target);
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
-      throw new AppError('E_IO', `could not save model ${metadata.id}: ${String(error)}`);
+      // A full disk or a refused write keeps its own code (E_DISK_FULL, E_PERMISSION).
+      throw error instanceof AppError
+        ? error
+        : new AppError('E_IO', `could not save model ${metadata.id}: ${String(error)}`);
     }
   }
 

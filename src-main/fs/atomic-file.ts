@@ -2,7 +2,44 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { AppError } from '../contract/errors.ts';
 import { errnoCode } from './errno.ts';
+
+/** A failure the file layer can be told to produce, as the disk would: EACCES on open, ENOSPC halfway through a write. */
+export interface FileFault {
+  code: 'ENOSPC' | 'EACCES';
+  /** Which writes fail (default: every one). */
+  matches?: (target: string) => boolean;
+}
+
+let fault: FileFault | null = null;
+
+/** Test-only seam: every durable write whose target `matches` fails with `code` until this is called with null. */
+export function injectFileFault(next: FileFault | null): void {
+  fault = next;
+}
+
+function faultFor(target: string): FileFault | null {
+  return fault && (fault.matches?.(target) ?? true) ? fault : null;
+}
+
+function errnoError(code: string, target: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: injected fault, open '${target}'`), { code, path: target });
+}
+
+/** ENOSPC and EACCES as the writer should read them; anything else is passed through unchanged. */
+export function writeError(error: unknown, target: string): unknown {
+  if (error instanceof AppError) return error;
+  const code = errnoCode(error);
+  const base = path.basename(target);
+  // A temp sibling is named after its target: `.<name>.<suffix>.understudy-tmp`.
+  const name = isTempName(base) ? base.slice(1).replace(/\.[0-9a-f]{12}\.understudy-tmp$/, '') : base;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new AppError('E_DISK_FULL', `The disk is full: ${name} could not be saved. The previous version is kept.`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
+    return new AppError('E_PERMISSION', `Permission denied: ${name} could not be saved. The previous version is kept.`);
+  return error;
+}
 
 /** Every temporary file or directory we create ends with this, so start-up cleanup can find leftovers. */
 export const TEMP_MARK = '.understudy-tmp';
@@ -27,10 +64,23 @@ export async function writeFileDurable(
   data: string | Uint8Array,
   options: { mode?: number } = {},
 ): Promise<void> {
-  const handle = await open(target, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode ?? 0o644);
+  const injected = faultFor(target);
+  if (injected?.code === 'EACCES') throw writeError(errnoError('EACCES', target), target);
+  let handle;
   try {
+    handle = await open(target, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, options.mode ?? 0o644);
+  } catch (error) {
+    throw writeError(error, target);
+  }
+  try {
+    if (injected?.code === 'ENOSPC') {
+      await handle.writeFile(data.slice(0, Math.floor(data.length / 2)));
+      throw errnoError('ENOSPC', target);
+    }
     await handle.writeFile(data);
     await handle.sync();
+  } catch (error) {
+    throw writeError(error, target);
   } finally {
     await handle.close();
   }
@@ -48,7 +98,7 @@ export async function writeFileAtomic(
     await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
-    throw error;
+    throw writeError(error, target);
   }
   await fsyncDirectory(path.dirname(target));
 }

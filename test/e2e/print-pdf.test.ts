@@ -70,6 +70,7 @@ describe('Export PDF from the UI prints the paginator’s pages', () => {
   async function exportFromUi(name: string, paper: 'letter' | 'a4', sceneNumbers = false): Promise<string> {
     await page.click('header summary');
     await page.setChecked(id(testIds.exportSceneNumbers), sceneNumbers);
+    await page.locator('header details.export .menu').screenshot({ path: join(OUTPUT, `${name}-menu.png`) });
     const button = paper === 'letter' ? id(testIds.exportPdfButton) : 'header button:has-text("PDF (A4)")';
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
     expect(download.suggestedFilename()).toMatch(/\.pdf$/);

@@ -235,7 +235,7 @@ describe('moving scenes', () => {
     });
     expect(apply(down, 'INT. SHED - DAY', 'up')).toBe(script);
     const once = apply(script, 'INT. KITCHEN - DAY', 'up') ?? '';
-    expect(tree(once)[0]?.children.map((child) => child.text)).toEqual(['INT. KITCHEN - DAY', 'Morning']);
+    expect(tree(once)[0]?.children?.map((child) => child.text)).toEqual(['INT. KITCHEN - DAY', 'Morning']);
     const twice = apply(once, 'INT. KITCHEN - DAY', 'up') ?? '';
     expect(tree(twice).map((node) => node.text)).toEqual(['INT. KITCHEN - DAY', 'ACT ONE', 'ACT TWO']);
     expect(twice.startsWith('Title: Outline\n\nINT. KITCHEN - DAY\n')).toBe(true);

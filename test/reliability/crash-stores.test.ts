@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,13 +15,19 @@ import { recordFigures } from './support/figures.ts';
 
 const TRIALS_PER_KIND = Number(process.env.RELIABILITY_CRASH_TRIALS ?? 50);
 const TEMP_MARK = '.understudy-tmp';
-const BUNDLED_MODEL = path.join(REPO_ROOT, 'resources', 'models', 'm-mwyribs9-9f1c95');
+const BUNDLED_MODELS = path.join(REPO_ROOT, 'resources', 'models');
+const BUNDLED_MODEL = path.join(
+  BUNDLED_MODELS,
+  readdirSync(BUNDLED_MODELS, { withFileTypes: true }).find((entry) => entry.isDirectory())?.name ?? 'missing',
+);
 
 let work: string;
 let buildDir: string;
 let crashesInjected = 0;
 let itemsLost = 0;
 let tornFiles = 0;
+let checkpointTrials = 0;
+let checkpointsCommitted = 0;
 
 /** Adds one store's losses to the totals and expects none. */
 function expectNothingLost(lost: number, torn: number): void {
@@ -66,6 +73,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  notes.push(
+    `${checkpointTrials} of them during a training checkpoint save (${checkpointsCommitted} checkpoints committed)`,
+  );
   recordFigures('crash-stores', { crashesInjected, itemsLost, tornFiles, notes });
   await rm(work, { recursive: true, force: true });
 });
@@ -151,6 +161,35 @@ describe(`SIGKILL at random points, ${TRIALS_PER_KIND} times per store: every fi
       if (loaded.best[0]?.[0] !== version && committed > 0) torn += 1;
       if (!(version >= committed) && committed > 0) lost += 1;
     }
+    expectNothingLost(lost, torn);
+  });
+
+  it('training checkpoint save: the checkpoint resumes, whole, at the last committed step or the next', async () => {
+    let [lost, torn] = [0, 0];
+    const data = path.join(work, 'checkpoint-data');
+    const id = path.basename(BUNDLED_MODEL);
+    let committed = 0;
+    for (let trial = 0; trial < TRIALS_PER_KIND; trial += 1) {
+      committed = Math.max(committed, await killAtRandom(data, 'loop-checkpoint', [BUNDLED_MODEL], 1500));
+      const store = new ModelStore(path.join(data, 'models'));
+      await store.open();
+      const { damaged } = await store.list();
+      torn += damaged.length;
+      if (committed === 0) continue;
+      const resumed = await store.loadTraining(id).catch(() => null);
+      if (!resumed) {
+        lost += 1;
+        continue;
+      }
+      const { step } = resumed.training.state;
+      const whole = [resumed.best, resumed.training.weights, resumed.training.m, resumed.training.v].every(
+        (arrays) => arrays[0]?.[0] === step,
+      );
+      if (!whole || resumed.metadata.name !== `v${step}`) torn += 1;
+      if (!(step >= committed)) lost += 1;
+    }
+    checkpointTrials = TRIALS_PER_KIND;
+    checkpointsCommitted = committed;
     expectNothingLost(lost, torn);
   });
 

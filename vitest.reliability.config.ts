@@ -14,6 +14,8 @@ export default defineConfig({
     pool: 'forks',
     // One file at a time: the figures (RSS, latency) must not be skewed by a neighbour on a 2-core machine.
     fileParallelism: false,
-    reporters: ['default'],
+    reporters: ['default', 'json'],
+    // .ci/run adds this report's counts to the main run's for its last line.
+    outputFile: { json: 'test-results/reliability.json' },
   },
 });

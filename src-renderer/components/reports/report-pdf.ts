@@ -1,8 +1,15 @@
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PAPERS } from '../../../src-main/fountain/paginate.ts';
 import { formatEighths, type ScriptReport } from '../../../src-main/fountain/reports.ts';
 import { CHARACTER_COLUMNS, LOCATION_COLUMNS, SCENE_COLUMNS, type Column } from '../../lib/state/reports.svelte.ts';
 
-const PAGE = { width: 612, height: 792, margin: 54 };
+const POINTS_PER_INCH = 72;
+/** The report prints on the screenplay's US Letter paper (its size declared once, in the paginator). */
+const PAGE = {
+  width: PAPERS.letter.widthIn * POINTS_PER_INCH,
+  height: PAPERS.letter.heightIn * POINTS_PER_INCH,
+  margin: 0.75 * POINTS_PER_INCH,
+};
 const SIZE = { title: 16, heading: 12, body: 9 };
 const LEADING = 13;
 

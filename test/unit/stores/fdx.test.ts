@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emphasisRuns, fdxToFountain, fountainToFdx, parseFdx } from '../../../src-main/documents/fdx.ts';
+import { fdxToFountain, fountainToFdx, parseFdx } from '../../../src-main/documents/fdx.ts';
 import { parseFountain } from '../../../src-main/fountain/parse.ts';
 import {
   DRAFT_END_NOTE,
@@ -73,30 +73,31 @@ describe('fdx', () => {
 
   it('reads a Final Draft file into Fountain', () => {
     expect(fdxToFountain(FINAL_DRAFT_FILE)).toBe(
-      'INT. DINER - NIGHT\n\nRosa wipes the counter. Tom & Jerry’s sign flickers.\n\n' +
+      'Title: DINER\n\nINT. DINER - NIGHT #1#\n\nRosa wipes the counter. Tom & Jerry’s sign flickers.\n\n' +
         "ROSA\n(not looking up)\nWe're **_closed_**.\n\n> SMASH CUT TO BLACK\n",
     );
   });
 
   it('refuses malformed XML and files that are not Final Draft', () => {
     expect(() => fdxToFountain('<FinalDraft><Content><Paragraph></Content></FinalDraft>')).toThrow(
-      expect.objectContaining({ code: 'E_INVALID_INPUT' }),
+      expect.objectContaining({ code: 'E_FDX_INVALID', message: expect.stringContaining('line 1') }),
     );
     expect(() => fdxToFountain('<html><body/></html>')).toThrow(/FinalDraft/);
   });
 
   it('follows Fountain where a writer leaves out blank lines', () => {
     const paragraphs = parseFdx(fountainToFdx('# Act One\nINT. HALL - DAY\nShe waits.\n\n= She is early.\n'));
-    expect(paragraphs.map((p) => [p.type, p.text])).toEqual([['Action', 'INT. HALL - DAY\nShe waits.']]);
+    expect(paragraphs.map((p) => [p.type, p.text])).toEqual([
+      ['Section', 'Act One'],
+      ['Action', 'INT. HALL - DAY\nShe waits.'],
+      ['Synopsis', 'She is early.'],
+    ]);
   });
 
   it('escapes XML special characters and keeps escaped Fountain emphasis literal', () => {
     const fdx = fountainToFdx('A <tag> & "quotes" cost 2\\*3.\n');
     expect(fdx).toContain('<Text>A &lt;tag&gt; &amp; &quot;quotes&quot; cost 2*3.</Text>');
-    expect(emphasisRuns('***both*** plain')).toEqual([
-      { text: 'both', styles: ['Bold', 'Italic'] },
-      { text: ' plain', styles: [] },
-    ]);
+    expect(fountainToFdx('***both*** plain\n')).toContain('<Text Style="Bold+Italic">both</Text><Text> plain</Text>');
   });
 });
 
@@ -174,5 +175,117 @@ EXT. ROAD - DAY
     expect(fdxToFountain(fountainToFdx(speech))).toBe(speech);
     const unclosed = `She waits.\n\n${start}\nBOB\nHi.\n`;
     expect(fdxToFountain(fountainToFdx(unclosed))).toBe(unclosed);
+  });
+});
+
+describe('fdx: everything the Fountain core represents, both ways', () => {
+  const FULL = `Title: The Pier
+Credit: written by
+Author: A. Writer
+Draft date: 2026-12-01
+
+# Act One
+
+= The pier at dawn.
+
+INT. PIER - DAWN #6A#
+
+Gulls [[Check the gull sound.]] cry.
+
+[[A note of its own]]
+MARA
+~Row, row, row
+~your boat
+
+JOHN
+Hi.
+
+MARY ^
+Ho.
+
+===
+
+> THE END <
+
+> FADE OUT.
+
+CUT TO:
+`;
+
+  it('writes the title page with keys, Number, StartsNewPage, ScriptNote, DualDialogue, Lyrics, centred text', () => {
+    const fdx = fountainToFdx(FULL);
+    expect(fdx).toContain('<Paragraph Type="General" Key="title" Alignment="Center"><Text>The Pier</Text>');
+    expect(fdx).toContain('<Paragraph Type="Scene Heading" Number="6A"><Text>INT. PIER - DAWN</Text>');
+    expect(fdx).toContain(
+      '<Text>Gulls </Text><ScriptNote><Paragraph><Text>Check the gull sound.</Text></Paragraph></ScriptNote><Text> cry.</Text>',
+    );
+    expect(fdx).toContain('<ScriptNote Kind="Section" Level="1">');
+    expect(fdx).toContain('<ScriptNote Kind="Synopsis">');
+    expect(fdx).toContain('<Paragraph Type="Lyrics"><Text>Row, row, row\nyour boat</Text>');
+    expect(fdx).toMatch(/<DualDialogue>\s*<Paragraph Type="Character"><Text>JOHN<\/Text>/);
+    expect(fdx).toContain('<Paragraph Type="Action" Alignment="Center" StartsNewPage="Yes"><Text>THE END</Text>');
+    expect(fdx).toContain('<Paragraph Type="Transition"><Text>FADE OUT.</Text>');
+  });
+
+  it('reads its own file back to the same script', () => {
+    expect(fdxToFountain(fountainToFdx(FULL))).toBe(FULL);
+  });
+
+  it('keeps page breaks at the end and two in a row', () => {
+    const script = 'She waits.\n\n===\n\n===\n\nHe comes.\n\n===\n';
+    const back = fdxToFountain(fountainToFdx(script));
+    expect(
+      parseFountain(back)
+        .lines.filter((l) => l.type !== 'blank')
+        .map((l) => l.type),
+    ).toEqual(['action', 'page-break', 'page-break', 'action', 'page-break']);
+  });
+});
+
+describe('fdx: bad and unusual input', () => {
+  const wrap = (body: string): string =>
+    `<?xml version="1.0"?>\n<FinalDraft DocumentType="Script">\n<Content>\n${body}\n</Content>\n</FinalDraft>\n`;
+
+  it('names the line of a malformed file with E_FDX_INVALID', () => {
+    const broken = wrap(
+      '<Paragraph Type="Action"><Text>One</Text></Paragraph>\n<Paragraph Type="Action">\n<Text>Two</Paragraph>',
+    );
+    expect(() => fdxToFountain(broken)).toThrow(expect.objectContaining({ code: 'E_FDX_INVALID' }));
+    expect(() => fdxToFountain(broken)).toThrow(/line 6/);
+    expect(() => fdxToFountain(wrap('<Paragraph Type=Action><Text>x</Text></Paragraph>'))).toThrow(/line 4/);
+    expect(() => fdxToFountain(wrap('<Paragraph><Text>&#x110000;</Text></Paragraph>'))).toThrow(/line 4/);
+    expect(() => fdxToFountain(wrap('<Paragraph Type="Action">'))).toThrow(/line 5.*does not close <Paragraph>/);
+  });
+
+  it('keeps the text of paragraph types it does not know as action', () => {
+    const fdx = wrap(
+      '<Paragraph Type="Cast List"><Text>MARA, a sailor</Text></Paragraph>\n<Paragraph Type="Outline 2"><Text>INT. NOT A HEADING</Text></Paragraph>',
+    );
+    const back = fdxToFountain(fdx);
+    expect(back).toBe('MARA, a sailor\n\n!INT. NOT A HEADING\n');
+    expect(
+      parseFountain(back)
+        .lines.filter((l) => l.type !== 'blank')
+        .map((l) => [l.type, l.text]),
+    ).toEqual([
+      ['action', 'MARA, a sailor'],
+      ['action', 'INT. NOT A HEADING'],
+    ]);
+  });
+
+  it('never expands a DOCTYPE entity (an entity bomb reads in no time) and refuses 10,000-deep nesting', () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]><FinalDraft><Content><Paragraph Type="Action"><Text>&lol9;</Text></Paragraph></Content></FinalDraft>`;
+    const started = Date.now();
+    expect(fdxToFountain(bomb)).toBe('&lol9;\n');
+    expect(Date.now() - started).toBeLessThan(1000);
+    const deep = `<FinalDraft><Content>${'<Paragraph Type="Action"><Text>'.repeat(10_000)}x${'</Text></Paragraph>'.repeat(10_000)}</Content></FinalDraft>`;
+    expect(() => fdxToFountain(deep)).toThrow(expect.objectContaining({ code: 'E_FDX_INVALID' }));
+  });
+
+  it('reads a Final Draft scene summary as the synopsis of its scene', () => {
+    const fdx = wrap(
+      '<Paragraph Type="Scene Heading"><SceneProperties><Summary><Paragraph><Text>They meet.</Text></Paragraph></Summary></SceneProperties><Text>EXT. ROAD - DAY</Text></Paragraph>',
+    );
+    expect(fdxToFountain(fdx)).toBe('EXT. ROAD - DAY\n\n= They meet.\n');
   });
 });

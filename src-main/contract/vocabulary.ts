@@ -55,6 +55,19 @@ export const CORPUS_EXTENSIONS_TEXT = Object.values(CORPUS_FORMATS)
   .map((f) => f.extensions[0])
   .join(', ');
 
+/** What the editor opens as a script: Fountain files as they are, Final Draft converted to Fountain on open. */
+export const SCRIPT_EXTENSIONS: readonly string[] = (['fountain', 'fdx', 'txt'] as const).flatMap(
+  (format) => CORPUS_FORMATS[format].extensions,
+);
+/** What a script is saved as: its text is Fountain, so never over a `.fdx`. */
+export const SCRIPT_SAVE_EXTENSIONS: readonly string[] = SCRIPT_EXTENSIONS.filter(
+  (extension) => corpusFormatOf(extension) !== 'fdx',
+);
+/** A path's extension (lower case, with its dot), or '' without one. */
+export function extensionOf(path: string): string {
+  return /\.[^./\\]+$/.exec(path)?.[0].toLowerCase() ?? '';
+}
+
 /** The format an extension (with its dot, any case) means, if any. */
 export function corpusFormatOf(extension: string): CorpusFormat | undefined {
   const lower = extension.toLowerCase();

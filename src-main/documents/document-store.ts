@@ -9,7 +9,8 @@ import { removeTempLeftovers, writeFileAtomic } from '../fs/atomic-file.ts';
 import { errnoCode } from '../fs/errno.ts';
 import { fountainToPdf } from '../export/pdf.ts';
 import type { Paper } from '../fountain/paginate.ts';
-import { fountainToFdx } from './fdx.ts';
+import { SCRIPT_EXTENSIONS, SCRIPT_SAVE_EXTENSIONS, extensionOf } from '../contract/vocabulary.ts';
+import { fdxToFountain, fountainToFdx } from './fdx.ts';
 import type {
   FileVersion,
   LineEnding,
@@ -22,7 +23,6 @@ import type {
 
 export type * from './types.ts';
 
-const DOCUMENT_EXTENSIONS = new Set(['.fountain', '.spmd', '.txt']);
 const DEFAULT_RECENT_LIMIT = 10;
 const PREVIEW_CHARS = 200;
 
@@ -83,6 +83,12 @@ function summarise(file: RecoveryFile): RecoverySummary {
   };
 }
 
+/** A script file's text as Fountain: a Final Draft file is converted (`E_FDX_INVALID` naming the line if broken). */
+function scriptText(bytes: Uint8Array, file: string): string {
+  const text = decodeText(bytes, path.basename(file)).text;
+  return extensionOf(file) === '.fdx' ? fdxToFountain(text) : text;
+}
+
 /** A JSON file holding the recent-files list, written atomically. */
 export class JsonRecentFiles implements RecentFilesStore {
   constructor(private readonly file: string) {}
@@ -102,7 +108,7 @@ export class JsonRecentFiles implements RecentFilesStore {
   }
 }
 
-/** `.fountain` files anywhere on disk, saved atomically, never over outside edits; recovery copies in the data dir. */
+/** Scripts anywhere on disk (a `.fdx` opens converted to Fountain and is never saved over), saved atomically, never over outside edits; recovery copies in the data dir. */
 export class DocumentStore {
   readonly #recoveryDir: string;
   readonly #recent: RecentFilesStore;
@@ -133,7 +139,7 @@ export class DocumentStore {
     await removeTempLeftovers(path.dirname(absolute), path.basename(absolute));
     const { bytes, version } = await this.#readVersion(absolute);
     if (!bytes || !version) throw new AppError('E_NOT_FOUND', `${path.basename(absolute)} no longer exists.`);
-    const raw = decodeText(bytes, path.basename(absolute)).text;
+    const raw = scriptText(bytes, absolute);
     const text = raw.replace(/\r\n?/g, '\n');
     await this.#remember(absolute);
     const recovery = await this.#readRecoveryFile(absolute);
@@ -150,7 +156,7 @@ export class DocumentStore {
 
   /** Atomically saves `text`; `E_CONFLICT` if the file on disk is not the version the editor last saw. */
   async save(filePath: string, text: string, options: SaveOptions): Promise<SaveResult> {
-    const absolute = this.#checkPath(filePath);
+    const absolute = this.#checkPath(filePath, SCRIPT_SAVE_EXTENSIONS);
     const current = await this.#readVersion(absolute);
     if (current.version && !options.force) {
       const base = options.baseVersion;
@@ -283,13 +289,19 @@ export class DocumentStore {
     return this.#updateRecent((paths) => paths.filter((p) => p !== path.resolve(filePath)));
   }
 
-  #checkPath(filePath: string): string {
+  #checkPath(filePath: string, extensions: readonly string[] = SCRIPT_EXTENSIONS): string {
     if (filePath.trim() === '') throw new AppError('E_INVALID_INPUT', 'A document path is required.');
     const absolute = path.resolve(filePath);
-    if (!DOCUMENT_EXTENSIONS.has(path.extname(absolute).toLowerCase())) {
-      throw new AppError('E_UNSUPPORTED_TYPE', `${path.basename(absolute)} is not a Fountain screenplay (.fountain).`);
+    const extension = extensionOf(absolute);
+    if (extensions.includes(extension)) return absolute;
+    const name = path.basename(absolute);
+    if (SCRIPT_EXTENSIONS.includes(extension)) {
+      throw new AppError(
+        'E_UNSUPPORTED_TYPE',
+        `${name} is a Final Draft file: save the script as .fountain, or export it to Final Draft.`,
+      );
     }
-    return absolute;
+    throw new AppError('E_UNSUPPORTED_TYPE', `${name} is not a screenplay (${SCRIPT_EXTENSIONS.join(', ')}).`);
   }
 
   #recoveryPath(docKey: string): string {
@@ -319,7 +331,7 @@ export class DocumentStore {
   async #matchesDisk(filePath: string, text: string): Promise<boolean> {
     try {
       const { bytes } = await this.#readVersion(filePath);
-      return bytes !== undefined && bytes.toString('utf8').replace(/\r\n?/g, '\n') === text;
+      return bytes !== undefined && scriptText(bytes, filePath).replace(/\r\n?/g, '\n') === text;
     } catch {
       return false;
     }

@@ -135,4 +135,52 @@ describe('DocumentStore', () => {
     expect(findDraftSpans(imported).map((span) => span.provenance)).toEqual(drafts.map((span) => span.provenance));
     expect(withoutDrafts(imported).text).toBe('INT. KITCHEN - NIGHT\n\nShe waits.\n\nShe opens the .\n');
   });
+
+  it('opens a Final Draft file as Fountain, never saves Fountain over it, and saves it as .fountain', async () => {
+    const { dir, store } = await setup();
+    const script = 'Title: Pier\n\nEXT. PIER - DUSK #6A#\n\nGulls.\n\n===\n\nMARA\n~Row, row\n\nCUT TO:\n';
+    const fdx = path.join(dir, 'pier.fdx');
+    await store.exportFdx(fdx, script);
+    const exported = await readFile(fdx, 'utf8');
+    const opened = await store.openFile(fdx);
+    expect(opened).toMatchObject({ path: fdx, docKey: fdx, text: script, lineEnding: 'lf', recovery: null });
+    expect(await store.recentFiles()).toEqual([fdx]);
+    expect(await store.fileVersion(fdx)).toEqual(opened.version);
+
+    await expect(store.save(fdx, `${script}More.\n`, { baseVersion: opened.version })).rejects.toMatchObject({
+      code: 'E_UNSUPPORTED_TYPE',
+      message: expect.stringContaining('save the script as .fountain'),
+    });
+    await expect(store.saveAs(fdx, 'x')).rejects.toMatchObject({ code: 'E_UNSUPPORTED_TYPE' });
+    expect(await readFile(fdx, 'utf8')).toBe(exported);
+
+    await store.writeRecovery(fdx, `${script}More.\n`, fdx);
+    expect((await store.listRecoveries()).map((r) => r.docKey)).toEqual([fdx]);
+    const fountain = path.join(dir, 'pier.fountain');
+    await store.saveAs(fountain, `${script}More.\n`, { fromDocKey: fdx });
+    expect(await readFile(fountain, 'utf8')).toBe(`${script}More.\n`);
+    expect(await store.listRecoveries()).toEqual([]);
+    expect(await readFile(fdx, 'utf8')).toBe(exported);
+  });
+
+  it('drops a recovery copy of a .fdx identical to its converted text, and names the line of a broken .fdx', async () => {
+    const { dir, store } = await setup();
+    const fdx = path.join(dir, 'same.fdx');
+    await store.exportFdx(fdx, 'INT. LAB - NIGHT\n');
+    await store.writeRecovery(fdx, 'INT. LAB - NIGHT\n', fdx);
+    expect(await store.listRecoveries()).toEqual([]);
+    const broken = path.join(dir, 'broken.fdx');
+    await writeFile(
+      broken,
+      '<FinalDraft>\n<Content>\n<Paragraph Type="Action"><Text>x</Paragraph>\n</Content>\n</FinalDraft>\n',
+    );
+    await expect(store.openFile(broken)).rejects.toMatchObject({
+      code: 'E_FDX_INVALID',
+      message: expect.stringContaining('line 3'),
+    });
+    await expect(store.openFile(path.join(dir, 'notes.docx'))).rejects.toMatchObject({
+      code: 'E_UNSUPPORTED_TYPE',
+      message: expect.stringContaining('.fdx'),
+    });
+  });
 });

@@ -1,5 +1,8 @@
 import {
   CORPUS_EXTENSIONS,
+  SCRIPT_EXTENSIONS,
+  SCRIPT_SAVE_EXTENSIONS,
+  extensionOf,
   fountainToFdx,
   fountainToPdf,
   type UnderstudyApi,
@@ -34,7 +37,8 @@ export interface FirstRun {
   sampleName: string;
 }
 
-const FOUNTAIN_FILTER = { name: 'Screenplay', extensions: ['fountain', 'spmd', 'txt'] };
+const SCRIPT_FILTER = { name: 'Screenplay', extensions: SCRIPT_EXTENSIONS.map((extension) => extension.slice(1)) };
+const FOUNTAIN_FILTER = { name: 'Fountain', extensions: SCRIPT_SAVE_EXTENSIONS.map((extension) => extension.slice(1)) };
 const CORPUS_FILTER = { name: 'Writing', extensions: CORPUS_EXTENSIONS.map((extension) => extension.slice(1)) };
 
 export type PathMode = 'open' | 'saveAs' | 'import';
@@ -238,6 +242,8 @@ export class Workbench {
   }
 
   async save(): Promise<boolean> {
+    // A script opened from Final Draft is saved as Fountain beside it, never over the .fdx.
+    if (extensionOf(this.document.path ?? '') === '.fdx') return this.saveAs();
     const outcome = await this.document.save();
     if (outcome === 'needs-path') return this.saveAs();
     return this.#reportSave(outcome);
@@ -245,7 +251,8 @@ export class Workbench {
 
   async saveAs(): Promise<boolean> {
     const suggested =
-      this.document.path ?? `${this.document.title.replace(/[\\/:*?"<>|]/g, '').trim() || 'Untitled'}.fountain`;
+      this.document.path?.replace(/\.fdx$/i, '.fountain') ??
+      `${this.document.title.replace(/[\\/:*?"<>|]/g, '').trim() || 'Untitled'}.fountain`;
     const path = await this.#askPath('saveAs', suggested);
     if (path === null) return false;
     return this.#reportSave(await this.document.saveAs(path));
@@ -373,7 +380,7 @@ export class Workbench {
       return result.ok && result.value.supported ? result.value.value : undefined;
     }
     const result = await this.api.dialogs.openFiles(
-      mode === 'open' ? { filters: [FOUNTAIN_FILTER] } : { title: 'Import your writing', filters: [CORPUS_FILTER] },
+      mode === 'open' ? { filters: [SCRIPT_FILTER] } : { title: 'Import your writing', filters: [CORPUS_FILTER] },
     );
     return result.ok && result.value.supported ? (result.value.value[0] ?? null) : undefined;
   }

@@ -260,6 +260,8 @@ export function fdxToFountain(xml: string): string {
   let opening: string[] = [];
   for (const paragraph of body) {
     if (paragraph.startsNewPage) {
+      if (opening.length > 0) blocks.push(opening.join('\n'));
+      opening = [];
       blocks.push('===');
       joining = false;
     }

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { AppError, type ErrorInfo } from '../contract/errors.ts';
 import { ENGINE_METHODS, type Engine, type EngineMethod, type ResultOf } from '../engine/engine.ts';
 import type { BackendName, GenerationEvent, TrainingEvent } from '../engine/types.ts';
@@ -20,6 +20,8 @@ export interface EngineHostOptions {
   maxRestartsPerMinute?: number;
   /** After giving up, the next request past this many milliseconds tries a fresh worker (default 10 s). */
   retryAfterMs?: number;
+  /** Heap limits of the worker (a runaway allocation then ends the worker, not the app). */
+  resourceLimits?: ResourceLimits;
 }
 
 /** Every engine request as a method that sends it to the worker: the Engine class's API, made asynchronous. */
@@ -125,10 +127,17 @@ export class EngineHost {
     return this.#request('debugCrash', undefined);
   }
 
+  /** Makes the worker allocate until its heap limit ends it (tests of out-of-memory recovery). */
+  debugExhaustMemory(): Promise<never> {
+    return this.#request('debugExhaustMemory', undefined);
+  }
+
   #spawn(): Promise<BackendName> {
     const workerData: WorkerOptions = { modelsDir: this.#options.modelsDir };
     if (this.#options.backendOrder !== undefined) workerData.backendOrder = this.#options.backendOrder;
-    const worker = new Worker(this.#options.workerPath, { workerData });
+    const { resourceLimits } = this.#options;
+    const worker = new Worker(this.#options.workerPath, { workerData, ...(resourceLimits ? { resourceLimits } : {}) });
+    let failure = '';
     this.#worker = worker;
     return new Promise<BackendName>((resolve, reject) => {
       let started = false;
@@ -145,6 +154,7 @@ export class EngineHost {
         }
       });
       worker.on('error', (error) => {
+        failure = `: ${error.message}`;
         if (!started) reject(new AppError('E_ENGINE_CRASHED', `the engine failed to start: ${error.message}`));
       });
       worker.on('exit', (code) => {
@@ -153,7 +163,7 @@ export class EngineHost {
           reject(new AppError('E_ENGINE_CRASHED', `the engine exited with code ${code} while starting`));
           return;
         }
-        this.#handleCrash(`the engine stopped unexpectedly (exit code ${code})`);
+        this.#handleCrash(`the engine stopped unexpectedly (exit code ${code})${failure}`);
       });
     });
   }

@@ -15,6 +15,8 @@ import type { BackendName } from '../engine/types.ts';
 export interface WorkerExtras {
   /** Throws an uncaught error inside the worker and never answers: exercises crash recovery in tests. */
   debugCrash(): Promise<never>;
+  /** Allocates until the worker's heap limit (EngineHostOptions.resourceLimits) ends it: exercises OOM recovery. */
+  debugExhaustMemory(): Promise<never>;
 }
 
 /** What the worker serves: every engine request and the worker's own. */

@@ -13,11 +13,20 @@ const extras: WorkerExtras = {
         throw new Error('engine worker crashed on request (debugCrash)');
       });
     }),
+  debugExhaustMemory: () =>
+    new Promise<never>(() => {
+      const hoard: number[][] = [];
+      const grow = (): void => {
+        for (let i = 0; i < 50; i += 1) hoard.push(new Array<number>(100_000).fill(hoard.length));
+        setImmediate(grow);
+      };
+      grow();
+    }),
 };
 
 /** Every request goes to the engine method of its name (the protocol types each params object from it). */
 function answer(engine: Engine, { method, params }: HostToWorker): unknown {
-  if (method === 'debugCrash') return extras.debugCrash();
+  if (method === 'debugCrash' || method === 'debugExhaustMemory') return extras[method]();
   return engine[method](params as never);
 }
 

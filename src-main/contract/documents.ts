@@ -28,6 +28,7 @@ export const fileVersionSchema = z.object({
 
 export const documentsRequests = {
   'documents:new': request<NewDocument>()(z.undefined()),
+  /** A `.fdx` opens converted to Fountain (`E_FDX_INVALID` naming the line if damaged); saving it is refused. */
   'documents:open': request<OpenedDocument>()(z.object({ path: filePath })),
   /** Fails with `E_CONFLICT` if the file on disk is not `baseVersion`, unless `force`. */
   'documents:save': request<SaveResult>()(

@@ -50,8 +50,8 @@ export async function extractText(bytes: Uint8Array, filePath: string): Promise<
   try {
     return { text: fdxToFountain(decoded.text), encoding: decoded.encoding, format };
   } catch (error) {
-    // The reader's E_FDX_INVALID message names the line; imports report every unreadable file as E_IO.
-    const reason = isAppError(error) ? error.message : String(error);
-    throw new AppError('E_IO', `${name} could not be read: ${reason}`);
+    // A malformed Final Draft file keeps its E_FDX_INVALID code (the message names the line), prefixed with the file.
+    if (isAppError(error)) throw new AppError(error.code, `${name}: ${error.message}`);
+    throw new AppError('E_IO', `${name} could not be read: ${String(error)}`);
   }
 }

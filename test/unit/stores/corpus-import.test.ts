@@ -115,7 +115,11 @@ const REFUSALS: Refusal[] = [
   { file: 'huge.txt', bytes: () => Buffer.alloc(5000, 'a'), code: 'E_TOO_LARGE' },
   { file: 'slides.pdf', bytes: () => Buffer.from('%PDF-1.7'), code: 'E_UNSUPPORTED_TYPE' },
   { file: 'fake.docx', bytes: () => Buffer.from('not a zip'), code: 'E_IO' },
-  { file: 'broken.fdx', bytes: () => Buffer.from('<FinalDraft><Content><Paragraph></FinalDraft>'), code: 'E_IO' },
+  {
+    file: 'broken.fdx',
+    bytes: () => Buffer.from('<FinalDraft><Content><Paragraph></FinalDraft>'),
+    code: 'E_FDX_INVALID',
+  },
 ];
 
 async function storeWithFiles(files: readonly { file: string; bytes: () => Buffer }[], maxBytes?: number) {

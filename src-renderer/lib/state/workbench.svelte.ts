@@ -5,6 +5,7 @@ import {
   extensionOf,
   fountainToFdx,
   fountainToPdf,
+  type DamagedItem,
   type UnderstudyApi,
 } from '../../../src-main/contract/index.ts';
 import { download, withExtension } from '../print-export.ts';
@@ -90,6 +91,17 @@ export class Workbench {
     return this.#pathRequest;
   }
 
+  #damaged = $state.raw<readonly DamagedItem[]>([]);
+
+  /** Stored items found damaged at start-up (left on disk as they were), named to the writer until dismissed. */
+  get damaged(): readonly DamagedItem[] {
+    return this.#damaged;
+  }
+
+  dismissDamaged(): void {
+    this.#damaged = [];
+  }
+
   attachEditor(editor: EditorHandle | null): void {
     this.#editor = editor;
   }
@@ -102,6 +114,8 @@ export class Workbench {
     const trainingRunId = this.models.status?.trainingRunId;
     if (trainingRunId) this.training.follow(trainingRunId);
     await Promise.all([this.document.loadRecoveries(), this.document.loadRecent()]);
+    const damaged = await this.api.app.listDamaged();
+    if (damaged.ok) this.#damaged = damaged.value;
     const last = this.document.recent[0];
     const reopened =
       (await this.#openLaunchFiles()) ||

@@ -1,4 +1,12 @@
-import { AppError, type AppInfo, type BackendName, type DamagedItem } from '../contract/index.ts';
+import {
+  AppError,
+  corpusFormatOf,
+  extensionOf,
+  type AppInfo,
+  type BackendName,
+  type CorpusFormat,
+  type DamagedItem,
+} from '../contract/index.ts';
 
 export interface AppServiceOptions {
   name: string;
@@ -64,7 +72,10 @@ export function isSafeExternalUrl(url: string): boolean {
   }
 }
 
+/** Files the OS hands the app to open (its file associations): Fountain, and Final Draft converted on open. */
+const OS_OPENED_FORMATS: readonly (CorpusFormat | undefined)[] = ['fountain', 'fdx'];
+
 /** The screenplay files among command-line arguments (Electron passes its own flags and the app path too). */
 export function screenplayArgs(argv: readonly string[]): string[] {
-  return argv.filter((arg) => !arg.startsWith('-') && /\.fountain$/i.test(arg));
+  return argv.filter((arg) => !arg.startsWith('-') && OS_OPENED_FORMATS.includes(corpusFormatOf(extensionOf(arg))));
 }

@@ -30,9 +30,8 @@ describe('security policy', () => {
   });
 
   it('finds the screenplays among the command-line arguments Electron passes', () => {
-    expect(screenplayArgs(['.', '--no-sandbox', '/home/w/Pilot.fountain', 'notes.txt', '/x/B.FOUNTAIN'])).toEqual([
-      '/home/w/Pilot.fountain',
-      '/x/B.FOUNTAIN',
-    ]);
+    expect(
+      screenplayArgs(['.', '--no-sandbox', '/home/w/Pilot.fountain', 'notes.txt', '/x/B.FOUNTAIN', '/x/Draft.fdx']),
+    ).toEqual(['/home/w/Pilot.fountain', '/x/B.FOUNTAIN', '/x/Draft.fdx']);
   });
 });

@@ -124,11 +124,11 @@ describe('electron-builder.yml', () => {
     expect(config.linux?.maintainer, 'deb needs a maintainer').toMatch(/<.+@.+>/);
   });
 
-  it('associates .fountain files with the app', () => {
+  it('associates .fountain and .fdx files with the app', () => {
     const extensions = asArray(config.fileAssociations).flatMap((association) =>
       asArray(association.ext).map((ext) => ext.replace(/^\./, '')),
     );
-    expect(extensions).toContain('fountain');
+    expect(extensions).toEqual(expect.arrayContaining(['fountain', 'fdx']));
   });
 
   it('packs only built output and package.json, never sources, tests, docs or scripts', async () => {

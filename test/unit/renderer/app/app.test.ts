@@ -4,12 +4,12 @@ import { cleanup, fireEvent, render, waitFor, type RenderResult } from '@testing
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tick } from 'svelte';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyFountain, cueName } from '../../../../src-main/fountain/classify.ts';
 import { parseFountain } from '../../../../src-main/fountain/parse.ts';
 import App from '../../../../src-renderer/App.svelte';
 import { testIds } from '../../../../src-renderer/lib/test-ids.ts';
-import { startRealApi, type RealApi } from './real-api.ts';
+import { useRealApi, type RealApi } from './real-api.ts';
 
 type Mounted = RenderResult<typeof App>;
 
@@ -27,18 +27,10 @@ async function mountApp(real: RealApi): Promise<Mounted> {
 }
 
 describe('the app over the real services', () => {
-  let real: RealApi;
-
-  beforeAll(async () => {
-    real = await startRealApi();
-  });
-  afterEach(() => cleanup());
-  afterAll(async () => {
-    await real?.close();
-  });
+  const real = useRealApi();
 
   it('opens the sample screenplay with the demo model and a tour that is remembered once dismissed', async () => {
-    const screen = await mountApp(real);
+    const screen = await mountApp(real());
     expect(document.title).toBe('The sample screenplay — Understudy');
     expect(editorOf(screen).state.doc.toString()).toContain('Title: The Last Bus to Harrow Point');
     expect(screen.getByTestId(testIds.generateModel).textContent).toMatch(/demo/i);
@@ -48,11 +40,11 @@ describe('the app over the real services', () => {
     expect(screen.getByTestId(testIds.tour).textContent).toContain('Bring your own writing');
     await fireEvent.click(screen.getByTestId(testIds.tourDismiss));
     expect(screen.queryByTestId(testIds.tour)).toBeNull();
-    await waitFor(() => expect(real.runtime.services.settings.get().tourSeen).toBe(true));
+    await waitFor(() => expect(real().runtime.services.settings.get().tourSeen).toBe(true));
   });
 
   it('streams a draft, inserts it at the cursor with its provenance as one undo step', async () => {
-    const screen = await mountApp(real);
+    const screen = await mountApp(real());
     const view = editorOf(screen);
     const original = view.state.doc.toString();
     view.dispatch({ selection: { anchor: original.length } });
@@ -80,7 +72,7 @@ describe('the app over the real services', () => {
   });
 
   it("writes a scene with the script's own cast by default and inserts it", async () => {
-    const screen = await mountApp(real);
+    const screen = await mountApp(real());
     const view = editorOf(screen);
     const original = view.state.doc.toString();
     view.dispatch({ selection: { anchor: original.length } });
@@ -101,7 +93,7 @@ describe('the app over the real services', () => {
   });
 
   it('picks what Generate writes from the keyboard (Alt+1 … Alt+5)', async () => {
-    const screen = await mountApp(real);
+    const screen = await mountApp(real());
     await fireEvent.keyDown(window, { key: '3', code: 'Digit3', altKey: true });
     expect(screen.getByTestId(testIds.generateButton).textContent).toContain('Write the next line');
     expect(screen.getByTestId(testIds.speakerInput)).toBeTruthy();
@@ -110,7 +102,7 @@ describe('the app over the real services', () => {
   });
 
   it('stops a running generation with Escape', async () => {
-    const screen = await mountApp(real);
+    const screen = await mountApp(real());
     await chooseMode(screen, 'continue');
     await fireEvent.change(screen.getByTestId(testIds.lengthInput), { target: { value: '2000' } });
     await fireEvent.click(screen.getByTestId(testIds.generateButton));
@@ -122,7 +114,7 @@ describe('the app over the real services', () => {
   });
 
   it('keeps a recovery copy while the writer types and offers it back after a crash', async () => {
-    const screen = await mountApp(real);
+    const screen = await mountApp(real());
     const view = editorOf(screen);
     view.dispatch({ changes: { from: 0, insert: 'FADE IN: a line worth saving.\n\n' } });
     await tick();
@@ -132,7 +124,7 @@ describe('the app over the real services', () => {
     });
     cleanup();
 
-    const after = await real.restart();
+    const after = await real().restart();
     try {
       const second = await mountApp(after);
       const banner = await waitFor(() => second.getByTestId(testIds.recoveryBanner));
@@ -148,8 +140,8 @@ describe('the app over the real services', () => {
   });
 
   it('saves through the path prompt and will not overwrite a file changed on disk without asking', async () => {
-    const screen = await mountApp(real);
-    const path = join(real.work, 'pilot.fountain');
+    const screen = await mountApp(real());
+    const path = join(real().work, 'pilot.fountain');
     await fireEvent.keyDown(window, { key: 's', ctrlKey: true });
     const input = (await waitFor(() => screen.getByTestId(testIds.fileDialogPath))) as HTMLInputElement;
     await fireEvent.input(input, { target: { value: path } });
@@ -169,26 +161,26 @@ describe('the app over the real services', () => {
   });
 
   it('opens a screenplay the OS hands over at launch and one it hands over later', async () => {
-    const first = join(real.work, 'launched.fountain');
-    const second = join(real.work, 'double-clicked.fountain');
+    const first = join(real().work, 'launched.fountain');
+    const second = join(real().work, 'double-clicked.fountain');
     await writeFile(first, 'INT. LAUNCH PAD - DAY\n\nA rocket waits.\n');
     await writeFile(second, 'EXT. MEADOW - DUSK\n\nCrickets.\n');
-    real.runtime.services.app.queueOpen(first);
-    const screen = await mountApp(real);
+    real().runtime.services.app.queueOpen(first);
+    const screen = await mountApp(real());
     expect(document.title).toBe('launched.fountain — Understudy');
     expect(editorOf(screen).state.doc.toString()).toContain('A rocket waits.');
-    real.runtime.services.app.queueOpen(second);
-    real.runtime.services.bus.emit('app:openFileRequested', { path: second });
+    real().runtime.services.app.queueOpen(second);
+    real().runtime.services.bus.emit('app:openFileRequested', { path: second });
     await waitFor(() => expect(document.title).toBe('double-clicked.fountain — Understudy'));
     expect(editorOf(screen).state.doc.toString()).toContain('Crickets.');
   });
 
   it('remembers a theme override, follows one made elsewhere, resizes a pane from the keyboard, opens the help sheet', async () => {
-    const screen = await mountApp(real);
+    const screen = await mountApp(real());
     await fireEvent.change(screen.getByTestId(testIds.themeSelect), { target: { value: 'dark' } });
     expect(document.documentElement.dataset.theme).toBe('dark');
-    await waitFor(() => expect(real.runtime.services.settings.get().theme).toBe('dark'));
-    await real.runtime.services.settings.update({ theme: 'light' });
+    await waitFor(() => expect(real().runtime.services.settings.get().theme).toBe('dark'));
+    await real().runtime.services.settings.update({ theme: 'light' });
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
     expect((screen.getByTestId(testIds.themeSelect) as HTMLSelectElement).value).toBe('light');
     const handle = screen.getByTestId(testIds.resizeRight);
@@ -202,7 +194,7 @@ describe('the app over the real services', () => {
   });
 
   it('follows a pushed status with measured speeds, unless the writer picked a preset', async () => {
-    const screen = await mountApp(real);
+    const screen = await mountApp(real());
     await fireEvent.click(screen.getByTestId(testIds.tabTraining));
     const explanation = () => screen.getByTestId(testIds.trainingRecommended).textContent ?? '';
     const checked = () =>
@@ -211,7 +203,7 @@ describe('the app over the real services', () => {
         .find((input) => (input as HTMLInputElement).checked)
         ?.getAttribute('value');
     expect(explanation()).toMatch(/measuring how fast this computer trains/);
-    const status = await real.api.engine.getStatus();
+    const status = await real().api.engine.getStatus();
     if (!status.ok) throw new Error(status.error.message);
     const measured = {
       ...status.value,
@@ -224,7 +216,7 @@ describe('the app over the real services', () => {
       },
     };
     // What main pushes when its measurement finishes (the real bus, a status shaped by the contract).
-    real.runtime.services.bus.emit('engine:statusChanged', measured);
+    real().runtime.services.bus.emit('engine:statusChanged', measured);
     await waitFor(() => expect(explanation()).toMatch(/^Medium is recommended: this computer trains Small at 60,000/));
     expect(checked()).toBe('medium');
 
@@ -233,7 +225,7 @@ describe('the app over the real services', () => {
       .find((input) => input.getAttribute('value') === 'large');
     if (large === undefined) throw new Error('no Large preset');
     await fireEvent.click(large);
-    real.runtime.services.bus.emit('engine:statusChanged', { ...measured, recommendedPreset: 'small' });
+    real().runtime.services.bus.emit('engine:statusChanged', { ...measured, recommendedPreset: 'small' });
     await waitFor(() => expect(explanation()).toMatch(/^Small is recommended/));
     expect(checked()).toBe('large');
   });

@@ -1,6 +1,8 @@
+import { cleanup } from '@testing-library/svelte';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createApi, type Result, type UnderstudyApi } from '../../../../src-main/contract/index.ts';
 import type { Runtime } from '../../../../src-main/services.ts';
 import { createInMemoryTransport } from '../../../../src-main/transport/in-memory.ts';
@@ -43,4 +45,23 @@ export async function startRealApi(): Promise<RealApi> {
 export function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result.value;
+}
+
+/**
+ * For a describe block over the real services: starts them before its tests, unmounts the rendered app after
+ * each and closes them after all. Returns a getter (the services exist only once beforeAll has run).
+ */
+export function useRealApi(): () => RealApi {
+  let real: RealApi | undefined;
+  beforeAll(async () => {
+    real = await startRealApi();
+  });
+  afterEach(() => cleanup());
+  afterAll(async () => {
+    await real?.close();
+  });
+  return () => {
+    if (real === undefined) throw new Error('the real services start in beforeAll');
+    return real;
+  };
 }

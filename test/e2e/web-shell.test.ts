@@ -47,7 +47,7 @@ describe('the renderer in Chromium over the loopback transport', () => {
     await page.close();
   });
 
-  it('enforces the CSP: no inline scripts, no foreign hosts, the header is sent', async () => {
+  it('enforces the CSP: no inline scripts, no eval or Function, no foreign hosts, the header is sent', async () => {
     const page = await browser.newPage();
     const response = await page.goto(app.server.url);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
@@ -66,6 +66,19 @@ describe('the renderer in Chromium over the loopback transport', () => {
     });
     expect(state.inline).toBe(false);
     expect(state.violations).toEqual(expect.arrayContaining(['script-src-elem', 'img-src']));
+    // Strings as code, from a script the policy allows (same origin; code evaluated over CDP would bypass the
+    // policy): eval and the Function constructor throw EvalError.
+    await page.route('**/eval-probe.js', (route) =>
+      route.fulfill({
+        contentType: 'text/javascript',
+        body: `window.__probe = {};
+          try { eval('1 + 1'); window.__probe.eval = 'ran'; } catch (e) { window.__probe.eval = e.name; }
+          try { new Function('return 1')(); window.__probe.fn = 'ran'; } catch (e) { window.__probe.fn = e.name; }`,
+      }),
+    );
+    await page.addScriptTag({ url: '/eval-probe.js' });
+    const probe = await page.evaluate(() => (window as unknown as { __probe?: unknown }).__probe);
+    expect(probe).toEqual({ eval: 'EvalError', fn: 'EvalError' });
     await page.close();
   });
 

@@ -1,25 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'vite';
-import wabtInit from 'wabt';
+import { watModuleSource } from './wat-compile.mjs';
 
-/**
- * Compiles an imported `.wat` (WebAssembly text) file at build time; the module's default export is the binary as a
- * Uint8Array, so the hand-written kernels ship inside the JavaScript bundle with no file to locate at run time.
- */
+/** Compiles an imported `.wat` file at build time into a module whose default export is the binary (wat-compile.mjs). */
 export function watPlugin(): Plugin {
   return {
     name: 'understudy-wat',
     async load(id) {
-      if (!id.endsWith('.wat')) return null;
-      const wabt = await wabtInit();
-      const module = wabt.parseWat(id, await readFile(id, 'utf8'), { simd: true });
-      try {
-        module.validate();
-        const base64 = Buffer.from(module.toBinary({}).buffer).toString('base64');
-        return `export default Uint8Array.from(atob(${JSON.stringify(base64)}), (c) => c.charCodeAt(0));`;
-      } finally {
-        module.destroy();
-      }
+      return id.endsWith('.wat') ? watModuleSource(id) : null;
     },
   };
 }

@@ -150,7 +150,9 @@ let active: LstmHelper | null = null;
 export function defaultLstmHelperOptions(): LstmHelperOptions {
   if (import.meta.url.endsWith('.ts')) {
     const workerUrl = new URL(['.', 'lstm-helper-worker.ts'].join('/'), import.meta.url);
-    return { workerUrl, execArgv: ['--import', 'jiti/register'] };
+    // wat-hooks compiles the kernels' .wat imports as the build does.
+    const watHooks = new URL(['..', '..', '..', 'scripts', 'build', 'wat-hooks.mjs'].join('/'), import.meta.url);
+    return { workerUrl, execArgv: ['--import', 'jiti/register', '--import', watHooks.href] };
   }
   // Joined at run time so bundlers do not mistake the path for an asset import.
   const beside = new URL(['.', 'lstm-helper-worker.js'].join('/'), import.meta.url);

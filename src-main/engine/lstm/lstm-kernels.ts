@@ -112,12 +112,15 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
     h: (t) => block(y, t * stateSize),
   };
   access.view(hPrev).set(access.view(h0));
+  // Packed once, used by all T steps.
+  const right = access.right(recurrentKernel, steps * batch);
   for (let t = 0; t < steps; t++) {
     writeTransposed(batch, units, block(hPrev, 0), access.view(hPrevT), steps * batch, t);
-    access.matMulInto(hPrev, recurrentKernel, scratch.z);
+    access.matMulInto(hPrev, right, scratch.z);
     forwardStep(access, batch, units, t, scratch, null, places);
     access.view(hPrev).set(access.view(y).subarray(t * stateSize, (t + 1) * stateSize));
   }
+  access.releaseRight(right);
   access.view(y).set(access.view(c).subarray((steps - 1) * stateSize, steps * stateSize), steps * stateSize);
   return [y, c, tanhC, gates, hPrevT];
 }
@@ -145,6 +148,7 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
   const dhRec = access.scratch('dhRec', [batch, units]);
   const dc = access.view(dy).slice(steps * stateSize, (steps + 1) * stateSize);
   const block = (info: TensorInfo, offset: number): Block => ({ data: access.view(info), offset });
+  const right = access.right(recurrentKernelT, steps * batch);
   for (let t = steps - 1; t >= 0; t--) {
     cellBackward(
       batch,
@@ -158,8 +162,9 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
       block(dz, t * gateSize),
       block(dzStep, 0),
     );
-    access.matMulInto(dzStep, recurrentKernelT, dhRec);
+    access.matMulInto(dzStep, right, dhRec);
   }
+  access.releaseRight(right);
   access.view(dh0).set(access.view(dhRec));
   access.view(dc0).set(dc);
   const dBias = access.alloc([4 * units]);
@@ -178,8 +183,9 @@ function lstmStep(access: BackendAccess, inputs: NamedTensorInfoMap): TensorInfo
   const zIn = access.scratch('zIn', [batch, 4 * units]);
   const gates = new Float32Array(batch * 4 * units);
   const tanhC = new Float32Array(batch * units);
-  access.matMulInto(input(inputs, 'x'), input(inputs, 'kernel'), zIn);
-  access.matMulInto(h, input(inputs, 'recurrentKernel'), scratch.z);
+  // One step: XNNPACK's own cached packing beats packing these per call.
+  access.matMulInto(input(inputs, 'x'), access.right(input(inputs, 'kernel'), 0), zIn);
+  access.matMulInto(h, access.right(input(inputs, 'recurrentKernel'), 0), scratch.z);
   forwardStep(access, batch, units, 0, scratch, input(inputs, 'bias'), {
     zIn: () => ({ data: access.view(zIn), offset: 0 }),
     cPrev: () => ({ data: access.view(c), offset: 0 }),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { sharedIdentityConfig } from './identity-kernel';
-import { transposingBatchMatMul } from './matmul-kernel';
+import { relaxedFusedMatMul, transposingBatchMatMul } from './matmul-kernel';
 import { segmentSumConfig } from './segment-sum-kernel';
 import { heapSliceConfig, heapSplitVConfig, heapUnpackConfig } from './slice-kernels';
 import { tiledTranspose } from './transpose-kernel';
@@ -20,6 +20,7 @@ function overrides(): KernelConfig[] {
   return [
     transpose,
     transposingBatchMatMul(stockKernel(tf.BatchMatMul), transpose),
+    relaxedFusedMatMul(stockKernel(tf._FusedMatMul)),
     heapSliceConfig,
     heapUnpackConfig,
     heapSplitVConfig,

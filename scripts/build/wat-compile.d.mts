@@ -1,0 +1,2 @@
+/** See wat-compile.mjs. */
+export function watModuleSource(path: string): Promise<string>;

@@ -1,0 +1,79 @@
+import gemmBinary from './gemm.wat';
+
+/** gemm.wat's exports; pointers and strides in bytes. */
+export interface GemmExports {
+  pack(b: number, k: number, n: number, transposed: number, dst: number): void;
+  gemm(
+    a: number,
+    aRowStride: number,
+    aKStride: number,
+    m: number,
+    k: number,
+    b: number,
+    bKStride: number,
+    bPanelStride: number,
+    n: number,
+    c: number,
+    cRowStride: number,
+    init: number,
+    bias: number,
+    scratch: number,
+  ): void;
+}
+
+/** What C starts from (gemm.wat's `init`). */
+export const GEMM_INIT = { zero: 0, accumulate: 1, bias: 2 } as const;
+
+/** Columns per packed panel of B. */
+const PANEL = 8;
+/** Floats of the edge tile gemm.wat needs as scratch (4 rows of one panel). */
+export const GEMM_SCRATCH_FLOATS = 4 * PANEL;
+
+/** Floats a packed [k, n] right operand takes (n rounded up to whole panels). */
+export const packedFloats = (k: number, n: number): number => Math.ceil(n / PANEL) * PANEL * k;
+
+/** gemm's B strides (bytes between rows of a panel, between panels) for a B packed by `pack`. */
+export const packedStrides = (k: number): [number, number] => [4 * PANEL, 4 * PANEL * k];
+
+/**
+ * `UNDERSTUDY_RELAXED_SIMD=0` keeps every product on XNNPACK's SIMD128 kernels even where relaxed SIMD validates
+ * (the benchmark times both in one run; tests compare them).
+ */
+function disabledByEnv(): boolean {
+  return typeof process === 'object' && process.env['UNDERSTUDY_RELAXED_SIMD'] === '0';
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+function gemmModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    // Relaxed SIMD validates in Electron's V8 and in Node 20 only with --experimental-wasm-relaxed-simd.
+    compiled =
+      typeof WebAssembly === 'object' && !disabledByEnv() && WebAssembly.validate(gemmBinary)
+        ? new WebAssembly.Module(gemmBinary)
+        : null;
+  }
+  return compiled;
+}
+
+/** Whether this engine's products run on the relaxed-SIMD kernel (else on XNNPACK's SIMD128 ones). */
+export function relaxedSimdGemmAvailable(): boolean {
+  return gemmModule() !== null;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, GemmExports>();
+
+/**
+ * The kernel working directly on `memory` (the tfjs wasm backend's heap, so tensors are read and written in place),
+ * or null where relaxed SIMD is unavailable or the memory is shared (the kernel imports a plain memory).
+ */
+export function gemmOn(memory: WebAssembly.Memory): GemmExports | null {
+  const module = gemmModule();
+  if (module === null || memory.buffer instanceof SharedArrayBuffer) return null;
+  let exports = instances.get(memory);
+  if (exports === undefined) {
+    exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
+    instances.set(memory, exports);
+  }
+  return exports;
+}

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/engine/backend.ts';
 import { startLstmHelper, stopLstmHelper } from '../src-main/engine/lstm/lstm-helper.ts';
 import { registerWasmKernelOverrides, unregisterWasmKernelOverrides } from '../src-main/engine/wasm-kernels/index.ts';
+import { relaxedSimdGemmAvailable } from '../src-main/engine/wasm-kernels/gemm-kernel.ts';
 import { CharDataset } from '../src-main/engine/dataset.ts';
 import { crossEntropy, disposeWeights, initialWeightValues, weightsFromValues } from '../src-main/engine/model.ts';
 import { probeOptions, timeTrainingSteps } from '../src-main/engine/speed-probe.ts';
@@ -170,6 +171,8 @@ export async function measureBackend(backend: BackendName, opts: SpeedOptions): 
   const gen = await generation(vocab, opts.preset, opts.text, opts);
   return {
     loaded: true,
+    /** Where wasm's matrix products ran: gemm.wat (relaxed SIMD) or XNNPACK (SIMD128). */
+    ...(backend === 'wasm' ? { matrixKernel: relaxedSimdGemmAvailable() ? 'relaxed-simd' : 'xnnpack-simd128' } : {}),
     preset: opts.preset,
     vocabSize: vocab.size,
     timedSteps: opts.steps,

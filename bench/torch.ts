@@ -17,7 +17,10 @@ export interface TorchRecipe {
   lr: number;
   clip: number;
   seed: number;
+  /** PyTorch's own threads (torch.set_num_threads, OMP_NUM_THREADS). */
   threads: number;
+  /** OpenBLAS's threads inside each product (OPENBLAS_NUM_THREADS); defaults to `threads`. */
+  blasThreads?: number;
 }
 
 /** Our default optimiser and seed, in the reference's terms (the model's shape and threads vary per use). */
@@ -32,9 +35,17 @@ export const DEFAULT_TORCH_RECIPE = {
 export type TorchRun =
   { available: true; python: string; result: Record<string, unknown> } | { available: false; reason: string };
 
-/** OpenBLAS's tuning variables of this workplace pick a slow kernel for PyTorch: unset them for its process only. */
-function torchEnv(threads: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads) };
+/**
+ * OpenBLAS's tuning variables of this workplace pick a slow kernel for PyTorch: unset them for its process only.
+ * Both thread counts are set: left alone, OpenBLAS starts a thread per core inside every product whatever PyTorch's
+ * own count, so a "one thread" run would use every core, and PyTorch's threads on top of OpenBLAS's oversubscribe.
+ */
+function torchEnv(threads: number, blasThreads: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OMP_NUM_THREADS: String(threads),
+    OPENBLAS_NUM_THREADS: String(blasThreads),
+  };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   return env;
@@ -77,7 +88,7 @@ export async function runTorch(
     ...extra,
   ];
   const { stdout } = await promisify(execFile)(python, args, {
-    env: torchEnv(recipe.threads),
+    env: torchEnv(recipe.threads, recipe.blasThreads ?? recipe.threads),
     maxBuffer: 16 * 1024 * 1024,
   });
   return { available: true, python, result: JSON.parse(stdout) as Record<string, unknown> };

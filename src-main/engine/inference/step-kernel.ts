@@ -1,30 +1,12 @@
-import kernelBinary from './step-kernel.wat';
-
-interface KernelExports {
-  memory: WebAssembly.Memory;
-  matvec(x: number, rows: number, k: number, w: number, panels: number, out: number, outStride: number): void;
-  lstmCell(z: number, c: number, h: number, units: number, rows: number): void;
-}
+import { lstmSimdModule, lstmSimdOn, type LstmSimdExports } from '../wasm-kernels/lstm-simd.ts';
 
 /** Columns per weight panel (step-kernel.wat reads a panel of 16 floats per input element). */
 export const PANEL = 16;
 const PAGE_BYTES = 65_536;
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled kernel, or null where WebAssembly SIMD is unavailable (callers then use tensor ops). */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled =
-      typeof WebAssembly === 'object' && WebAssembly.validate(kernelBinary)
-        ? new WebAssembly.Module(kernelBinary)
-        : null;
-  }
-  return compiled;
-}
-
+/** Whether WebAssembly SIMD runs the step kernel here (otherwise callers use tensor ops). */
 export function stepKernelAvailable(): boolean {
-  return kernelModule() !== null;
+  return lstmSimdModule() !== null;
 }
 
 /** Floats rounded up to a whole number of panels. */
@@ -38,28 +20,31 @@ export class KernelMemory {
   private used = 64;
   private view: Float32Array;
 
-  private constructor(private readonly kernel: KernelExports) {
-    this.view = new Float32Array(kernel.memory.buffer);
+  private constructor(
+    private readonly kernel: LstmSimdExports,
+    private readonly memory: WebAssembly.Memory,
+  ) {
+    this.view = new Float32Array(memory.buffer);
   }
 
   static create(): KernelMemory | null {
-    const module = kernelModule();
-    if (module === null) return null;
-    return new KernelMemory(new WebAssembly.Instance(module, {}).exports as unknown as KernelExports);
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const kernel = lstmSimdOn(memory);
+    return kernel === null ? null : new KernelMemory(kernel, memory);
   }
 
   /** A zeroed region of `floats` float32s, 64-byte aligned; returns its byte offset. */
   alloc(floats: number): number {
     const at = this.used;
     this.used = Math.ceil((at + 4 * floats) / 64) * 64;
-    const shortfall = this.used - this.kernel.memory.buffer.byteLength;
-    if (shortfall > 0) this.kernel.memory.grow(Math.ceil(shortfall / PAGE_BYTES));
+    const shortfall = this.used - this.memory.buffer.byteLength;
+    if (shortfall > 0) this.memory.grow(Math.ceil(shortfall / PAGE_BYTES));
     this.f32.fill(0, at / 4, at / 4 + floats);
     return at;
   }
 
   get f32(): Float32Array {
-    if (this.view.buffer !== this.kernel.memory.buffer) this.view = new Float32Array(this.kernel.memory.buffer);
+    if (this.view.buffer !== this.memory.buffer) this.view = new Float32Array(this.memory.buffer);
     return this.view;
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { GEMM_INIT, GEMM_SCRATCH_FLOATS, gemmOn, packedFloats, packedStrides } from '../wasm-kernels/gemm-kernel';
+import { lstmSimdOn, type LstmSimdExports } from '../wasm-kernels/lstm-simd';
 
 /** A right-hand matrix [K, N] made ready for many products (see BackendAccess.right). */
 export interface RightOperand {
@@ -50,6 +51,10 @@ export interface BackendAccess {
   fastMatMulInto(a: TensorInfo, b: TensorInfo, out: TensorInfo, options?: MatMulOptions): boolean;
   /** out = sigmoid(x), same shape, out already allocated (distinct from x). */
   sigmoidInto(x: TensorInfo, out: TensorInfo): void;
+  /** Training's SIMD LSTM cells on this backend's memory (wasm), or null: the loops of lstm-cell-math.ts. */
+  cells: LstmSimdExports | null;
+  /** Byte offset of element `offset` of the tensor in the memory `cells` works on (wasm only). */
+  address(info: TensorInfo, offset?: number): number;
 }
 
 interface CpuBackendLike {
@@ -145,6 +150,8 @@ function wasmAccess(backend: BackendWasm): BackendAccess {
   };
   const edge = (): number => at(scratch('gemmEdge', [GEMM_SCRATCH_FLOATS]));
   return {
+    cells: memory instanceof WebAssembly.Memory ? lstmSimdOn(memory) : null,
+    address: (info, offset = 0) => at(info) + 4 * offset,
     alloc,
     scratch,
     view: (info) => backend.typedArrayFromHeap(info) as Float32Array,
@@ -209,6 +216,10 @@ function cpuAccess(backend: CpuBackendLike): BackendAccess {
   const alloc = (shape: number[]): TensorInfo =>
     backend.makeTensorInfo(shape, 'float32', new Float32Array(size(shape)));
   return {
+    cells: null,
+    address: () => {
+      throw new Error('cpu tensors have no heap address');
+    },
     alloc,
     scratch: scratchPool(alloc),
     view,

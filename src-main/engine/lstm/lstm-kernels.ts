@@ -114,10 +114,28 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
   access.view(hPrev).set(access.view(h0));
   // Packed once, used by all T steps.
   const right = access.right(recurrentKernel, steps * batch);
+  const cells = units % 4 === 0 ? access.cells : null;
+  const at = access.address;
+  // The cell: one SIMD call on wasm (units a multiple of 4), else the loops of lstm-cell-math and two Sigmoids.
+  const cell =
+    cells === null
+      ? (t: number) => forwardStep(access, batch, units, t, scratch, null, places)
+      : (t: number) =>
+          cells.trainForwardCell(
+            at(scratch.z),
+            at(xw, t * gateSize),
+            t === 0 ? at(c0) : at(c, (t - 1) * stateSize),
+            at(gates, t * gateSize),
+            at(c, t * stateSize),
+            at(tanhC, t * stateSize),
+            at(y, t * stateSize),
+            units,
+            batch,
+          );
   for (let t = 0; t < steps; t++) {
     writeTransposed(batch, units, block(hPrev, 0), access.view(hPrevT), steps * batch, t);
     access.matMulInto(hPrev, right, scratch.z);
-    forwardStep(access, batch, units, t, scratch, null, places);
+    cell(t);
     access.view(hPrev).set(access.view(y).subarray(t * stateSize, (t + 1) * stateSize));
   }
   access.releaseRight(right);
@@ -149,24 +167,46 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
   const dc = access.view(dy).slice(steps * stateSize, (steps + 1) * stateSize);
   const block = (info: TensorInfo, offset: number): Block => ({ data: access.view(info), offset });
   const right = access.right(recurrentKernelT, steps * batch);
+  const cells = units % 4 === 0 ? access.cells : null;
+  const at = access.address;
+  // The SIMD cell keeps dc in wasm memory; the loops keep it in `dc`.
+  const dcState = cells === null ? null : access.scratch('dcState', [batch, units]);
+  if (dcState !== null) access.view(dcState).set(dc);
+  const cell =
+    cells === null || dcState === null
+      ? (t: number) =>
+          cellBackward(
+            batch,
+            units,
+            block(dy, t * stateSize),
+            t === steps - 1 ? null : block(dhRec, 0),
+            dc,
+            block(gates, t * gateSize),
+            block(tanhC, t * stateSize),
+            t === 0 ? block(c0, 0) : block(c, (t - 1) * stateSize),
+            block(dz, t * gateSize),
+            block(dzStep, 0),
+          )
+      : (t: number) =>
+          cells.trainBackwardCell(
+            at(dy, t * stateSize),
+            t === steps - 1 ? 0 : at(dhRec),
+            at(dcState),
+            at(gates, t * gateSize),
+            at(tanhC, t * stateSize),
+            t === 0 ? at(c0) : at(c, (t - 1) * stateSize),
+            at(dz, t * gateSize),
+            at(dzStep),
+            units,
+            batch,
+          );
   for (let t = steps - 1; t >= 0; t--) {
-    cellBackward(
-      batch,
-      units,
-      block(dy, t * stateSize),
-      t === steps - 1 ? null : block(dhRec, 0),
-      dc,
-      block(gates, t * gateSize),
-      block(tanhC, t * stateSize),
-      t === 0 ? block(c0, 0) : block(c, (t - 1) * stateSize),
-      block(dz, t * gateSize),
-      block(dzStep, 0),
-    );
+    cell(t);
     access.matMulInto(dzStep, right, dhRec);
   }
   access.releaseRight(right);
   access.view(dh0).set(access.view(dhRec));
-  access.view(dc0).set(dc);
+  access.view(dc0).set(dcState === null ? dc : access.view(dcState));
   const dBias = access.alloc([4 * units]);
   columnSums(access.view(dz), steps * batch, 4 * units, access.view(dBias));
   return [dz, dh0, dc0, dBias];

@@ -13,34 +13,49 @@
   (global $MC i32 (i32.const 64))
   (global $KC i32 (i32.const 256))
 
-;; Packs B into panels. Not transposed: B(kk, col) at b + 4 (kk n + col) ([k, n] row-major); transposed:
-  ;; at b + 4 (col k + kk) (B stored as [n, k]). Rows outer, panels inner: B is read in order and the writes fill
-  ;; one line of every panel at a time (panels are 32 k bytes apart, so reading a panel's column of B at a time
-  ;; would touch a new line of B per row, and twice).
+  ;; Packs B into panels. Not transposed: B(kk, col) at b + 4 (kk n + col) ([k, n] row-major); transposed:
+  ;; at b + 4 (col k + kk) (B stored as [n, k]). A plain B's whole panels go 16 at a time, row by row: B is read in
+  ;; 512-byte runs and written to 16 panels (panels are 32 k bytes apart: copying one panel at a time reads a new
+  ;; line and page of B per row, twice; every panel per row writes to as many pages as there are panels).
   (func (export "pack") (param $b i32) (param $k i32) (param $n i32) (param $transposed i32) (param $dst i32)
-    (local $p i32) (local $whole i32) (local $panels i32) (local $kk i32) (local $j i32) (local $col i32)
-    (local $src i32) (local $out i32) (local $panelBytes i32)
+    (local $p i32) (local $p0 i32) (local $pEnd i32) (local $whole i32) (local $panels i32) (local $kk i32)
+    (local $j i32) (local $col i32) (local $src i32) (local $out i32) (local $panelBytes i32)
     (local.set $panels (i32.shr_u (i32.add (local.get $n) (i32.const 7)) (i32.const 3)))
     (local.set $whole (select (i32.shr_u (local.get $n) (i32.const 3)) (i32.const 0) (i32.eqz (local.get $transposed))))
     (local.set $panelBytes (i32.shl (local.get $k) (i32.const 5)))
-    (local.set $kk (i32.const 0))
-    (block $done
-      (loop $row
-        (br_if $done (i32.ge_u (local.get $kk) (local.get $k)))
-        (local.set $src (i32.add (local.get $b) (i32.shl (i32.mul (local.get $kk) (local.get $n)) (i32.const 2))))
-        (local.set $out (i32.add (local.get $dst) (i32.shl (local.get $kk) (i32.const 5))))
-        ;; Whole panels of a plain B: two vector copies each.
-        (local.set $p (i32.const 0))
-        (block $wholeDone
+    (local.set $p0 (i32.const 0))
+    (block $wholeDone
+      (loop $group
+        (br_if $wholeDone (i32.ge_u (local.get $p0) (local.get $whole)))
+        (local.set $pEnd (i32.add (local.get $p0) (i32.const 16)))
+        (if (i32.gt_u (local.get $pEnd) (local.get $whole)) (then (local.set $pEnd (local.get $whole))))
+        (local.set $kk (i32.const 0))
+        (loop $row
+          (local.set $src (i32.add (local.get $b)
+            (i32.shl (i32.add (i32.mul (local.get $kk) (local.get $n)) (i32.shl (local.get $p0) (i32.const 3)))
+                     (i32.const 2))))
+          (local.set $out (i32.add (local.get $dst)
+            (i32.add (i32.mul (local.get $p0) (local.get $panelBytes)) (i32.shl (local.get $kk) (i32.const 5)))))
+          (local.set $p (local.get $p0))
           (loop $panel
-            (br_if $wholeDone (i32.ge_u (local.get $p) (local.get $whole)))
             (v128.store offset=0 (local.get $out) (v128.load offset=0 (local.get $src)))
             (v128.store offset=16 (local.get $out) (v128.load offset=16 (local.get $src)))
             (local.set $src (i32.add (local.get $src) (i32.const 32)))
             (local.set $out (i32.add (local.get $out) (local.get $panelBytes)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
-            (br $panel)))
-        ;; The rest (a transposed B, or the last partial panel), lane by lane, zero past column n.
+            (br_if $panel (i32.lt_u (local.get $p) (local.get $pEnd))))
+          (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+          (br_if $row (i32.lt_u (local.get $kk) (local.get $k))))
+        (local.set $p0 (local.get $pEnd))
+        (br $group)))
+    ;; The rest (a transposed B, or the last partial panel), lane by lane, zero past column n.
+    (local.set $kk (i32.const 0))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $kk) (local.get $k)))
+        (local.set $p (local.get $whole))
+        (local.set $out (i32.add (local.get $dst)
+          (i32.add (i32.mul (local.get $p) (local.get $panelBytes)) (i32.shl (local.get $kk) (i32.const 5)))))
         (block $restDone
           (loop $rest
             (br_if $restDone (i32.ge_u (local.get $p) (local.get $panels)))

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { backendAccess } from '../../../src-main/engine/lstm/backend-access';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lstmSequence, lstmStep } from '../../../src-main/engine/lstm/lstm-sequence';
@@ -90,17 +91,22 @@ describe.each(['wasm', 'cpu'])('lstmSequence on %s', (backendName) => {
     await tf.ready();
   });
 
-  it('runs on the requested backend', () => {
+  it('runs on the requested backend, with the SIMD cells on wasm', () => {
     expect(tf.getBackend()).toBe(backendName);
+    expect(backendAccess(backendName, tf.backend())?.cells !== null).toBe(backendName === 'wasm');
   });
 
+  // Units a multiple of 4 run wasm's SIMD cells (lstm-simd.wat), others the loops of lstm-cell-math.ts; 16 or more
+  // rows of A in all pack the recurrent weight for the relaxed-SIMD product (node-relaxed-simd project).
   it('matches the plain autograd version on outputs and gradients, with an initial state', () => {
-    for (const [steps, seed] of [
-      [7, 10],
-      [2, 20],
+    for (const [steps, batch, units, seed] of [
+      [7, 3, 6, 10],
+      [2, 3, 6, 20],
+      [7, 5, 8, 25],
+      [3, 9, 12, 27],
     ] as const) {
       tf.tidy(() => {
-        const w = randomWeights(steps, 3, 5, 6, seed);
+        const w = randomWeights(steps, batch, 5, units, seed);
         const fused = lossAndGrads(lstmSequence, w, true);
         const reference = lossAndGrads(lstmSequenceReference, w, true);
         expectClose(fused.outputs, reference.outputs);
@@ -110,12 +116,14 @@ describe.each(['wasm', 'cpu'])('lstmSequence on %s', (backendName) => {
   });
 
   it("matches tf.layers.lstm (recurrentActivation 'sigmoid') on outputs and gradients", () => {
-    for (const [steps, seed] of [
-      [6, 30],
-      [2, 35],
+    for (const [steps, batch, units, seed] of [
+      [6, 4, 5, 30],
+      [2, 4, 5, 35],
+      [6, 4, 8, 37],
+      [20, 6, 16, 39],
     ] as const) {
       tf.tidy(() => {
-        const w = randomWeights(steps, 4, 3, 5, seed);
+        const w = randomWeights(steps, batch, 3, units, seed);
         const fused = lossAndGrads(lstmSequence, w, false);
         const layers = layersLossAndGrads(w);
         expectClose(fused.outputs, layers.outputs);

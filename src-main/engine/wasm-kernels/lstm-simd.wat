@@ -1,7 +1,9 @@
-;; The per-character work of generation as WebAssembly SIMD: matrix-vector products over packed weights and the
-;; LSTM cell. Memory is laid out by step-kernel.ts; every pointer is a byte offset, every size a float count.
+;; The LSTM's WebAssembly SIMD128 kernels (they validate wherever wasm SIMD does): generation's matrix-vector
+;; products over packed weights and its cell (memory laid out by inference/step-kernel.ts, a memory of its own), and
+;; training's forward and backward cells (on the tfjs wasm backend's heap, from lstm/lstm-kernels.ts). The memory is
+;; imported; every pointer is a byte offset, every size a float count.
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   ;; Panel layout: a [k, n] row-major matrix is stored as n/16 panels of [k, 16], so one panel is contiguous.
   ;; out[r, 0..16*panels] += x[r, 0..k] . W for r < rows; x rows are k floats apart, out rows outStride floats.
@@ -188,4 +190,117 @@
             (br $unit)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
+;; Training's forward cell for rows x units (units a multiple of 4). The pre-activations are zRec + zIn, both
+  ;; [rows, 4 units] in the gate order i, f, g, o (zRec = h_{t-1} x recurrent kernel; zIn = x_t x kernel + bias).
+  ;; Reads cPrev [rows, units]; writes the activated gates [rows, 4 units], c, tanhC and h [rows, units].
+  (func (export "trainForwardCell")
+    (param $zRec i32) (param $zIn i32) (param $cPrev i32) (param $gates i32) (param $c i32) (param $tanhC i32)
+    (param $h i32) (param $units i32) (param $rows i32)
+    (local $gate i32) (local $r i32) (local $u i32) (local $s i32)
+    (local $ig v128) (local $fg v128) (local $cand v128) (local $og v128) (local $cNew v128) (local $t v128)
+    (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $u (i32.const 0))
+        (block $unitsDone
+          (loop $unit
+            (br_if $unitsDone (i32.ge_u (local.get $u) (local.get $units)))
+            ;; s: this lane group's byte offset in the [rows, 4 units] layout (gate i); state offsets are s's /4-row.
+            (local.set $s (i32.add (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2)))
+                                   (i32.shl (local.get $u) (i32.const 2))))
+            (local.set $ig (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))
+                                                     (v128.load (i32.add (local.get $zIn) (local.get $s))))))
+            (local.set $s (i32.add (local.get $s) (local.get $gate)))
+            (local.set $fg (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))
+                                                     (v128.load (i32.add (local.get $zIn) (local.get $s))))))
+            (local.set $s (i32.add (local.get $s) (local.get $gate)))
+            (local.set $cand (call $tanh (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))
+                                                    (v128.load (i32.add (local.get $zIn) (local.get $s))))))
+            (local.set $s (i32.add (local.get $s) (local.get $gate)))
+            (local.set $og (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))
+                                                     (v128.load (i32.add (local.get $zIn) (local.get $s))))))
+            (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $og))
+            (local.set $s (i32.sub (local.get $s) (local.get $gate)))
+            (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $cand))
+            (local.set $s (i32.sub (local.get $s) (local.get $gate)))
+            (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $fg))
+            (local.set $s (i32.sub (local.get $s) (local.get $gate)))
+            (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $ig))
+            ;; The state offset: row r, unit u of [rows, units].
+            (local.set $s (i32.shl (i32.add (i32.mul (local.get $r) (local.get $units)) (local.get $u)) (i32.const 2)))
+            (local.set $cNew
+              (f32x4.add (f32x4.mul (local.get $fg) (v128.load (i32.add (local.get $cPrev) (local.get $s))))
+                         (f32x4.mul (local.get $ig) (local.get $cand))))
+            (local.set $t (call $tanh (local.get $cNew)))
+            (v128.store (i32.add (local.get $c) (local.get $s)) (local.get $cNew))
+            (v128.store (i32.add (local.get $tanhC) (local.get $s)) (local.get $t))
+            (v128.store (i32.add (local.get $h) (local.get $s)) (f32x4.mul (local.get $og) (local.get $t)))
+            (local.set $u (i32.add (local.get $u) (i32.const 4)))
+            (br $unit)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  ;; Training's backward cell, one step, rows x units (units a multiple of 4). dhOut: gradient of this step's
+  ;; output h_t; dhRec: gradient reaching h_t through the next step's recurrent product (0: none, the last step);
+  ;; dc: in, the gradient of c_t from the next step, out, that of c_{t-1}. gates, tanhC, cPrev: the forward's.
+  ;; Writes the pre-activation gradient dz [rows, 4 units] and, unless dzCopy is 0, the same to dzCopy.
+  (func (export "trainBackwardCell")
+    (param $dhOut i32) (param $dhRec i32) (param $dc i32) (param $gates i32) (param $tanhC i32) (param $cPrev i32)
+    (param $dz i32) (param $dzCopy i32) (param $units i32) (param $rows i32)
+    (local $gate i32) (local $r i32) (local $u i32) (local $s i32) (local $g i32)
+    (local $dh v128) (local $ig v128) (local $fg v128) (local $cand v128) (local $og v128) (local $t v128)
+    (local $dcNow v128) (local $one v128) (local $v v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
+    (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $u (i32.const 0))
+        (block $unitsDone
+          (loop $unit
+            (br_if $unitsDone (i32.ge_u (local.get $u) (local.get $units)))
+            (local.set $s (i32.shl (i32.add (i32.mul (local.get $r) (local.get $units)) (local.get $u)) (i32.const 2)))
+            (local.set $g (i32.add (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2)))
+                                   (i32.shl (local.get $u) (i32.const 2))))
+            (local.set $dh (v128.load (i32.add (local.get $dhOut) (local.get $s))))
+            (if (local.get $dhRec)
+              (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhRec) (local.get $s)))))))
+            (local.set $ig (v128.load (i32.add (local.get $gates) (local.get $g))))
+            (local.set $fg (v128.load (i32.add (i32.add (local.get $gates) (local.get $g)) (local.get $gate))))
+            (local.set $cand (v128.load (i32.add (i32.add (local.get $gates) (local.get $g))
+                                                 (i32.shl (local.get $gate) (i32.const 1)))))
+            (local.set $og (v128.load (i32.add (i32.add (local.get $gates) (local.get $g))
+                                               (i32.mul (local.get $gate) (i32.const 3)))))
+            (local.set $t (v128.load (i32.add (local.get $tanhC) (local.get $s))))
+            (local.set $dcNow
+              (f32x4.add (v128.load (i32.add (local.get $dc) (local.get $s)))
+                         (f32x4.mul (f32x4.mul (local.get $dh) (local.get $og))
+                                    (f32x4.sub (local.get $one) (f32x4.mul (local.get $t) (local.get $t))))))
+            (v128.store (i32.add (local.get $dc) (local.get $s)) (f32x4.mul (local.get $dcNow) (local.get $fg)))
+            ;; dz for i, f, g, o, each stored to dz and, if given, dzCopy.
+            (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (local.get $cand))
+                                     (f32x4.mul (local.get $ig) (f32x4.sub (local.get $one) (local.get $ig)))))
+            (call $store2 (local.get $dz) (local.get $dzCopy) (local.get $g) (local.get $v))
+            (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (v128.load (i32.add (local.get $cPrev) (local.get $s))))
+                                     (f32x4.mul (local.get $fg) (f32x4.sub (local.get $one) (local.get $fg)))))
+            (call $store2 (local.get $dz) (local.get $dzCopy) (i32.add (local.get $g) (local.get $gate)) (local.get $v))
+            (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (local.get $ig))
+                                     (f32x4.sub (local.get $one) (f32x4.mul (local.get $cand) (local.get $cand)))))
+            (call $store2 (local.get $dz) (local.get $dzCopy)
+              (i32.add (local.get $g) (i32.shl (local.get $gate) (i32.const 1))) (local.get $v))
+            (local.set $v (f32x4.mul (f32x4.mul (local.get $dh) (local.get $t))
+                                     (f32x4.mul (local.get $og) (f32x4.sub (local.get $one) (local.get $og)))))
+            (call $store2 (local.get $dz) (local.get $dzCopy)
+              (i32.add (local.get $g) (i32.mul (local.get $gate) (i32.const 3))) (local.get $v))
+            (local.set $u (i32.add (local.get $u) (i32.const 4)))
+            (br $unit)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
+
+  (func $store2 (param $a i32) (param $b i32) (param $offset i32) (param $v v128)
+    (v128.store (i32.add (local.get $a) (local.get $offset)) (local.get $v))
+    (if (local.get $b) (then (v128.store (i32.add (local.get $b) (local.get $offset)) (local.get $v)))))
 )

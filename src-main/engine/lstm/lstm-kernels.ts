@@ -172,6 +172,8 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
   // The SIMD cell keeps dc in wasm memory; the loops keep it in `dc`.
   const dcState = cells === null ? null : access.scratch('dcState', [batch, units]);
   if (dcState !== null) access.view(dcState).set(dc);
+  // The SIMD cell sums the bias gradient as it goes; the loops' caller sums dz's columns at the end.
+  const dBias = access.alloc([4 * units], true);
   const cell =
     cells === null || dcState === null
       ? (t: number) =>
@@ -197,6 +199,7 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
             t === 0 ? at(c0) : at(c, (t - 1) * stateSize),
             at(dz, t * gateSize),
             at(dzStep),
+            at(dBias),
             units,
             batch,
           );
@@ -207,8 +210,7 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
   access.releaseRight(right);
   access.view(dh0).set(access.view(dhRec));
   access.view(dc0).set(dcState === null ? dc : access.view(dcState));
-  const dBias = access.alloc([4 * units]);
-  columnSums(access.view(dz), steps * batch, 4 * units, access.view(dBias));
+  if (cells === null) columnSums(access.view(dz), steps * batch, 4 * units, access.view(dBias));
   return [dz, dh0, dc0, dBias];
 }
 

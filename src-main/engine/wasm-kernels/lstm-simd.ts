@@ -24,6 +24,7 @@ export interface LstmSimdExports {
     cPrev: number,
     dz: number,
     dzCopy: number,
+    dBias: number,
     units: number,
     rows: number,
   ): void;

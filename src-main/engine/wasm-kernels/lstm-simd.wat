@@ -245,11 +245,12 @@
   ;; Training's backward cell, one step, rows x units (units a multiple of 4). dhOut: gradient of this step's
   ;; output h_t; dhRec: gradient reaching h_t through the next step's recurrent product (0: none, the last step);
   ;; dc: in, the gradient of c_t from the next step, out, that of c_{t-1}. gates, tanhC, cPrev: the forward's.
-  ;; Writes the pre-activation gradient dz [rows, 4 units] and, unless dzCopy is 0, the same to dzCopy.
+  ;; Writes the pre-activation gradient dz [rows, 4 units] and, unless dzCopy is 0, the same to dzCopy, and adds
+  ;; its column sums to dBias [4 units] (the bias gradient, summed over the steps as they come).
   (func (export "trainBackwardCell")
     (param $dhOut i32) (param $dhRec i32) (param $dc i32) (param $gates i32) (param $tanhC i32) (param $cPrev i32)
-    (param $dz i32) (param $dzCopy i32) (param $units i32) (param $rows i32)
-    (local $gate i32) (local $r i32) (local $u i32) (local $s i32) (local $g i32)
+    (param $dz i32) (param $dzCopy i32) (param $dBias i32) (param $units i32) (param $rows i32)
+    (local $gate i32) (local $r i32) (local $u i32) (local $s i32) (local $g i32) (local $bias i32)
     (local $dh v128) (local $ig v128) (local $fg v128) (local $cand v128) (local $og v128) (local $t v128)
     (local $dcNow v128) (local $one v128) (local $v v128)
     (local.set $one (v128.const f32x4 1 1 1 1))
@@ -265,6 +266,7 @@
             (local.set $s (i32.shl (i32.add (i32.mul (local.get $r) (local.get $units)) (local.get $u)) (i32.const 2)))
             (local.set $g (i32.add (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2)))
                                    (i32.shl (local.get $u) (i32.const 2))))
+            (local.set $bias (i32.add (local.get $dBias) (i32.shl (local.get $u) (i32.const 2))))
             (local.set $dh (v128.load (i32.add (local.get $dhOut) (local.get $s))))
             (if (local.get $dhRec)
               (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhRec) (local.get $s)))))))
@@ -283,24 +285,29 @@
             ;; dz for i, f, g, o, each stored to dz and, if given, dzCopy.
             (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (local.get $cand))
                                      (f32x4.mul (local.get $ig) (f32x4.sub (local.get $one) (local.get $ig)))))
-            (call $store2 (local.get $dz) (local.get $dzCopy) (local.get $g) (local.get $v))
+            (call $store3 (local.get $dz) (local.get $dzCopy) (local.get $g) (local.get $bias) (local.get $v))
             (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (v128.load (i32.add (local.get $cPrev) (local.get $s))))
                                      (f32x4.mul (local.get $fg) (f32x4.sub (local.get $one) (local.get $fg)))))
-            (call $store2 (local.get $dz) (local.get $dzCopy) (i32.add (local.get $g) (local.get $gate)) (local.get $v))
+            (call $store3 (local.get $dz) (local.get $dzCopy) (i32.add (local.get $g) (local.get $gate))
+              (i32.add (local.get $bias) (local.get $gate)) (local.get $v))
             (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (local.get $ig))
                                      (f32x4.sub (local.get $one) (f32x4.mul (local.get $cand) (local.get $cand)))))
-            (call $store2 (local.get $dz) (local.get $dzCopy)
-              (i32.add (local.get $g) (i32.shl (local.get $gate) (i32.const 1))) (local.get $v))
+            (call $store3 (local.get $dz) (local.get $dzCopy)
+              (i32.add (local.get $g) (i32.shl (local.get $gate) (i32.const 1)))
+              (i32.add (local.get $bias) (i32.shl (local.get $gate) (i32.const 1))) (local.get $v))
             (local.set $v (f32x4.mul (f32x4.mul (local.get $dh) (local.get $t))
                                      (f32x4.mul (local.get $og) (f32x4.sub (local.get $one) (local.get $og)))))
-            (call $store2 (local.get $dz) (local.get $dzCopy)
-              (i32.add (local.get $g) (i32.mul (local.get $gate) (i32.const 3))) (local.get $v))
+            (call $store3 (local.get $dz) (local.get $dzCopy)
+              (i32.add (local.get $g) (i32.mul (local.get $gate) (i32.const 3)))
+              (i32.add (local.get $bias) (i32.mul (local.get $gate) (i32.const 3))) (local.get $v))
             (local.set $u (i32.add (local.get $u) (i32.const 4)))
             (br $unit)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  (func $store2 (param $a i32) (param $b i32) (param $offset i32) (param $v v128)
+  ;; v to a + offset and, unless b is 0, to b + offset, and added to the four sums at `sum`.
+  (func $store3 (param $a i32) (param $b i32) (param $offset i32) (param $sum i32) (param $v v128)
     (v128.store (i32.add (local.get $a) (local.get $offset)) (local.get $v))
-    (if (local.get $b) (then (v128.store (i32.add (local.get $b) (local.get $offset)) (local.get $v)))))
+    (if (local.get $b) (then (v128.store (i32.add (local.get $b) (local.get $offset)) (local.get $v))))
+    (v128.store (local.get $sum) (f32x4.add (v128.load (local.get $sum)) (local.get $v))))
 )

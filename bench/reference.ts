@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { BackendName } from '../src-main/engine/types.ts';
+import { wasmMatrixKernel } from '../src-main/engine/wasm-kernels/gemm-kernel.ts';
 import { qualityCurve } from './quality.ts';
 
 const referenceSchema = z.object({
@@ -57,6 +58,7 @@ export async function compareWithReference(opts: ReferenceOptions): Promise<Reco
   });
   return {
     backend: result.backend,
+    ...(result.backend === 'wasm' ? { matrixKernel: wasmMatrixKernel() } : {}),
     recipe: '2x256 LSTM, embedding 64, batch 32, seqLen 100, Adam 2e-3, clip 5, dropout 0',
     trainingCharsPerSecond: result.charsPerSecond,
     comparison,

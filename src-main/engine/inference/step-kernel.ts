@@ -1,6 +1,6 @@
 import { lstmSimdModule, lstmSimdOn, type LstmSimdExports } from '../wasm-kernels/lstm-simd.ts';
 
-/** Columns per weight panel (step-kernel.wat reads a panel of 16 floats per input element). */
+/** Columns per weight panel (lstm-simd.wat's matvec reads a panel of 16 floats per input element). */
 export const PANEL = 16;
 const PAGE_BYTES = 65_536;
 

@@ -132,13 +132,16 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
             units,
             batch,
           );
-  for (let t = 0; t < steps; t++) {
-    writeTransposed(batch, units, block(hPrev, 0), access.view(hPrevT), steps * batch, t);
-    access.matMulInto(hPrev, right, scratch.z);
-    cell(t);
-    access.view(hPrev).set(access.view(y).subarray(t * stateSize, (t + 1) * stateSize));
+  try {
+    for (let t = 0; t < steps; t++) {
+      writeTransposed(batch, units, block(hPrev, 0), access.view(hPrevT), steps * batch, t);
+      access.matMulInto(hPrev, right, scratch.z);
+      cell(t);
+      access.view(hPrev).set(access.view(y).subarray(t * stateSize, (t + 1) * stateSize));
+    }
+  } finally {
+    access.releaseRight(right);
   }
-  access.releaseRight(right);
   access.view(y).set(access.view(c).subarray((steps - 1) * stateSize, steps * stateSize), steps * stateSize);
   return [y, c, tanhC, gates, hPrevT];
 }
@@ -203,11 +206,14 @@ function lstmBackward(access: BackendAccess, inputs: NamedTensorInfoMap): Tensor
             units,
             batch,
           );
-  for (let t = steps - 1; t >= 0; t--) {
-    cell(t);
-    access.matMulInto(dzStep, right, dhRec);
+  try {
+    for (let t = steps - 1; t >= 0; t--) {
+      cell(t);
+      access.matMulInto(dzStep, right, dhRec);
+    }
+  } finally {
+    access.releaseRight(right);
   }
-  access.releaseRight(right);
   access.view(dh0).set(access.view(dhRec));
   access.view(dc0).set(dcState === null ? dc : access.view(dcState));
   if (cells === null) columnSums(access.view(dz), steps * batch, 4 * units, access.view(dBias));

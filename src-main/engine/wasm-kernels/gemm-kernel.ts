@@ -61,6 +61,11 @@ export function relaxedSimdGemmAvailable(): boolean {
   return gemmModule() !== null;
 }
 
+/** Where wasm's matrix products run, as reports name it. */
+export function wasmMatrixKernel(): 'relaxed-simd' | 'xnnpack-simd128' {
+  return relaxedSimdGemmAvailable() ? 'relaxed-simd' : 'xnnpack-simd128';
+}
+
 const instances = new WeakMap<WebAssembly.Memory, GemmExports>();
 
 /**

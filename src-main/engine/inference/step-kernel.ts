@@ -1,4 +1,4 @@
-import { lstmSimdModule, lstmSimdOn, type LstmSimdExports } from '../wasm-kernels/lstm-simd.ts';
+import { lstmSimdAvailable, lstmSimdOn, type LstmSimdExports } from '../wasm-kernels/lstm-simd.ts';
 
 /** Columns per weight panel (lstm-simd.wat's matvec reads a panel of 16 floats per input element). */
 export const PANEL = 16;
@@ -6,7 +6,7 @@ const PAGE_BYTES = 65_536;
 
 /** Whether WebAssembly SIMD runs the step kernel here (otherwise callers use tensor ops). */
 export function stepKernelAvailable(): boolean {
-  return lstmSimdModule() !== null;
+  return lstmSimdAvailable();
 }
 
 /** Floats rounded up to a whole number of panels. */

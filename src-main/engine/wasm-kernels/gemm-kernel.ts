@@ -1,4 +1,5 @@
 import gemmBinary from './gemm.wat';
+import { kernelModule } from './kernel-module';
 
 /** gemm.wat's exports; pointers and strides in bytes. */
 export interface GemmExports {
@@ -43,22 +44,12 @@ function disabledByEnv(): boolean {
   return typeof process === 'object' && process.env['UNDERSTUDY_RELAXED_SIMD'] === '0';
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function gemmModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    // Relaxed SIMD validates in Electron's V8 and in Node 20 only with --experimental-wasm-relaxed-simd.
-    compiled =
-      typeof WebAssembly === 'object' && !disabledByEnv() && WebAssembly.validate(gemmBinary)
-        ? new WebAssembly.Module(gemmBinary)
-        : null;
-  }
-  return compiled;
-}
+// Relaxed SIMD validates in Electron's V8 and in Node 20 only with --experimental-wasm-relaxed-simd.
+const gemm = kernelModule<GemmExports>(gemmBinary, () => !disabledByEnv());
 
 /** Whether this engine's products run on the relaxed-SIMD kernel (else on XNNPACK's SIMD128 ones). */
 export function relaxedSimdGemmAvailable(): boolean {
-  return gemmModule() !== null;
+  return gemm.available();
 }
 
 /** Where wasm's matrix products run, as reports name it. */
@@ -66,19 +57,7 @@ export function wasmMatrixKernel(): 'relaxed-simd' | 'xnnpack-simd128' {
   return relaxedSimdGemmAvailable() ? 'relaxed-simd' : 'xnnpack-simd128';
 }
 
-const instances = new WeakMap<WebAssembly.Memory, GemmExports>();
-
-/**
- * The kernel working directly on `memory` (the tfjs wasm backend's heap, so tensors are read and written in place),
- * or null where relaxed SIMD is unavailable or the memory is shared (the kernel imports a plain memory).
- */
+/** The kernel working directly on `memory` (the tfjs wasm backend's heap: tensors are read and written in place). */
 export function gemmOn(memory: WebAssembly.Memory): GemmExports | null {
-  const module = gemmModule();
-  if (module === null || memory.buffer instanceof SharedArrayBuffer) return null;
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
-    instances.set(memory, exports);
-  }
-  return exports;
+  return gemm.on(memory);
 }

@@ -1,3 +1,4 @@
+import { kernelModule } from './kernel-module';
 import binary from './lstm-simd.wat';
 
 /** lstm-simd.wat's exports; pointers in bytes, sizes in floats. */
@@ -30,26 +31,14 @@ export interface LstmSimdExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const kernels = kernelModule<LstmSimdExports>(binary);
 
-/** The compiled kernels, or null where WebAssembly SIMD is unavailable (callers then use tensor ops or loops). */
-export function lstmSimdModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(binary) ? new WebAssembly.Module(binary) : null;
-  }
-  return compiled;
+/** Whether WebAssembly SIMD runs these kernels here (otherwise callers use tensor ops or loops). */
+export function lstmSimdAvailable(): boolean {
+  return kernels.available();
 }
 
-const instances = new WeakMap<WebAssembly.Memory, LstmSimdExports>();
-
-/** The kernels working on `memory` (one instance per memory), or null where SIMD is unavailable or it is shared. */
+/** The kernels working on `memory` (one instance per memory). */
 export function lstmSimdOn(memory: WebAssembly.Memory): LstmSimdExports | null {
-  const module = lstmSimdModule();
-  if (module === null || memory.buffer instanceof SharedArrayBuffer) return null;
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as LstmSimdExports;
-    instances.set(memory, exports);
-  }
-  return exports;
+  return kernels.on(memory);
 }

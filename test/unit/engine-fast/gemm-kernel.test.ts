@@ -6,21 +6,11 @@ import {
   registerWasmKernelOverrides,
   unregisterWasmKernelOverrides,
 } from '../../../src-main/engine/wasm-kernels/index';
+import { seededValues as values } from '../../support/values';
 
 // This file runs twice: in the `node` project (Node 20 without the flag: products stay on XNNPACK, the SIMD128
 // path) and in `node-relaxed-simd` (--experimental-wasm-relaxed-simd: products run on gemm.wat).
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
-
-/** Deterministic values in [-1, 1). */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** A product in float64 from the same float32 inputs: C[i, j] = sum_k A(i, k) B(k, j) (+ bias[j]). */
 function reference(

@@ -6,17 +6,7 @@ import {
   registerWasmKernelOverrides,
   unregisterWasmKernelOverrides,
 } from '../../../src-main/engine/wasm-kernels/index';
-
-/** Deterministic pseudo-random values, so both backends see identical inputs. */
-function values(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { seededValues as values } from '../../support/values';
 
 function input(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(

@@ -8,7 +8,13 @@ const missing = files.filter((file) => !existsSync(file));
 const reports = files.filter((file) => existsSync(file)).map((file) => JSON.parse(readFileSync(file, 'utf8')));
 const sum = (key) => reports.reduce((total, report) => total + (report[key] ?? 0), 0);
 const passed = sum('numPassedTests');
-const failed = sum('numFailedTests') + sum('numRuntimeErrorTestSuites') + missing.length;
+// A file that failed outside its tests (it did not load, or a beforeAll threw: its tests show as skipped) counts as
+// one failure.
+const failedSetups = reports
+  .flatMap((report) => report.testResults ?? [])
+  .filter((file) => file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed'));
+for (const file of failedSetups) console.error(`tally: ${file.name} failed before its tests ran`);
+const failed = sum('numFailedTests') + failedSetups.length + missing.length;
 const skipped = sum('numPendingTests') + sum('numTodoTests');
 for (const file of missing)
   console.error(`tally: no test report at ${file} (the build or the runner failed before any test ran)`);

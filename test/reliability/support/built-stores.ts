@@ -1,6 +1,7 @@
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'vite';
+import { watPlugin } from '../../../scripts/build/vite-plugin-wat.ts';
 import { REPO_ROOT } from '../../support/app-server.ts';
 
 export const CRASH_CHILD = path.join(REPO_ROOT, 'test/fixtures/corpora/crash-child.mjs');
@@ -18,6 +19,8 @@ export async function buildStores(outDir: string): Promise<void> {
     configFile: false,
     logLevel: 'silent',
     root: REPO_ROOT,
+    // The model store reaches the engine's kernels, written in WebAssembly text.
+    plugins: [watPlugin()],
     build: {
       ssr: true,
       outDir,

@@ -207,7 +207,7 @@
         (block $unitsDone
           (loop $unit
             (br_if $unitsDone (i32.ge_u (local.get $u) (local.get $units)))
-            ;; s: this lane group's byte offset in the [rows, 4 units] layout (gate i); state offsets are s's /4-row.
+            ;; s: these four units' byte offset in the [rows, 4 units] layout, gate i first, then one gate block on.
             (local.set $s (i32.add (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2)))
                                    (i32.shl (local.get $u) (i32.const 2))))
             (local.set $ig (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { backendAccess } from '../lstm/backend-access';
+import { relaxedSimdGemmAvailable } from './gemm-kernel';
 
 function swapLastTwo(rank: number): number[] {
   const perm = Array.from({ length: rank }, (_, i) => i);
@@ -22,7 +23,7 @@ function relaxedMatMul(
   transposeB: boolean,
   bias: TensorInfo | null,
 ): TensorInfo | null {
-  const access = backendAccess('wasm', backend);
+  const access = relaxedSimdGemmAvailable() ? backendAccess('wasm', backend) : null;
   if (access === null || a.shape.length < 2 || b.shape.length < 2) return null;
   const rows = a.shape[transposeA ? a.shape.length - 1 : a.shape.length - 2] ?? 0;
   const cols = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1] ?? 0;
@@ -35,8 +36,9 @@ function relaxedMatMul(
 }
 
 /**
- * BatchMatMul on the relaxed-SIMD kernel where it runs; otherwise one that transposes a flagged operand explicitly and then calls the stock kernel untransposed: stock
- * wasm sends any transposed matmul (every backward-pass matmul) to a naive loop instead of XNNPACK.
+ * BatchMatMul on the relaxed-SIMD kernel where it runs; otherwise it transposes a flagged operand explicitly and
+ * calls the stock kernel untransposed: stock wasm sends any transposed matmul (every backward-pass matmul) to a
+ * naive loop instead of XNNPACK.
  */
 export function transposingBatchMatMul(stock: KernelConfig, transpose: KernelConfig): KernelConfig {
   return {

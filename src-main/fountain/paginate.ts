@@ -153,12 +153,16 @@ export function countPages(lines: readonly ClassifiedLine[], paper: Paper = 'let
 
 const joined = (runs: readonly StyledRun[]): string => runs.map((run) => run.text).join('');
 
-/** Greedy word wrap as afterwriting does: break at the last space that fits, or cut a word longer than the line. */
-export function wrapOffsets(text: string, width: number): [number, number][] {
+/**
+ * Greedy word wrap as afterwriting does: break at the last space that fits, or cut a word longer than the line.
+ * Linear in the text (the search for a space never looks behind the line's start); with `maxLines`, stops there.
+ */
+export function wrapOffsets(text: string, width: number, maxLines = Infinity): [number, number][] {
   const lines: [number, number][] = [];
   let start = 0;
-  while (text.length - start > width) {
-    const space = text.lastIndexOf(' ', start + width);
+  while (text.length - start > width && lines.length < maxLines) {
+    let space = start + width;
+    while (space > start && text.charCodeAt(space) !== 32) space--;
     if (space > start) {
       lines.push([start, space]);
       start = space + 1;
@@ -167,7 +171,7 @@ export function wrapOffsets(text: string, width: number): [number, number][] {
       start += width;
     }
   }
-  lines.push([start, text.length]);
+  if (lines.length < maxLines) lines.push([start, text.length]);
   return lines;
 }
 
@@ -399,7 +403,7 @@ function splitBlock(block: Block, space: number, forced: boolean): Split | undef
 }
 
 function splitSpeech(block: SpeechBlock, space: number, forced: boolean): Split | undefined {
-  const cut = lastCut(block.parts, forced, (head, tail) => head + 2 <= space && tail > 0);
+  const cut = lastCut(block.parts, forced, space, (head, tail) => head + 2 <= space && tail > 0);
   if (!cut) return undefined;
   const more: Row = [{ ...textCell('more', MORE) }];
   const cue: Cell = { ...block.cue, text: withContd(block.cue.text), runs: styledRuns(withContd(block.cue.text)) };
@@ -412,7 +416,7 @@ function splitSpeech(block: SpeechBlock, space: number, forced: boolean): Split 
 function splitAction(block: Block & { kind: 'action' }, space: number, forced: boolean): Split | undefined {
   const least = forced ? 1 : 2;
   // Action may break after any wrapped line, as in afterwriting and Final Draft, keeping two lines either side.
-  const cut = lastCut(block.parts, true, (head, tail) => head <= space && head >= least && tail >= least);
+  const cut = lastCut(block.parts, true, space, (head, tail) => head <= space && head >= least && tail >= least);
   if (!cut) return undefined;
   return { head: partRows(cut.head), tail: { kind: 'action', parts: cut.tail, rows: partRows(cut.tail) } };
 }
@@ -422,33 +426,44 @@ interface Cut {
   tail: Part[];
 }
 
-/** The latest place to break `parts` (after a sentence, or after any wrapped line when `forced`) that `fits`. */
+/**
+ * The latest place to break `parts` (after a sentence, or after any wrapped line when `forced`) that `fits`, with
+ * at most `maxHead` rows before it. Rows before a break only grow with its offset, so the search stops past
+ * `maxHead`, and the rows after one are counted only up to TAIL_ROWS_COUNTED (what `fits` compares them with):
+ * a long paragraph costs a page's worth of wrapping per break, not its whole length.
+ */
 function lastCut(
   parts: readonly Part[],
   forced: boolean,
+  maxHead: number,
   fits: (headRows: number, tailRows: number) => boolean,
 ): Cut | undefined {
   const heights = parts.map((part) => wrapOffsets(joined(part.runs), GEOMETRY[part.kind].width).length);
   const total = heights.reduce((sum, height) => sum + height, 0);
   let best: { index: number; offset: number } | undefined;
   let above = 0;
-  parts.forEach((part, index) => {
+  for (const [index, part] of parts.entries()) {
+    if (above > maxHead) break;
     const height = heights[index] ?? 0;
     const below = total - above - height;
     if (part.kind !== 'parenthetical') {
       const text = joined(part.runs);
       const width = GEOMETRY[part.kind].width;
       for (const offset of breakOffsets(part, forced)) {
-        const head = above + wrapOffsets(text.slice(0, offset).trimEnd(), width).length;
+        const head = above + wrapOffsets(text.slice(0, offset).trimEnd(), width, maxHead + 1).length;
+        if (head > maxHead) break;
         const rest = text.slice(offset).trim();
-        const tail = below + (rest === '' ? 0 : wrapOffsets(rest, width).length);
+        const tail = below + (rest === '' ? 0 : wrapOffsets(rest, width, TAIL_ROWS_COUNTED).length);
         if (tail > 0 && fits(head, tail)) best = { index, offset };
       }
     }
     above += height;
-  });
+  }
   return best && cutAt(parts, best.index, best.offset);
 }
+
+/** `fits` tells two rows after a break from more (at least two must follow an action break). */
+const TAIL_ROWS_COUNTED = 3;
 
 function cutAt(parts: readonly Part[], index: number, offset: number): Cut {
   const part = parts[index];

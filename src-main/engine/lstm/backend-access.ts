@@ -148,7 +148,9 @@ function wasmAccess(backend: BackendWasm): BackendAccess {
     gemm.pack(at(b), k, n, transposed ? 1 : 0, at(packed));
     return packed;
   };
-  const edge = (): number => at(scratch('gemmEdge', [GEMM_SCRATCH_FLOATS]));
+  // The edge tile's scratch, looked up once: every product passes it, the recurrent ones once per time step.
+  let edgeAt: number | undefined;
+  const edge = (): number => (edgeAt ??= at(scratch('gemmEdge', [GEMM_SCRATCH_FLOATS])));
   return {
     cells: memory instanceof WebAssembly.Memory ? lstmSimdOn(memory) : null,
     address: (info, offset = 0) => at(info) + 4 * offset,

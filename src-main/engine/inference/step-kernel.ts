@@ -76,7 +76,7 @@ export class KernelMemory {
     this.kernel.matvec(x, rows, k, w, panelWidth(n) / PANEL, out, outStride);
   }
 
-  /** z [rows, 4U] pre-activations (gates i, f, g, o) -> c [rows, U] updated in place, h [rows, U]. */
+  /** z [rows, 4U] pre-activations (gates i, f, g, o; overwritten with the activated gates) -> c [rows, U] updated in place, h [rows, U]. */
   lstmCell(z: number, c: number, h: number, units: number, rows: number): void {
     this.kernel.lstmCell(z, c, h, units, rows);
   }

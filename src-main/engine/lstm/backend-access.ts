@@ -142,9 +142,21 @@ function wasmAccess(backend: BackendWasm): BackendAccess {
   const scratch = scratchPool((shape) => alloc(shape));
   const memory = module.asm?.memory ?? module.wasmMemory;
   const gemm = memory instanceof WebAssembly.Memory ? gemmOn(memory) : null;
-  const pack = (b: TensorInfo, k: number, n: number, transposed: boolean): TensorInfo => {
+  // One product's packed B, kept for the next (grown as needed): a fresh 13 MB buffer per product cost a page fault
+  // per 4 KiB on first touch (~40 ms for the weight gradients' dz here), and heap reuse did not always spare it.
+  let packBuffer: TensorInfo | null = null;
+  /** B packed into panels; `reuse`: into packBuffer (valid until the next such call), else a new tensor. */
+  const pack = (b: TensorInfo, k: number, n: number, transposed: boolean, reuse = false): TensorInfo => {
     if (gemm === null) throw new Error('no relaxed-SIMD kernel to pack for');
-    const packed = alloc([packedFloats(k, n)]);
+    const floats = packedFloats(k, n);
+    let packed: TensorInfo;
+    if (reuse) {
+      if (packBuffer === null || (packBuffer.shape[0] ?? 0) < floats) {
+        if (packBuffer !== null) backend.disposeData(packBuffer.dataId);
+        packBuffer = alloc([floats]);
+      }
+      packed = packBuffer;
+    } else packed = alloc([floats]);
     gemm.pack(at(b), k, n, transposed ? 1 : 0, at(packed));
     return packed;
   };
@@ -187,17 +199,13 @@ function wasmAccess(backend: BackendWasm): BackendAccess {
       if (k !== kb || m === 0 || n === 0 || k === 0) return false;
       const bias = options.bias ?? null;
       // Always packed: read in place, a B whose rows are 4 KiB apart puts every row of a panel in one L1 set.
-      const packed = pack(b, k, n, transposeB);
+      const packed = pack(b, k, n, transposeB, true);
       const [bks, bps] = packedStrides(k);
       // A(i, kk) sits at i * rowStride + kk * kStride; a transposed A is stored [K, M].
       const [rowStride, kStride] = transposeA ? [4, 4 * m] : [4 * k, 4];
       const init = bias === null ? GEMM_INIT.zero : GEMM_INIT.bias;
       const biasAt = bias === null ? 0 : at(bias);
-      try {
-        gemm.gemm(at(a), rowStride, kStride, m, k, at(packed), bks, bps, n, at(out), 4 * n, init, biasAt, edge());
-      } finally {
-        backend.disposeData(packed.dataId);
-      }
+      gemm.gemm(at(a), rowStride, kStride, m, k, at(packed), bks, bps, n, at(out), 4 * n, init, biasAt, edge());
       return true;
     },
     sigmoidInto: (x, out) => sigmoid(id(x), id(out)),

@@ -132,9 +132,15 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
             units,
             batch,
           );
+  // h_{t-1} into column block t of hPrevT: the SIMD transpose on wasm (any shape), else a loop.
+  const simd = access.cells;
+  const saveHPrev =
+    simd === null
+      ? (t: number) => writeTransposed(batch, units, block(hPrev, 0), access.view(hPrevT), steps * batch, t)
+      : (t: number) => simd.transpose(at(hPrev), batch, units, units, at(hPrevT, t * batch), steps * batch);
   try {
     for (let t = 0; t < steps; t++) {
-      writeTransposed(batch, units, block(hPrev, 0), access.view(hPrevT), steps * batch, t);
+      saveHPrev(t);
       access.matMulInto(hPrev, right, scratch.z);
       cell(t);
       access.view(hPrev).set(access.view(y).subarray(t * stateSize, (t + 1) * stateSize));

@@ -29,6 +29,8 @@ export interface LstmSimdExports {
     units: number,
     rows: number,
   ): void;
+  /** dst[c, r] = src[r, c] for r < rows, c < cols; row strides in floats. */
+  transpose(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void;
 }
 
 const kernels = kernelModule<LstmSimdExports>(binary);

@@ -114,126 +114,132 @@
     (v128.store offset=32 (local.get $oq) (local.get $b2))
     (v128.store offset=48 (local.get $oq) (local.get $b3)))
 
-  ;; exp(x) for x <= 0 (flushed to 0 below -87): x = n ln2 + r, |r| <= ln2 / 2, exp(r) by its degree-6 Taylor
-  ;; polynomial (relative error ~1e-7, about one float ulp), 2^n built in the exponent bits.
-  (func $expNonPositive (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128) (local $tiny v128)
-    (local.set $tiny (f32x4.lt (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
-    (local.set $x (f32x4.max (local.get $x) (v128.const f32x4 -87 -87 -87 -87)))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
-    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (v128.const f32x4 0.693145751953125 0.693145751953125 0.693145751953125 0.693145751953125))))
-    (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (v128.const f32x4 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6))))
-    (local.set $p (v128.const f32x4 1.3888889e-3 1.3888889e-3 1.3888889e-3 1.3888889e-3))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.3333333e-3 8.3333333e-3 8.3333333e-3 8.3333333e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.1666667e-2 4.1666667e-2 4.1666667e-2 4.1666667e-2)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.16666667 0.16666667 0.16666667 0.16666667)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
-    (local.set $p
-      (f32x4.mul (local.get $p)
-        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
-    (v128.andnot (local.get $p) (local.get $tiny)))
-
-  ;; sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = exp(-|x|): never overflows.
-  (func $sigmoid (param $x v128) (result v128)
+;; The activations, in one loop with exp written inline: V8 does not inline wasm calls here, and a call per vector
+  ;; spilled the live SIMD registers. dst[i] = act(src[i] + src2[i]) for i < count (a multiple of 4; src2 0: src
+  ;; alone), act the sigmoid for scale 1 and tanh for scale 2 (tanh(x) = 2 sigmoid(2x) - 1). dst may be src.
+  ;; sigmoid(y) = 1 / (1 + exp(-y)), the exponent clamped to [-80, 80] (exp(-80) ~ 2e-35 and exp(80) ~ 6e34 are
+  ;; normal floats: no overflow, no denormal slow path; sigmoid's error from the clamp is below 2e-35). exp(x):
+  ;; x = n ln2 + r, |r| <= ln2 / 2, exp(r) by its degree-6 Taylor polynomial (relative error ~1e-7, about one float
+  ;; ulp), 2^n in the exponent bits. n is rounded by adding 1.5 * 2^23 (the float's low mantissa bits then hold n),
+  ;; pmax is one instruction where max is several: every op here was counted, this loop is instruction-bound.
+  (func $activate (param $src i32) (param $src2 i32) (param $dst i32) (param $count i32) (param $scale f32)
+    (local $i i32) (local $end i32) (local $k v128) (local $x v128) (local $n v128) (local $r v128) (local $p v128)
     (local $e v128)
-    (local.set $e (call $expNonPositive (f32x4.neg (f32x4.abs (local.get $x)))))
-    (f32x4.div
-      (v128.bitselect (local.get $e) (v128.const f32x4 1 1 1 1) (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0)))
-      (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
+    (local.set $k (f32x4.splat (local.get $scale)))
+    (local.set $end (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+        (if (local.get $src2)
+          (then (local.set $x (f32x4.add (local.get $x) (v128.load (i32.add (local.get $src2) (local.get $i)))))))
+        (local.set $x (f32x4.mul (local.get $x) (local.get $k)))
+        ;; r = -x clamped to [-80, 80]; n = r log2(e) rounded (in the low bits of e, as a float in n)
+        (local.set $r (f32x4.pmin (f32x4.pmax (f32x4.neg (local.get $x)) (v128.const f32x4 -80 -80 -80 -80))
+                                  (v128.const f32x4 80 80 80 80)))
+        (local.set $e (f32x4.add (f32x4.mul (local.get $r) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+                                 (v128.const f32x4 12582912 12582912 12582912 12582912)))
+        (local.set $n (f32x4.sub (local.get $e) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+        (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (v128.const f32x4 0.693145751953125 0.693145751953125 0.693145751953125 0.693145751953125))))
+        (local.set $r (f32x4.sub (local.get $r) (f32x4.mul (local.get $n) (v128.const f32x4 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6))))
+        ;; exp(r) = 1 + r + r^2/2 + ... + r^6/720 by Estrin's scheme, (1 + r + r2 (1/2 + r/6)) + r4 (1/24 + r/120 + r2/720)
+        ;; with r2 = r^2, r4 = r^4: a short dependency chain (Horner's was one long chain, and the loop waited on it).
+        (local.set $p (f32x4.mul (local.get $r) (local.get $r)))
+        (local.set $n (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r))
+          (f32x4.mul (local.get $p) (f32x4.add (v128.const f32x4 0.5 0.5 0.5 0.5) (f32x4.mul (local.get $r) (v128.const f32x4 0.16666667 0.16666667 0.16666667 0.16666667))))))
+        (local.set $r (f32x4.add (f32x4.add (v128.const f32x4 4.1666667e-2 4.1666667e-2 4.1666667e-2 4.1666667e-2) (f32x4.mul (local.get $r) (v128.const f32x4 8.3333333e-3 8.3333333e-3 8.3333333e-3 8.3333333e-3)))
+          (f32x4.mul (local.get $p) (v128.const f32x4 1.3888889e-3 1.3888889e-3 1.3888889e-3 1.3888889e-3))))
+        (local.set $p (f32x4.add (local.get $n) (f32x4.mul (f32x4.mul (local.get $p) (local.get $p)) (local.get $r))))
+        ;; e = p 2^n: the bits of 1.5 * 2^23 + n, less those of 1.5 * 2^23, plus the bias 127, as the exponent.
+        (local.set $e (f32x4.mul (local.get $p)
+          (i32x4.shl (i32x4.sub (local.get $e) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
+        ;; sigmoid = 1 / (1 + exp(-x)), then scale * sigmoid - (scale - 1)
+        (local.set $p (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
+        (v128.store (i32.add (local.get $dst) (local.get $i))
+          (f32x4.sub (f32x4.mul (local.get $p) (local.get $k)) (f32x4.sub (local.get $k) (v128.const f32x4 1 1 1 1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $each))))
 
-  ;; tanh(x) = 2 sigmoid(2x) - 1
-  (func $tanh (param $x v128) (result v128)
-    (f32x4.sub
-      (f32x4.mul (v128.const f32x4 2 2 2 2) (call $sigmoid (f32x4.add (local.get $x) (local.get $x))))
-      (v128.const f32x4 1 1 1 1)))
+  ;; One row's gates [4 units] activated: i and f (contiguous) and o by the sigmoid, g by tanh.
+  (func $activateGates (param $src i32) (param $src2 i32) (param $dst i32) (param $units i32)
+    (local $gate i32)
+    (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
+    (call $activate (local.get $src) (local.get $src2) (local.get $dst) (i32.shl (local.get $units) (i32.const 1)) (f32.const 1))
+    (call $activate
+      (i32.add (local.get $src) (i32.shl (local.get $gate) (i32.const 1)))
+      (if (result i32) (local.get $src2) (then (i32.add (local.get $src2) (i32.shl (local.get $gate) (i32.const 1)))) (else (i32.const 0)))
+      (i32.add (local.get $dst) (i32.shl (local.get $gate) (i32.const 1))) (local.get $units) (f32.const 2))
+    (call $activate
+      (i32.add (local.get $src) (i32.mul (local.get $gate) (i32.const 3)))
+      (if (result i32) (local.get $src2) (then (i32.add (local.get $src2) (i32.mul (local.get $gate) (i32.const 3)))) (else (i32.const 0)))
+      (i32.add (local.get $dst) (i32.mul (local.get $gate) (i32.const 3))) (local.get $units) (f32.const 1)))
+
+  ;; One row's cell from its activated gates g [4 units]: c = f * cPrev + i * g written to c (may be cPrev); then
+  ;; tanhC = tanh(c) (tanhC 0: into h) and h = o * tanh(c).
+  (func $cellRow (param $g i32) (param $cPrev i32) (param $c i32) (param $tanhC i32) (param $h i32) (param $units i32)
+    (local $gate i32) (local $i i32) (local $end i32) (local $t i32)
+    (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
+    (local.set $end (local.get $gate))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $c) (local.get $i))
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (i32.add (local.get $g) (local.get $gate)) (local.get $i)))
+                       (v128.load (i32.add (local.get $cPrev) (local.get $i))))
+            (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $i)))
+                       (v128.load (i32.add (i32.add (local.get $g) (i32.shl (local.get $gate) (i32.const 1))) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $each)))
+    (local.set $t (if (result i32) (local.get $tanhC) (then (local.get $tanhC)) (else (local.get $h))))
+    (call $activate (local.get $c) (i32.const 0) (local.get $t) (local.get $units) (f32.const 2))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (v128.store (i32.add (local.get $h) (local.get $i))
+          (f32x4.mul (v128.load (i32.add (local.get $t) (local.get $i)))
+                     (v128.load (i32.add (i32.add (local.get $g) (i32.mul (local.get $gate) (i32.const 3))) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $each))))
 
   ;; The LSTM cell for rows x units (units a multiple of 4): z [rows, 4 units] holds the pre-activations in the gate
-  ;; order i, f, g, o (bias included); c [rows, units] is read and overwritten; h [rows, units] is written.
+  ;; order i, f, g, o (bias included) and is overwritten with the activated gates; c [rows, units] is read and
+  ;; overwritten; h [rows, units] is written.
   (func (export "lstmCell") (param $z i32) (param $c i32) (param $h i32) (param $units i32) (param $rows i32)
-    (local $u i32) (local $r i32) (local $gate i32) (local $zp i32) (local $cp i32) (local $hp i32) (local $cNew v128)
-    (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
-    (local.set $cp (local.get $c))
-    (local.set $hp (local.get $h))
+    (local $r i32) (local $zp i32) (local $sp i32)
     (local.set $r (i32.const 0))
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $zp (i32.add (local.get $z) (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2)))))
-        (local.set $u (i32.const 0))
-        (block $unitsDone
-          (loop $unit
-            (br_if $unitsDone (i32.ge_u (local.get $u) (local.get $units)))
-            (local.set $cNew
-              (f32x4.add
-                (f32x4.mul
-                  (call $sigmoid (v128.load (i32.add (local.get $zp) (local.get $gate))))
-                  (v128.load (local.get $cp)))
-                (f32x4.mul
-                  (call $sigmoid (v128.load (local.get $zp)))
-                  (call $tanh (v128.load (i32.add (local.get $zp) (i32.shl (local.get $gate) (i32.const 1))))))))
-            (v128.store (local.get $cp) (local.get $cNew))
-            (v128.store (local.get $hp)
-              (f32x4.mul
-                (call $sigmoid (v128.load (i32.add (local.get $zp) (i32.mul (local.get $gate) (i32.const 3)))))
-                (call $tanh (local.get $cNew))))
-            (local.set $zp (i32.add (local.get $zp) (i32.const 16)))
-            (local.set $cp (i32.add (local.get $cp) (i32.const 16)))
-            (local.set $hp (i32.add (local.get $hp) (i32.const 16)))
-            (local.set $u (i32.add (local.get $u) (i32.const 4)))
-            (br $unit)))
+        (local.set $zp (i32.add (local.get $z) (i32.shl (i32.mul (local.get $r) (local.get $units)) (i32.const 4))))
+        (local.set $sp (i32.shl (i32.mul (local.get $r) (local.get $units)) (i32.const 2)))
+        (call $activateGates (local.get $zp) (i32.const 0) (local.get $zp) (local.get $units))
+        (call $cellRow (local.get $zp) (i32.add (local.get $c) (local.get $sp)) (i32.add (local.get $c) (local.get $sp))
+          (i32.const 0) (i32.add (local.get $h) (local.get $sp)) (local.get $units))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
-;; Training's forward cell for rows x units (units a multiple of 4). The pre-activations are zRec + zIn, both
+
+  ;; Training's forward cell for rows x units (units a multiple of 4). The pre-activations are zRec + zIn, both
   ;; [rows, 4 units] in the gate order i, f, g, o (zRec = h_{t-1} x recurrent kernel; zIn = x_t x kernel + bias).
   ;; Reads cPrev [rows, units]; writes the activated gates [rows, 4 units], c, tanhC and h [rows, units].
   (func (export "trainForwardCell")
     (param $zRec i32) (param $zIn i32) (param $cPrev i32) (param $gates i32) (param $c i32) (param $tanhC i32)
     (param $h i32) (param $units i32) (param $rows i32)
-    (local $gate i32) (local $r i32) (local $u i32) (local $s i32)
-    (local $ig v128) (local $fg v128) (local $cand v128) (local $og v128) (local $cNew v128) (local $t v128)
-    (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
+    (local $r i32) (local $g i32) (local $s i32)
     (local.set $r (i32.const 0))
     (block $rowsDone
       (loop $row
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $u (i32.const 0))
-        (block $unitsDone
-          (loop $unit
-            (br_if $unitsDone (i32.ge_u (local.get $u) (local.get $units)))
-            ;; s: these four units' byte offset in the [rows, 4 units] layout, gate i first, then one gate block on.
-            (local.set $s (i32.add (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2)))
-                                   (i32.shl (local.get $u) (i32.const 2))))
-            (local.set $ig (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))
-                                                     (v128.load (i32.add (local.get $zIn) (local.get $s))))))
-            (local.set $s (i32.add (local.get $s) (local.get $gate)))
-            (local.set $fg (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))
-                                                     (v128.load (i32.add (local.get $zIn) (local.get $s))))))
-            (local.set $s (i32.add (local.get $s) (local.get $gate)))
-            (local.set $cand (call $tanh (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))
-                                                    (v128.load (i32.add (local.get $zIn) (local.get $s))))))
-            (local.set $s (i32.add (local.get $s) (local.get $gate)))
-            (local.set $og (call $sigmoid (f32x4.add (v128.load (i32.add (local.get $zRec) (local.get $s)))
-                                                     (v128.load (i32.add (local.get $zIn) (local.get $s))))))
-            (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $og))
-            (local.set $s (i32.sub (local.get $s) (local.get $gate)))
-            (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $cand))
-            (local.set $s (i32.sub (local.get $s) (local.get $gate)))
-            (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $fg))
-            (local.set $s (i32.sub (local.get $s) (local.get $gate)))
-            (v128.store (i32.add (local.get $gates) (local.get $s)) (local.get $ig))
-            ;; The state offset: row r, unit u of [rows, units].
-            (local.set $s (i32.shl (i32.add (i32.mul (local.get $r) (local.get $units)) (local.get $u)) (i32.const 2)))
-            (local.set $cNew
-              (f32x4.add (f32x4.mul (local.get $fg) (v128.load (i32.add (local.get $cPrev) (local.get $s))))
-                         (f32x4.mul (local.get $ig) (local.get $cand))))
-            (local.set $t (call $tanh (local.get $cNew)))
-            (v128.store (i32.add (local.get $c) (local.get $s)) (local.get $cNew))
-            (v128.store (i32.add (local.get $tanhC) (local.get $s)) (local.get $t))
-            (v128.store (i32.add (local.get $h) (local.get $s)) (f32x4.mul (local.get $og) (local.get $t)))
-            (local.set $u (i32.add (local.get $u) (i32.const 4)))
-            (br $unit)))
+        (local.set $g (i32.shl (i32.mul (local.get $r) (local.get $units)) (i32.const 4)))
+        (local.set $s (i32.shl (i32.mul (local.get $r) (local.get $units)) (i32.const 2)))
+        (call $activateGates (i32.add (local.get $zRec) (local.get $g)) (i32.add (local.get $zIn) (local.get $g))
+          (i32.add (local.get $gates) (local.get $g)) (local.get $units))
+        (call $cellRow (i32.add (local.get $gates) (local.get $g)) (i32.add (local.get $cPrev) (local.get $s))
+          (i32.add (local.get $c) (local.get $s)) (i32.add (local.get $tanhC) (local.get $s))
+          (i32.add (local.get $h) (local.get $s)) (local.get $units))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
@@ -245,9 +251,9 @@
   (func (export "trainBackwardCell")
     (param $dhOut i32) (param $dhRec i32) (param $dc i32) (param $gates i32) (param $tanhC i32) (param $cPrev i32)
     (param $dz i32) (param $dzCopy i32) (param $dBias i32) (param $units i32) (param $rows i32)
-    (local $gate i32) (local $r i32) (local $u i32) (local $s i32) (local $g i32) (local $bias i32)
+    (local $gate i32) (local $r i32) (local $u i32) (local $s i32) (local $g i32) (local $end i32)
     (local $dh v128) (local $ig v128) (local $fg v128) (local $cand v128) (local $og v128) (local $t v128)
-    (local $dcNow v128) (local $one v128) (local $v v128)
+    (local $dcNow v128) (local $one v128)
     (local.set $one (v128.const f32x4 1 1 1 1))
     (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
     (local.set $r (i32.const 0))
@@ -261,7 +267,6 @@
             (local.set $s (i32.shl (i32.add (i32.mul (local.get $r) (local.get $units)) (local.get $u)) (i32.const 2)))
             (local.set $g (i32.add (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2)))
                                    (i32.shl (local.get $u) (i32.const 2))))
-            (local.set $bias (i32.add (local.get $dBias) (i32.shl (local.get $u) (i32.const 2))))
             (local.set $dh (v128.load (i32.add (local.get $dhOut) (local.get $s))))
             (if (local.get $dhRec)
               (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhRec) (local.get $s)))))))
@@ -277,32 +282,102 @@
                          (f32x4.mul (f32x4.mul (local.get $dh) (local.get $og))
                                     (f32x4.sub (local.get $one) (f32x4.mul (local.get $t) (local.get $t))))))
             (v128.store (i32.add (local.get $dc) (local.get $s)) (f32x4.mul (local.get $dcNow) (local.get $fg)))
-            ;; dz for i, f, g, o, each stored to dz and, if given, dzCopy.
-            (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (local.get $cand))
-                                     (f32x4.mul (local.get $ig) (f32x4.sub (local.get $one) (local.get $ig)))))
-            (call $store3 (local.get $dz) (local.get $dzCopy) (local.get $g) (local.get $bias) (local.get $v))
-            (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (v128.load (i32.add (local.get $cPrev) (local.get $s))))
-                                     (f32x4.mul (local.get $fg) (f32x4.sub (local.get $one) (local.get $fg)))))
-            (call $store3 (local.get $dz) (local.get $dzCopy) (i32.add (local.get $g) (local.get $gate))
-              (i32.add (local.get $bias) (local.get $gate)) (local.get $v))
-            (local.set $v (f32x4.mul (f32x4.mul (local.get $dcNow) (local.get $ig))
-                                     (f32x4.sub (local.get $one) (f32x4.mul (local.get $cand) (local.get $cand)))))
-            (call $store3 (local.get $dz) (local.get $dzCopy)
-              (i32.add (local.get $g) (i32.shl (local.get $gate) (i32.const 1)))
-              (i32.add (local.get $bias) (i32.shl (local.get $gate) (i32.const 1))) (local.get $v))
-            (local.set $v (f32x4.mul (f32x4.mul (local.get $dh) (local.get $t))
-                                     (f32x4.mul (local.get $og) (f32x4.sub (local.get $one) (local.get $og)))))
-            (call $store3 (local.get $dz) (local.get $dzCopy)
-              (i32.add (local.get $g) (i32.mul (local.get $gate) (i32.const 3)))
-              (i32.add (local.get $bias) (i32.mul (local.get $gate) (i32.const 3))) (local.get $v))
+            ;; dz for i, f, g, o.
+            (local.set $g (i32.add (local.get $dz) (local.get $g)))
+            (v128.store (local.get $g)
+              (f32x4.mul (f32x4.mul (local.get $dcNow) (local.get $cand))
+                         (f32x4.mul (local.get $ig) (f32x4.sub (local.get $one) (local.get $ig)))))
+            (v128.store (i32.add (local.get $g) (local.get $gate))
+              (f32x4.mul (f32x4.mul (local.get $dcNow) (v128.load (i32.add (local.get $cPrev) (local.get $s))))
+                         (f32x4.mul (local.get $fg) (f32x4.sub (local.get $one) (local.get $fg)))))
+            (v128.store (i32.add (local.get $g) (i32.shl (local.get $gate) (i32.const 1)))
+              (f32x4.mul (f32x4.mul (local.get $dcNow) (local.get $ig))
+                         (f32x4.sub (local.get $one) (f32x4.mul (local.get $cand) (local.get $cand)))))
+            (v128.store (i32.add (local.get $g) (i32.mul (local.get $gate) (i32.const 3)))
+              (f32x4.mul (f32x4.mul (local.get $dh) (local.get $t))
+                         (f32x4.mul (local.get $og) (f32x4.sub (local.get $one) (local.get $og)))))
             (local.set $u (i32.add (local.get $u) (i32.const 4)))
             (br $unit)))
+        ;; The row's dz [4 units] into dBias and, if given, dzCopy.
+        (local.set $g (i32.mul (local.get $r) (i32.shl (local.get $gate) (i32.const 2))))
+        (if (local.get $dzCopy)
+          (then (memory.copy (i32.add (local.get $dzCopy) (local.get $g)) (i32.add (local.get $dz) (local.get $g))
+                  (i32.shl (local.get $gate) (i32.const 2)))))
+        (local.set $g (i32.add (local.get $dz) (local.get $g)))
+        (local.set $s (i32.const 0))
+        (local.set $end (i32.shl (local.get $gate) (i32.const 2)))
+        (block $sumDone
+          (loop $sum
+            (br_if $sumDone (i32.ge_u (local.get $s) (local.get $end)))
+            (v128.store (i32.add (local.get $dBias) (local.get $s))
+              (f32x4.add (v128.load (i32.add (local.get $dBias) (local.get $s)))
+                         (v128.load (i32.add (local.get $g) (local.get $s)))))
+            (local.set $s (i32.add (local.get $s) (i32.const 16)))
+            (br $sum)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-  ;; v to a + offset and, unless b is 0, to b + offset, and added to the four sums at `sum`.
-  (func $store3 (param $a i32) (param $b i32) (param $offset i32) (param $sum i32) (param $v v128)
-    (v128.store (i32.add (local.get $a) (local.get $offset)) (local.get $v))
-    (if (local.get $b) (then (v128.store (i32.add (local.get $b) (local.get $offset)) (local.get $v))))
-    (v128.store (local.get $sum) (f32x4.add (v128.load (local.get $sum)) (local.get $v))))
+  ;; dst[c dstStride + r] = src[r srcStride + c] for r < rows, c < cols (strides in floats): 4 x 4 blocks by
+  ;; shuffles, the edge rows and columns one by one. Blocks go along a row of src, so the 4 x cols block of dst
+  ;; being written stays in L1 while the next four rows of src stream in.
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $srcStride i32)
+    (param $dst i32) (param $dstStride i32)
+    (local $r i32) (local $c i32) (local $rows4 i32) (local $cols4 i32) (local $sb i32) (local $db i32)
+    (local $s i32) (local $d i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $t0 v128) (local $t1 v128)
+    (local $t2 v128) (local $t3 v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $sb (i32.shl (local.get $srcStride) (i32.const 2)))
+    (local.set $db (i32.shl (local.get $dstStride) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $blockRowsDone
+      (loop $blockRow
+        (br_if $blockRowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $c (i32.const 0))
+        (block $blocksDone
+          (loop $block
+            (br_if $blocksDone (i32.ge_u (local.get $c) (local.get $cols4)))
+            (local.set $s (i32.add (local.get $src)
+              (i32.shl (i32.add (i32.mul (local.get $r) (local.get $srcStride)) (local.get $c)) (i32.const 2))))
+            (local.set $v0 (v128.load (local.get $s)))
+            (local.set $v1 (v128.load (i32.add (local.get $s) (local.get $sb))))
+            (local.set $v2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $sb) (i32.const 1)))))
+            (local.set $v3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $sb) (i32.const 3)))))
+            ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3 (rows 0 and 1), t2, t3 the same of rows 2 and 3
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v0) (local.get $v1)))
+            (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v0) (local.get $v1)))
+            (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $v2) (local.get $v3)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $v2) (local.get $v3)))
+            (local.set $d (i32.add (local.get $dst)
+              (i32.shl (i32.add (i32.mul (local.get $c) (local.get $dstStride)) (local.get $r)) (i32.const 2))))
+            (v128.store (local.get $d)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $d) (local.get $db))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+            (v128.store (i32.add (local.get $d) (i32.shl (local.get $db) (i32.const 1)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+            (v128.store (i32.add (local.get $d) (i32.mul (local.get $db) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $block)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $blockRow)))
+    ;; The columns right of the blocks (rows below rows4), then every column of the rows below them.
+    (local.set $r (i32.const 0))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (select (local.get $cols4) (i32.const 0) (i32.lt_u (local.get $r) (local.get $rows4))))
+        (block $colsDone
+          (loop $col
+            (br_if $colsDone (i32.ge_u (local.get $c) (local.get $cols)))
+            (f32.store
+              (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $dstStride)) (local.get $r)) (i32.const 2)))
+              (f32.load
+                (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $srcStride)) (local.get $c)) (i32.const 2)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $col)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $row))))
 )

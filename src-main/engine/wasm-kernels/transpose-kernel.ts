@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { backendAccess } from '../lstm/backend-access';
 
 const TILE = 32;
 
-/** out [cols, rows] = x [rows, cols]^T, in cache-sized tiles. */
+/** out [cols, rows] = x [rows, cols]^T, in cache-sized tiles (where the SIMD transpose is not there). */
 function transpose2d(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(r0 + TILE, rows);
@@ -19,8 +20,9 @@ function transpose2d(x: Float32Array, out: Float32Array, rows: number, cols: num
 }
 
 /**
- * Transpose that handles the float32 matrix case (the explicit transposes of the backward pass) with a tiled loop
- * on the heap, several times faster than the stock generic kernel; other cases go to the stock kernel.
+ * Transpose that handles the float32 matrix case (the explicit transposes of the backward pass) on the heap with
+ * lstm-simd.wat's 4 x 4 SIMD blocks (else a tiled loop), several times faster than the stock generic kernel; other
+ * cases go to the stock kernel.
  */
 export function tiledTranspose(stock: KernelConfig): KernelConfig {
   return {
@@ -35,7 +37,15 @@ export function tiledTranspose(stock: KernelConfig): KernelConfig {
       const wasm = args.backend as BackendWasm;
       const [rows = 0, cols = 0] = x.shape;
       const out = wasm.makeOutput([cols, rows], 'float32');
-      transpose2d(wasm.typedArrayFromHeap(x) as Float32Array, wasm.typedArrayFromHeap(out) as Float32Array, rows, cols);
+      const access = backendAccess('wasm', wasm);
+      if (access?.cells) access.cells.transpose(access.address(x), rows, cols, cols, access.address(out), rows);
+      else
+        transpose2d(
+          wasm.typedArrayFromHeap(x) as Float32Array,
+          wasm.typedArrayFromHeap(out) as Float32Array,
+          rows,
+          cols,
+        );
       return out;
     },
   };

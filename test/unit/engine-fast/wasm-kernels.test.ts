@@ -84,6 +84,9 @@ describe('wasm kernel overrides', () => {
       [7, 45],
       [64, 33],
       [100, 3],
+      // Whole 4 x 4 SIMD blocks only, and blocks with edge rows and columns both.
+      [32, 256],
+      [9, 14],
     ]) {
       expectSame(await onBothBackends(() => tf.transpose(input(shape, 13))), 0);
     }

@@ -10,6 +10,13 @@ import { registerLstmKernels } from './lstm-kernels';
 
 let control: Int32Array | null = null;
 let data = new SharedArrayBuffer(0);
+/** Saved tensors of forward passes whose backward has not come yet (HelperJob.store), oldest first. */
+const kept = new Map<number, tf.Tensor[]>();
+/**
+ * More forward passes than this without their backward (a step that failed between the two, say) drop the
+ * oldest: a training step keeps one per layer until its backward, so this bounds memory, not training.
+ */
+const MAX_KEPT = 16;
 
 function run(job: HelperJob): void {
   if (job.data !== undefined) data = job.data;
@@ -32,12 +39,32 @@ function run(job: HelperJob): void {
         c0 ?? h0,
         job.steps,
       );
-      outputs = [y, saved.c, saved.tanhC, saved.gates, saved.hPrevT];
+      if (job.store === undefined) outputs = [y, saved.c, saved.tanhC, saved.gates, saved.hPrevT];
+      else {
+        outputs = [y];
+        kept.set(
+          job.store,
+          SAVED_ORDER.map((name) => tf.keep(saved[name] as tf.Tensor)),
+        );
+        for (const [id, tensors] of kept) {
+          if (kept.size <= MAX_KEPT) break;
+          tf.dispose(tensors);
+          kept.delete(id);
+        }
+      }
     } else {
       const [dy, ...rest] = inputs;
-      const saved = Object.fromEntries(SAVED_ORDER.map((name, i) => [name, rest[i]])) as unknown as FusedSaved;
+      let list = rest;
+      if (job.use !== undefined) {
+        const stored = kept.get(job.use);
+        if (stored === undefined) throw new Error(`no saved tensors for forward pass ${job.use}`);
+        kept.delete(job.use);
+        list = stored;
+      }
+      const saved = Object.fromEntries(SAVED_ORDER.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
       const grads = fusedBackward(dy as tf.Tensor3D, saved);
       outputs = GRADIENT_ORDER.map((name) => grads[name]);
+      if (job.use !== undefined) tf.dispose(list);
     }
     outputs.forEach((t, i) => floats.set(tensorValues(t), job.outputs[i]?.offset ?? 0));
   });

@@ -23,6 +23,13 @@ export interface HelperJob {
   steps: number;
   inputs: Region[];
   outputs: Region[];
+  /**
+   * A forward pass with `store` keeps its saved tensors in the helper under this id and returns y alone; the
+   * backward pass with `use` takes them from there (its inputs are dy alone) and drops them. What the backward
+   * needs then never crosses between the threads (two copies each way of ~13 MB a layer for Medium).
+   */
+  store?: number;
+  use?: number;
   /** Sent when the data buffer was replaced by a larger one. */
   data?: SharedArrayBuffer;
 }
@@ -52,6 +59,7 @@ export class LstmHelper {
   private data = new SharedArrayBuffer(0);
   private pending: Region[] | null = null;
   private completed = 0;
+  private stored = 0;
   private retired = false;
 
   private constructor(
@@ -75,8 +83,19 @@ export class LstmHelper {
     return helper;
   }
 
+  /** An id for a forward pass whose saved tensors stay in the helper (HelperJob.store). */
+  nextStoreId(): number {
+    return ++this.stored;
+  }
+
   /** Copies the inputs out and starts the job; the caller then does its own half and calls end(). */
-  begin(op: HelperOp, steps: number, inputs: tf.Tensor[], outputShapes: number[][]): void {
+  begin(
+    op: HelperOp,
+    steps: number,
+    inputs: tf.Tensor[],
+    outputShapes: number[][],
+    kept: { store?: number; use?: number } = {},
+  ): void {
     if (this.retired) throw new Error('LSTM helper thread was stopped');
     if (this.pending !== null) throw new Error('LSTM helper job already running');
     let offset = 0;
@@ -87,7 +106,7 @@ export class LstmHelper {
     };
     const inputRegions = inputs.map((t) => place(t.shape));
     const outputRegions = outputShapes.map(place);
-    const job: HelperJob = { op, steps, inputs: inputRegions, outputs: outputRegions };
+    const job: HelperJob = { op, steps, inputs: inputRegions, outputs: outputRegions, ...kept };
     if (this.data.byteLength < offset * 4) {
       this.data = new SharedArrayBuffer(offset * 4);
       job.data = this.data;

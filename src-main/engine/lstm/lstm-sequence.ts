@@ -65,16 +65,16 @@ const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
     helper === null
       ? null
       : { x2d: x2d(half, rest), h0: batchRows(h0, 0, half, rest), c0: batchRows(c0, 0, half, rest) };
+  // Recording gradients: the helper keeps its half's saved tensors for the backward pass (only y comes back).
+  const storeId = helper !== null && tf.engine().state.gradientDepth > 0 ? helper.nextStoreId() : null;
   if (helper !== null && other !== null) {
     const inputs = [other.x2d, kernel, recurrentKernel, bias, other.h0, other.c0];
-    const outputShapes = [
-      [steps + 1, rest, units],
-      [steps, rest, units],
-      [steps, rest, units],
-      [steps, rest, 4 * units],
-      [units, steps * rest],
-    ];
-    helper.begin('forward', steps, inputs, outputShapes);
+    const yShape = [steps + 1, rest, units];
+    const outputShapes =
+      storeId !== null
+        ? [yShape]
+        : [yShape, [steps, rest, units], [steps, rest, units], [steps, rest, 4 * units], [units, steps * rest]];
+    helper.begin('forward', steps, inputs, outputShapes, storeId === null ? {} : { store: storeId });
   }
   const own = { x2d: x2d(0, half), h0: batchRows(h0, 0, 0, half), c0: batchRows(c0, 0, 0, half) };
   const local = fusedForward(own.x2d, kernel, recurrentKernel, bias, own.h0, own.c0, steps);
@@ -83,13 +83,14 @@ const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
   if (helper !== null && other !== null) {
     const [yRest, c, tanhC, gates, hPrevT] = helper.end() as [
       tf.Tensor3D,
-      tf.Tensor3D,
-      tf.Tensor3D,
-      tf.Tensor3D,
-      tf.Tensor2D,
+      tf.Tensor3D?,
+      tf.Tensor3D?,
+      tf.Tensor3D?,
+      tf.Tensor2D?,
     ];
     y = tf.concat([local.y, yRest], 1);
-    saved.push(...savedList({ x2d: other.x2d, kernel, recurrentKernel, c0: other.c0, c, tanhC, gates, hPrevT }));
+    if (c !== undefined && tanhC !== undefined && gates !== undefined && hPrevT !== undefined)
+      saved.push(...savedList({ x2d: other.x2d, kernel, recurrentKernel, c0: other.c0, c, tanhC, gates, hPrevT }));
   }
   saveArg(args)(saved);
   return {
@@ -97,7 +98,7 @@ const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
     gradFunc: (dy: tf.Tensor3D, kept: tf.Tensor[]) =>
       tf.tidy(() => {
         const own = savedFrom(kept.slice(0, SAVED_ORDER.length));
-        if (helper === null || kept.length === SAVED_ORDER.length) {
+        if (helper === null) {
           const g = fusedBackward(dy, own);
           return [tf.reshape(g.dx2d, [steps, batch, inputSize]), g.dKernel, g.dRecurrent, g.dBias, g.dh0, g.dc0];
         }
@@ -109,12 +110,10 @@ const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>
           [rest, units],
           [rest, units],
         ];
-        helper.begin(
-          'backward',
-          steps,
-          [batchRows(dy, 1, half, rest), ...kept.slice(SAVED_ORDER.length)],
-          gradientShapes,
-        );
+        // The helper's saved tensors: kept there (storeId), else here after this thread's own.
+        const dyRest = batchRows(dy, 1, half, rest);
+        if (storeId !== null) helper.begin('backward', steps, [dyRest], gradientShapes, { use: storeId });
+        else helper.begin('backward', steps, [dyRest, ...kept.slice(SAVED_ORDER.length)], gradientShapes);
         const g = fusedBackward(batchRows(dy, 1, 0, half), own);
         const [dx2d, dKernel, dRecurrent, dBias, dh0, dc0] = helper.end() as tf.Tensor2D[];
         return [

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from './dataset.ts';
 import { crossEntropy, forward, unflattenWeights, zeroState } from './model.ts';
-import { ADAM_DEFAULTS, adamUpdate, clipByGlobalNorm, disposeAdamState, type AdamState } from './optimizer.ts';
+import { ADAM_DEFAULTS, adamUpdate, disposeAdamState, globalNormScale, type AdamState } from './optimizer.ts';
 import type { ModelHyperparams, OptimizerHyperparams } from './types.ts';
 
 /** [B, T] batch-major -> [T, B] time-major. */
@@ -53,9 +53,9 @@ export function trainStep(
   const result = tf.tidy(() => {
     const { value, grads } = tf.valueAndGrads(lossFn)(weights);
     const learning = grads.map((g, i) => (learnsAt(optimizer, adam.step, i, grads.length) ? g : tf.zerosLike(g)));
-    const clipped = clipByGlobalNorm(learning, optimizer.clipNorm);
+    const scale = globalNormScale(learning, optimizer.clipNorm);
     const learningRate = scheduledLearningRate(optimizer, adam.step);
-    return { loss: value, ...adamUpdate(weights, clipped, adam, { ...ADAM_DEFAULTS, learningRate }) };
+    return { loss: value, ...adamUpdate(weights, learning, adam, { ...ADAM_DEFAULTS, learningRate }, scale) };
   });
   tf.dispose([inputs, targets, ...weights]);
   disposeAdamState(adam);

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { adamUpdateConfig } from './adam-kernel';
 import { sharedIdentityConfig } from './identity-kernel';
+import { lstmSimdAvailable } from './lstm-simd';
 import { relaxedFusedMatMul, transposingBatchMatMul } from './matmul-kernel';
 import { segmentSumConfig } from './segment-sum-kernel';
 import { heapSliceConfig, heapSplitVConfig, heapUnpackConfig } from './slice-kernels';
@@ -34,11 +36,14 @@ export function overriddenWasmKernels(): string[] {
 }
 
 /**
- * Registers faster wasm kernels in place of stock ones, and the UnsortedSegmentSum that stock wasm lacks (unless
- * another module registered one); call once after the wasm backend is ready. Idempotent.
+ * Registers faster wasm kernels in place of stock ones, the UnsortedSegmentSum that stock wasm lacks (unless
+ * another module registered one) and the fused Adam update (where wasm SIMD runs); call once after the wasm
+ * backend is ready. Idempotent.
  */
 export function registerWasmKernelOverrides(): void {
   if (tf.getKernel(tf.UnsortedSegmentSum, 'wasm') === undefined) tf.registerKernel(segmentSumConfig);
+  if (lstmSimdAvailable() && tf.getKernel(adamUpdateConfig.kernelName, 'wasm') === undefined)
+    tf.registerKernel(adamUpdateConfig);
   if (replaced.size > 0) return;
   for (const config of overrides()) {
     replaced.set(config.kernelName, stockKernel(config.kernelName));
@@ -47,7 +52,7 @@ export function registerWasmKernelOverrides(): void {
   }
 }
 
-/** Puts the stock kernels back (benchmarks time both in one run); the added UnsortedSegmentSum stays. */
+/** Puts the stock kernels back (benchmarks time both in one run); the added UnsortedSegmentSum and Adam stay. */
 export function unregisterWasmKernelOverrides(): void {
   for (const [name, stock] of replaced) {
     tf.unregisterKernel(name, 'wasm');

@@ -31,6 +31,28 @@ export interface LstmSimdExports {
   ): void;
   /** dst[c, r] = src[r, c] for r < rows, c < cols; row strides in floats. */
   transpose(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void;
+  /**
+   * One Adam update of `count` floats (optimizer.ts's formula), the gradient scaled by `scale` first; 1 - beta
+   * passed as the tensor ops round it (a float32 of the double).
+   */
+  adam(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    outW: number,
+    outM: number,
+    outV: number,
+    count: number,
+    scale: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    stepSize: number,
+    secondCorrection: number,
+    epsilon: number,
+  ): void;
 }
 
 const kernels = kernelModule<LstmSimdExports>(binary);

@@ -6,6 +6,7 @@ import {
   registerWasmKernelOverrides,
   unregisterWasmKernelOverrides,
 } from '../../../src-main/engine/wasm-kernels/index';
+import { ADAM_DEFAULTS, ADAM_UPDATE, adamUpdate } from '../../../src-main/engine/optimizer';
 import { seededValues as values } from '../../support/values';
 
 function input(shape: number[], seed: number): tf.Tensor {
@@ -92,6 +93,25 @@ describe('wasm kernel overrides', () => {
     }
     expectSame(await onBothBackends(() => tf.transpose(input([3, 4, 5], 14), [2, 0, 1])), 0);
     expectSame(await onBothBackends(() => tf.cast(tf.transpose(tf.cast(input([6, 9], 15), 'int32')), 'float32')), 0);
+  });
+
+  it('the fused Adam update gives the tensor ops’ bits, SIMD body and scalar tail, with and without a scale', async () => {
+    expect(tf.getKernel(ADAM_UPDATE, 'wasm')).toBeDefined();
+    expect(tf.getKernel(ADAM_UPDATE, 'cpu')).toBeUndefined();
+    // 4 x 5 = 20 (whole vectors), 7 (a tail of 3), 1 (tail only); moments from earlier steps, step 3.
+    const shapes = [[4, 5], [7], [1]];
+    for (const withScale of [true, false]) {
+      const results = await onBothBackends(() => {
+        const weights = shapes.map((shape, i) => input(shape, 20 + i));
+        const grads = shapes.map((shape, i) => tf.mul(input(shape, 30 + i), 3));
+        const m = shapes.map((shape, i) => tf.mul(input(shape, 40 + i), 0.1));
+        const v = shapes.map((shape, i) => tf.abs(tf.mul(input(shape, 50 + i), 0.01)));
+        const hp = { ...ADAM_DEFAULTS, learningRate: 2e-3 };
+        const next = adamUpdate(weights, grads, { m, v, step: 2 }, hp, withScale ? tf.scalar(0.37) : undefined);
+        return [...next.weights, ...next.m, ...next.v];
+      });
+      expectSame(results, 0);
+    }
   });
 
   it('Slice matches cpu for contiguous and strided slices of rank 1 to 4', async () => {

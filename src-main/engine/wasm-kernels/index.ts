@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
+import { backendAccess } from '../lstm/backend-access';
 import { adamUpdateConfig } from './adam-kernel';
 import { sharedIdentityConfig } from './identity-kernel';
-import { lstmSimdAvailable } from './lstm-simd';
 import { relaxedFusedMatMul, transposingBatchMatMul } from './matmul-kernel';
 import { segmentSumConfig } from './segment-sum-kernel';
 import { heapSliceConfig, heapSplitVConfig, heapUnpackConfig } from './slice-kernels';
@@ -37,12 +37,15 @@ export function overriddenWasmKernels(): string[] {
 
 /**
  * Registers faster wasm kernels in place of stock ones, the UnsortedSegmentSum that stock wasm lacks (unless
- * another module registered one) and the fused Adam update (where wasm SIMD runs); call once after the wasm
- * backend is ready. Idempotent.
+ * another module registered one) and the fused Adam update (where wasm SIMD runs on the backend's heap); call once
+ * after the wasm backend is ready. Idempotent.
  */
 export function registerWasmKernelOverrides(): void {
   if (tf.getKernel(tf.UnsortedSegmentSum, 'wasm') === undefined) tf.registerKernel(segmentSumConfig);
-  if (lstmSimdAvailable() && tf.getKernel(adamUpdateConfig.kernelName, 'wasm') === undefined)
+  // Only where the SIMD module runs on this backend's heap (not the threaded build's shared memory).
+  const wasm = tf.findBackend('wasm');
+  const simd = wasm === null ? null : (backendAccess('wasm', wasm)?.cells ?? null);
+  if (simd !== null && tf.getKernel(adamUpdateConfig.kernelName, 'wasm') === undefined)
     tf.registerKernel(adamUpdateConfig);
   if (replaced.size > 0) return;
   for (const config of overrides()) {

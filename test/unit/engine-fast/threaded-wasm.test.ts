@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lstmSequence } from '../../../src-main/engine/lstm/lstm-sequence';
+import { ADAM_DEFAULTS, ADAM_UPDATE, adamUpdate } from '../../../src-main/engine/optimizer';
 import { registerWasmKernelOverrides } from '../../../src-main/engine/wasm-kernels/index';
 import { useThreadedWasm } from '../../../src-main/engine/wasm-kernels/threaded-backend';
 
@@ -53,5 +54,24 @@ describe('threaded wasm backend', () => {
       const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - (actual[j] ?? NaN))), 0);
       expect(worst).toBeLessThan(1e-4);
     });
+  });
+
+  it('leaves Adam to tensor ops (the fused kernel needs an unshared heap) and still updates', () => {
+    expect(tf.getKernel(ADAM_UPDATE, 'wasm')).toBeUndefined();
+    const updated = tf.tidy(() => {
+      const w = tf.ones([6]);
+      const next = adamUpdate(
+        [w],
+        [tf.fill([6], 2)],
+        { m: [tf.zeros([6])], v: [tf.zeros([6])], step: 0 },
+        {
+          ...ADAM_DEFAULTS,
+          learningRate: 0.1,
+        },
+      );
+      return [...(next.weights[0]?.dataSync() ?? [])];
+    });
+    // A first Adam step moves every weight by the learning rate against the gradient's sign.
+    updated.forEach((value) => expect(value).toBeCloseTo(0.9, 5));
   });
 });

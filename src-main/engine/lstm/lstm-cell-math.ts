@@ -95,19 +95,31 @@ export function hiddenFromCell(
   }
 }
 
-/** Writes h [B, U] transposed into column block `column` (B wide) of a row-major [U, rowLength] matrix. */
-export function writeTransposed(
-  batch: number,
-  units: number,
-  h: Block,
-  target: Float32Array,
-  rowLength: number,
-  column: number,
+const TRANSPOSE_TILE = 32;
+
+/**
+ * dst[c, r] = src[r, c] for r < rows, c < cols, rows srcStride and dstStride floats apart from each block's offset,
+ * in cache-sized tiles: lstm-simd.wat's `transpose` as a loop, where that module does not run (cpu, shared heaps).
+ */
+export function transposeInto(
+  src: Block,
+  rows: number,
+  cols: number,
+  srcStride: number,
+  dst: Block,
+  dstStride: number,
 ): void {
-  const hd = h.data;
-  for (let u = 0; u < units; u++) {
-    const row = u * rowLength + column * batch;
-    for (let b = 0; b < batch; b++) target[row + b] = hd[h.offset + b * units + u] as number;
+  const from = src.data;
+  const to = dst.data;
+  for (let r0 = 0; r0 < rows; r0 += TRANSPOSE_TILE) {
+    const r1 = Math.min(r0 + TRANSPOSE_TILE, rows);
+    for (let c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
+      const c1 = Math.min(c0 + TRANSPOSE_TILE, cols);
+      for (let r = r0; r < r1; r++) {
+        const row = src.offset + r * srcStride;
+        for (let c = c0; c < c1; c++) to[dst.offset + c * dstStride + r] = from[row + c] as number;
+      }
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import {
   gatesAndCell,
   hiddenFromCell,
   preActivation,
-  writeTransposed,
+  transposeInto,
   type Block,
 } from './lstm-cell-math';
 
@@ -136,7 +136,7 @@ function lstmForward(access: BackendAccess, inputs: NamedTensorInfoMap, attrs: N
   const simd = access.cells;
   const saveHPrev =
     simd === null
-      ? (t: number) => writeTransposed(batch, units, block(hPrev, 0), access.view(hPrevT), steps * batch, t)
+      ? (t: number) => transposeInto(block(hPrev, 0), batch, units, units, block(hPrevT, t * batch), steps * batch)
       : (t: number) => simd.transpose(at(hPrev), batch, units, units, at(hPrevT, t * batch), steps * batch);
   try {
     for (let t = 0; t < steps; t++) {

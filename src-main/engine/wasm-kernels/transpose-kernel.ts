@@ -2,22 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { backendAccess } from '../lstm/backend-access';
-
-const TILE = 32;
-
-/** out [cols, rows] = x [rows, cols]^T, in cache-sized tiles (where the SIMD transpose is not there). */
-function transpose2d(x: Float32Array, out: Float32Array, rows: number, cols: number): void {
-  for (let r0 = 0; r0 < rows; r0 += TILE) {
-    const r1 = Math.min(r0 + TILE, rows);
-    for (let c0 = 0; c0 < cols; c0 += TILE) {
-      const c1 = Math.min(c0 + TILE, cols);
-      for (let r = r0; r < r1; r++) {
-        const from = r * cols;
-        for (let c = c0; c < c1; c++) out[c * rows + r] = x[from + c] as number;
-      }
-    }
-  }
-}
+import { transposeInto } from '../lstm/lstm-cell-math';
 
 /**
  * Transpose that handles the float32 matrix case (the explicit transposes of the backward pass) on the heap with
@@ -39,13 +24,10 @@ export function tiledTranspose(stock: KernelConfig): KernelConfig {
       const out = wasm.makeOutput([cols, rows], 'float32');
       const access = backendAccess('wasm', wasm);
       if (access?.cells) access.cells.transpose(access.address(x), rows, cols, cols, access.address(out), rows);
-      else
-        transpose2d(
-          wasm.typedArrayFromHeap(x) as Float32Array,
-          wasm.typedArrayFromHeap(out) as Float32Array,
-          rows,
-          cols,
-        );
+      else {
+        const heap = (info: typeof x) => ({ data: wasm.typedArrayFromHeap(info) as Float32Array, offset: 0 });
+        transposeInto(heap(x), rows, cols, cols, heap(out), rows);
+      }
       return out;
     },
   };

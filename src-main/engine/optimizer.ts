@@ -77,7 +77,8 @@ export function adamUpdate(
     secondCorrection: Math.sqrt(1 - hp.beta2 ** t),
     epsilon: hp.epsilon,
   };
-  const fused = tf.getKernel(ADAM_UPDATE, tf.getBackend()) !== undefined;
+  // The fused kernel takes the scale as a tensor ([] of 1 when there is none).
+  const fusedScale = tf.getKernel(ADAM_UPDATE, tf.getBackend()) === undefined ? null : (scale ?? tf.scalar(1));
   const nextWeights: tf.Tensor[] = [];
   const nextM: tf.Tensor[] = [];
   const nextV: tf.Tensor[] = [];
@@ -87,8 +88,8 @@ export function adamUpdate(
     const v = state.v[i];
     if (g === undefined || m === undefined || v === undefined)
       throw new RangeError(`no gradient or moment for weight ${i}`);
-    if (fused) {
-      const inputs = { w, g, m, v, scale: scale ?? tf.scalar(1) };
+    if (fusedScale !== null) {
+      const inputs = { w, g, m, v, scale: fusedScale };
       const [w1, m1, v1] = tf.engine().runKernel(ADAM_UPDATE, inputs, { ...attrs }) as tf.Tensor[];
       if (w1 === undefined || m1 === undefined || v1 === undefined) throw new Error(`${ADAM_UPDATE} returned too few`);
       nextWeights.push(w1);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { lstmSequence, lstmStep } from './lstm/lstm-sequence.ts';
+import { lstmRecurrence, lstmSequence, lstmStep } from './lstm/lstm-sequence.ts';
 import type { Rng } from './rng.ts';
 import type { ModelHyperparams } from './types.ts';
 
@@ -133,6 +133,18 @@ export interface DropoutOptions {
   seeds: number[];
 }
 
+/**
+ * The first LSTM layer's input projection for ids [T, B]: [T, B, 4U]. With fewer characters in the vocabulary
+ * than ids, the embedding table is projected once (V rows, not T * B) and looked up: the same values, and the
+ * gradient then sums dz per character (the gather's) instead of two products over every id. Else null.
+ */
+function firstProjection(w: CharLstmWeights, first: LstmWeights, ids: tf.Tensor2D): tf.Tensor3D | null {
+  const [steps, batch] = ids.shape;
+  if (w.embedding.shape[0] >= steps * batch) return null;
+  const table = tf.add(tf.matMul(w.embedding, first.kernel), first.bias) as tf.Tensor2D;
+  return tf.gather(table, ids) as tf.Tensor as tf.Tensor3D;
+}
+
 /** Ids [T, B] int32 through the embedding and the LSTM layers: outputs [T, B, U] and the final state. */
 function runLayers(
   w: CharLstmWeights,
@@ -140,17 +152,29 @@ function runLayers(
   state: LstmState,
   dropout?: DropoutOptions,
 ): { x: tf.Tensor3D; state: LstmState } {
-  let x = tf.gather(w.embedding, ids) as tf.Tensor as tf.Tensor3D;
+  let x: tf.Tensor3D | null = null;
   const next: LstmState = [];
   w.lstm.forEach((layer, l) => {
     const s = state[l];
     if (s === undefined) throw new RangeError(`no state for layer ${l}`);
-    const out = lstmSequence(x, layer.kernel, layer.recurrentKernel, layer.bias, s.h, s.c);
+    const projected = x === null ? firstProjection(w, layer, ids) : null;
+    const out =
+      projected !== null
+        ? lstmRecurrence(projected, layer.recurrentKernel, s.h, s.c)
+        : lstmSequence(
+            x ?? (tf.gather(w.embedding, ids) as tf.Tensor as tf.Tensor3D),
+            layer.kernel,
+            layer.recurrentKernel,
+            layer.bias,
+            s.h,
+            s.c,
+          );
     next.push({ h: out.hT, c: out.cT });
     x = out.outputs;
     if (dropout !== undefined && dropout.rate > 0)
       x = tf.dropout(x, dropout.rate, undefined, dropout.seeds[l]) as tf.Tensor3D;
   });
+  if (x === null) throw new RangeError('a model needs at least one LSTM layer');
   return { x, state: next };
 }
 

@@ -1,11 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { LSTM_BACKWARD, LSTM_FORWARD } from './lstm-kernels';
 
+/**
+ * The input projection x · kernel + bias of a fused pass. Null where the caller projected the input already
+ * (`lstmRecurrence`: x2d is then xw [T*B, 4U] itself, and its gradient is dz).
+ */
+export interface InputProjection {
+  kernel: tf.Tensor2D;
+  bias: tf.Tensor1D;
+}
+
 /** What the backward pass of one fused forward pass needs (batch B may be a slice of the caller's batch). */
 export interface FusedSaved {
-  /** [T*B, I] */
-  x2d: tf.Tensor2D;
-  kernel: tf.Tensor2D;
+  /** [T*B, I]; absent for a projected input. */
+  x2d?: tf.Tensor2D;
+  /** Absent for a projected input. */
+  kernel?: tf.Tensor2D;
   recurrentKernel: tf.Tensor2D;
   /** [B, U] */
   c0: tf.Tensor2D;
@@ -19,43 +29,56 @@ export interface FusedSaved {
   hPrevT: tf.Tensor2D;
 }
 
-export const SAVED_ORDER = ['x2d', 'kernel', 'recurrentKernel', 'c0', 'c', 'tanhC', 'gates', 'hPrevT'] as const;
+const SAVED_ORDER = ['x2d', 'kernel', 'recurrentKernel', 'c0', 'c', 'tanhC', 'gates', 'hPrevT'] as const;
+
+/** The saved tensors' order as lists (customGrad's save, the helper thread's regions). */
+export function savedOrder(projected: boolean): readonly (typeof SAVED_ORDER)[number][] {
+  return projected ? SAVED_ORDER.slice(2) : SAVED_ORDER;
+}
 
 export interface FusedGradients {
-  /** [T*B, I] */
+  /** [T*B, I]: with a projected input, dz [T*B, 4U]. */
   dx2d: tf.Tensor2D;
-  dKernel: tf.Tensor2D;
+  /** Absent for a projected input (the caller's projection takes dz). */
+  dKernel?: tf.Tensor2D;
+  dBias?: tf.Tensor1D;
   dRecurrent: tf.Tensor2D;
-  dBias: tf.Tensor1D;
   dh0: tf.Tensor2D;
   dc0: tf.Tensor2D;
 }
 
-export const GRADIENT_ORDER = ['dx2d', 'dKernel', 'dRecurrent', 'dBias', 'dh0', 'dc0'] as const;
+const GRADIENT_ORDER = ['dx2d', 'dKernel', 'dRecurrent', 'dBias', 'dh0', 'dc0'] as const;
+
+/** The gradients' order as lists (customGrad's result, the helper thread's regions). */
+export function gradientOrder(projected: boolean): readonly (typeof GRADIENT_ORDER)[number][] {
+  return projected ? GRADIENT_ORDER.filter((name) => name !== 'dKernel' && name !== 'dBias') : GRADIENT_ORDER;
+}
 
 /**
- * Forward pass over the fused kernels: the input projection of all T steps in one matmul, then the recurrence.
- * Returns y [T+1, B, U] (h_1..h_T, then c_T) and the tensors the backward pass needs (the caller owns all).
+ * Forward pass over the fused kernels: the input projection of all T steps in one matmul (unless x2d is projected
+ * already), then the recurrence. Returns y [T+1, B, U] (h_1..h_T, then c_T) and the tensors the backward pass needs
+ * (the caller owns all).
  */
 export function fusedForward(
   x2d: tf.Tensor2D,
-  kernel: tf.Tensor2D,
+  projection: InputProjection | null,
   recurrentKernel: tf.Tensor2D,
-  bias: tf.Tensor1D,
   h0: tf.Tensor2D,
   c0: tf.Tensor2D,
   steps: number,
 ): { y: tf.Tensor3D; saved: FusedSaved } {
-  const xw = tf.fused.matMul({ a: x2d, b: kernel, bias });
+  const xw = projection === null ? x2d : tf.fused.matMul({ a: x2d, b: projection.kernel, bias: projection.bias });
   const outputs = tf.engine().runKernel(LSTM_FORWARD, { xw, recurrentKernel, h0, c0 }, { steps }) as tf.Tensor[];
-  xw.dispose();
+  if (xw !== x2d) xw.dispose();
   const [y, c, tanhC, gates, hPrevT] = outputs as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D];
-  return { y, saved: { x2d, kernel, recurrentKernel, c0, c, tanhC, gates, hPrevT } };
+  const input = projection === null ? {} : { x2d, kernel: projection.kernel };
+  return { y, saved: { ...input, recurrentKernel, c0, c, tanhC, gates, hPrevT } };
 }
 
 /**
  * Backprop through time for dy [T+1, B, U] (gradient of y). The recurrence runs in the backward kernel; the
- * weight and input gradients are then one untransposed matmul each over all steps.
+ * weight and input gradients are then one untransposed matmul each over all steps (for a projected input, its
+ * gradient is dz itself).
  */
 export function fusedBackward(dy: tf.Tensor3D, s: FusedSaved): FusedGradients {
   return tf.tidy(() => {
@@ -67,10 +90,12 @@ export function fusedBackward(dy: tf.Tensor3D, s: FusedSaved): FusedGradients {
       tanhC: s.tanhC,
       gates: s.gates,
     }) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+    const dRecurrent = tf.matMul(s.hPrevT, dz);
+    if (s.kernel === undefined || s.x2d === undefined) return { dx2d: dz, dRecurrent, dh0, dc0 };
     return {
       dx2d: tf.matMul(dz, tf.transpose(s.kernel)),
       dKernel: tf.matMul(tf.transpose(s.x2d), dz),
-      dRecurrent: tf.matMul(s.hPrevT, dz),
+      dRecurrent,
       dBias,
       dh0,
       dc0,

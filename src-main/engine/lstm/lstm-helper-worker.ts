@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelOverrides } from '../wasm-kernels/index';
-import { fusedBackward, fusedForward, GRADIENT_ORDER, SAVED_ORDER, type FusedSaved } from './fused-lstm';
+import { fusedBackward, fusedForward, gradientOrder, savedOrder, type FusedSaved } from './fused-lstm';
 import { JOB_DONE, JOB_FAILED, tensorValues, type HelperJob } from './lstm-helper';
 import { registerLstmKernels } from './lstm-kernels';
 
@@ -26,25 +26,24 @@ function run(job: HelperJob): void {
       tf.tensor(floats.subarray(r.offset, r.offset + r.shape.reduce((a, b) => a * b, 1)), r.shape, 'float32'),
     );
     let outputs: tf.Tensor[];
+    const projected = job.projected === true;
+    const savedNames = savedOrder(projected);
     if (job.op === 'forward') {
-      const [x2d, kernel, recurrentKernel, bias, h0, c0] = inputs as tf.Tensor2D[];
-      if (x2d === undefined || kernel === undefined || recurrentKernel === undefined || h0 === undefined)
-        throw new Error('forward job needs 6 inputs');
-      const { y, saved } = fusedForward(
-        x2d,
-        kernel,
-        recurrentKernel,
-        bias as tf.Tensor as tf.Tensor1D,
-        h0,
-        c0 ?? h0,
-        job.steps,
-      );
+      // [x2d, recurrentKernel, h0, c0], then kernel and bias unless x2d is a projected input.
+      const [x2d, recurrentKernel, h0, c0, kernel, bias] = inputs as tf.Tensor2D[];
+      if (x2d === undefined || recurrentKernel === undefined || h0 === undefined || c0 === undefined)
+        throw new Error(`forward job has ${inputs.length} inputs`);
+      const projection =
+        projected || kernel === undefined || bias === undefined
+          ? null
+          : { kernel, bias: bias as tf.Tensor as tf.Tensor1D };
+      const { y, saved } = fusedForward(x2d, projection, recurrentKernel, h0, c0, job.steps);
       if (job.store === undefined) outputs = [y, saved.c, saved.tanhC, saved.gates, saved.hPrevT];
       else {
         outputs = [y];
         kept.set(
           job.store,
-          SAVED_ORDER.map((name) => tf.keep(saved[name] as tf.Tensor)),
+          savedNames.map((name) => tf.keep(saved[name] as tf.Tensor)),
         );
         for (const [id, tensors] of kept) {
           if (kept.size <= MAX_KEPT) break;
@@ -61,9 +60,9 @@ function run(job: HelperJob): void {
         kept.delete(job.use);
         list = stored;
       }
-      const saved = Object.fromEntries(SAVED_ORDER.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
+      const saved = Object.fromEntries(savedNames.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
       const grads = fusedBackward(dy as tf.Tensor3D, saved);
-      outputs = GRADIENT_ORDER.map((name) => grads[name]);
+      outputs = gradientOrder(projected).map((name) => grads[name] as tf.Tensor);
       if (job.use !== undefined) tf.dispose(list);
     }
     outputs.forEach((t, i) => floats.set(tensorValues(t), job.outputs[i]?.offset ?? 0));

@@ -30,6 +30,8 @@ export interface HelperJob {
    */
   store?: number;
   use?: number;
+  /** The input is projected already (lstmRecurrence): no kernel or bias, and its gradient is dz. */
+  projected?: boolean;
   /** Sent when the data buffer was replaced by a larger one. */
   data?: SharedArrayBuffer;
 }
@@ -94,7 +96,7 @@ export class LstmHelper {
     steps: number,
     inputs: tf.Tensor[],
     outputShapes: number[][],
-    kept: { store?: number; use?: number } = {},
+    options: Pick<HelperJob, 'store' | 'use' | 'projected'> = {},
   ): void {
     if (this.retired) throw new Error('LSTM helper thread was stopped');
     if (this.pending !== null) throw new Error('LSTM helper job already running');
@@ -106,7 +108,7 @@ export class LstmHelper {
     };
     const inputRegions = inputs.map((t) => place(t.shape));
     const outputRegions = outputShapes.map(place);
-    const job: HelperJob = { op, steps, inputs: inputRegions, outputs: outputRegions, ...kept };
+    const job: HelperJob = { op, steps, inputs: inputRegions, outputs: outputRegions, ...options };
     if (this.data.byteLength < offset * 4) {
       this.data = new SharedArrayBuffer(offset * 4);
       job.data = this.data;

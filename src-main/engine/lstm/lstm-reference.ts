@@ -28,10 +28,22 @@ export function lstmSequenceReference(
     // The input projection of every time step in one matmul.
     const projected = tf
       .add(tf.matMul(tf.reshape(x, [steps * batch, inputSize]), kernel), bias)
-      .reshape([steps, batch, gates]);
+      .reshape([steps, batch, gates]) as tf.Tensor3D;
+    return lstmRecurrenceReference(projected, recurrentKernel, h0, c0);
+  });
+}
+
+/** Same contract as `lstmRecurrence`: xw [T, B, 4U] is the projected input (x · kernel + bias) of every step. */
+export function lstmRecurrenceReference(
+  xw: tf.Tensor3D,
+  recurrentKernel: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D,
+): LstmSequenceResult {
+  return tf.tidy(() => {
+    const [steps, batch, gates] = xw.shape;
     // Unstack's gradient breaks when it has a single output, so one step is a reshape.
-    const perStep =
-      steps === 1 ? [tf.reshape<tf.Rank.R2>(projected, [batch, gates])] : (tf.unstack(projected, 0) as tf.Tensor2D[]);
+    const perStep = steps === 1 ? [tf.reshape<tf.Rank.R2>(xw, [batch, gates])] : (tf.unstack(xw, 0) as tf.Tensor2D[]);
     let h = h0;
     let c = c0;
     const outputs: tf.Tensor2D[] = [];

@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { fusedBackward, fusedForward, SAVED_ORDER, type FusedSaved } from './fused-lstm';
+import { fusedBackward, fusedForward, gradientOrder, savedOrder, type FusedSaved } from './fused-lstm';
 import { activeLstmHelper } from './lstm-helper';
 import { fusedLstmActive, LSTM_STEP, registerLstmKernels } from './lstm-kernels';
-import { lstmSequenceReference, lstmStepReference } from './lstm-reference';
+import { lstmRecurrenceReference, lstmSequenceReference, lstmStepReference } from './lstm-reference';
 
-export interface LstmSequenceResult {
+export type LstmSequenceResult = {
   /** [T, B, U] */
   outputs: tf.Tensor3D;
   /** [B, U] */
   hT: tf.Tensor2D;
   /** [B, U] */
   cT: tf.Tensor2D;
-}
+};
 
 /** Below this batch size a helper thread costs more than it saves. */
 const MIN_SPLIT_BATCH = 8;
@@ -28,12 +28,6 @@ function saveArg(args: Array<tf.Tensor | tf.GradSaveFunc>): tf.GradSaveFunc {
   return save;
 }
 
-const savedList = (s: FusedSaved): tf.Tensor[] => SAVED_ORDER.map((name) => s[name]);
-
-function savedFrom(list: tf.Tensor[]): FusedSaved {
-  return Object.fromEntries(SAVED_ORDER.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
-}
-
 /** Rows [from, from + count) of the batch axis (axis 1 of [T, B, ...], axis 0 of [B, ...]). */
 function batchRows<T extends tf.Tensor>(t: T, axis: 0 | 1, from: number, count: number): T {
   if (from === 0 && count === t.shape[axis]) return t;
@@ -46,90 +40,123 @@ function batchRows<T extends tf.Tensor>(t: T, axis: 0 | 1, from: number, count: 
  * Forward and hand-written backprop through time over the fused kernels. Returns y [T+1, B, U]: h_1..h_T, then
  * c_T (one tensor, because customGrad has one output). With a helper thread running (wasm, batch >= 8), the
  * batch is split in two halves computed concurrently; weight gradients are the sum of the halves'.
+ * Arguments (x, kernel, recurrentKernel, bias, h0, c0), or for a projected input (xw, recurrentKernel, h0, c0).
  */
-const fusedSequence = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const x = tensorArg(args, 0);
-  const kernel = tensorArg(args, 1) as tf.Tensor2D;
-  const recurrentKernel = tensorArg(args, 2) as tf.Tensor2D;
-  const bias = tensorArg(args, 3) as tf.Tensor1D;
-  const h0 = tensorArg(args, 4) as tf.Tensor2D;
-  const c0 = tensorArg(args, 5) as tf.Tensor2D;
-  const [steps = 0, batch = 0, inputSize = 0] = x.shape;
-  const units = h0.shape[1];
-  const helper = tf.getBackend() === 'wasm' && batch >= MIN_SPLIT_BATCH ? activeLstmHelper() : null;
-  const half = helper === null ? batch : Math.ceil(batch / 2);
-  const rest = batch - half;
-  const x2d = (from: number, count: number) =>
-    tf.reshape<tf.Rank.R2>(batchRows(x, 1, from, count), [steps * count, inputSize]);
-  const other =
-    helper === null
+function fusedPass(projected: boolean) {
+  const savedNames = savedOrder(projected);
+  const gradientNames = gradientOrder(projected);
+  const savedList = (s: FusedSaved): tf.Tensor[] => savedNames.map((name) => s[name] as tf.Tensor);
+  const savedFrom = (list: tf.Tensor[]): FusedSaved =>
+    Object.fromEntries(savedNames.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x = tensorArg(args, 0);
+    const projection = projected
       ? null
-      : { x2d: x2d(half, rest), h0: batchRows(h0, 0, half, rest), c0: batchRows(c0, 0, half, rest) };
-  // Recording gradients: the helper keeps its half's saved tensors for the backward pass (only y comes back).
-  const storeId = helper !== null && tf.engine().state.gradientDepth > 0 ? helper.nextStoreId() : null;
-  if (helper !== null && other !== null) {
-    const inputs = [other.x2d, kernel, recurrentKernel, bias, other.h0, other.c0];
-    const yShape = [steps + 1, rest, units];
-    const outputShapes =
-      storeId !== null
-        ? [yShape]
-        : [yShape, [steps, rest, units], [steps, rest, units], [steps, rest, 4 * units], [units, steps * rest]];
-    helper.begin('forward', steps, inputs, outputShapes, storeId === null ? {} : { store: storeId });
-  }
-  const own = { x2d: x2d(0, half), h0: batchRows(h0, 0, 0, half), c0: batchRows(c0, 0, 0, half) };
-  const local = fusedForward(own.x2d, kernel, recurrentKernel, bias, own.h0, own.c0, steps);
-  let y = local.y;
-  const saved = savedList(local.saved);
-  if (helper !== null && other !== null) {
-    const [yRest, c, tanhC, gates, hPrevT] = helper.end() as [
-      tf.Tensor3D,
-      tf.Tensor3D?,
-      tf.Tensor3D?,
-      tf.Tensor3D?,
-      tf.Tensor2D?,
-    ];
-    y = tf.concat([local.y, yRest], 1);
-    if (c !== undefined && tanhC !== undefined && gates !== undefined && hPrevT !== undefined)
-      saved.push(...savedList({ x2d: other.x2d, kernel, recurrentKernel, c0: other.c0, c, tanhC, gates, hPrevT }));
-  }
-  saveArg(args)(saved);
+      : { kernel: tensorArg(args, 1) as tf.Tensor2D, bias: tensorArg(args, 3) as tf.Tensor1D };
+    const recurrentKernel = tensorArg(args, projected ? 1 : 2) as tf.Tensor2D;
+    const h0 = tensorArg(args, projected ? 2 : 4) as tf.Tensor2D;
+    const c0 = tensorArg(args, projected ? 3 : 5) as tf.Tensor2D;
+    const [steps = 0, batch = 0, inputSize = 0] = x.shape;
+    const units = h0.shape[1];
+    const helper = tf.getBackend() === 'wasm' && batch >= MIN_SPLIT_BATCH ? activeLstmHelper() : null;
+    const half = helper === null ? batch : Math.ceil(batch / 2);
+    const rest = batch - half;
+    const x2d = (from: number, count: number) =>
+      tf.reshape<tf.Rank.R2>(batchRows(x, 1, from, count), [steps * count, inputSize]);
+    const other =
+      helper === null
+        ? null
+        : { x2d: x2d(half, rest), h0: batchRows(h0, 0, half, rest), c0: batchRows(c0, 0, half, rest) };
+    // Recording gradients: the helper keeps its half's saved tensors for the backward pass (only y comes back).
+    const storeId = helper !== null && tf.engine().state.gradientDepth > 0 ? helper.nextStoreId() : null;
+    if (helper !== null && other !== null) {
+      const weights = projection === null ? [] : [projection.kernel, projection.bias];
+      const inputs = [other.x2d, recurrentKernel, other.h0, other.c0, ...weights];
+      const yShape = [steps + 1, rest, units];
+      const outputShapes =
+        storeId !== null
+          ? [yShape]
+          : [yShape, [steps, rest, units], [steps, rest, units], [steps, rest, 4 * units], [units, steps * rest]];
+      helper.begin(
+        'forward',
+        steps,
+        inputs,
+        outputShapes,
+        storeId === null ? { projected } : { store: storeId, projected },
+      );
+    }
+    const own = { x2d: x2d(0, half), h0: batchRows(h0, 0, 0, half), c0: batchRows(c0, 0, 0, half) };
+    const local = fusedForward(own.x2d, projection, recurrentKernel, own.h0, own.c0, steps);
+    let y = local.y;
+    const saved = savedList(local.saved);
+    if (helper !== null && other !== null) {
+      const [yRest, c, tanhC, gates, hPrevT] = helper.end() as [
+        tf.Tensor3D,
+        tf.Tensor3D?,
+        tf.Tensor3D?,
+        tf.Tensor3D?,
+        tf.Tensor2D?,
+      ];
+      y = tf.concat([local.y, yRest], 1);
+      if (c !== undefined && tanhC !== undefined && gates !== undefined && hPrevT !== undefined) {
+        const input = projection === null ? {} : { x2d: other.x2d, kernel: projection.kernel };
+        saved.push(...savedList({ ...input, recurrentKernel, c0: other.c0, c, tanhC, gates, hPrevT }));
+      }
+    }
+    saveArg(args)(saved);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor3D, kept: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const own = savedFrom(kept.slice(0, savedNames.length));
+          if (helper === null) {
+            const g = fusedBackward(dy, own);
+            return gradientNames.map((name) =>
+              name === 'dx2d' ? tf.reshape(g.dx2d, [steps, batch, inputSize]) : (g[name] as tf.Tensor),
+            );
+          }
+          const shapes: Record<(typeof gradientNames)[number], number[]> = {
+            dx2d: [steps * rest, inputSize],
+            dKernel: [inputSize, 4 * units],
+            dRecurrent: [units, 4 * units],
+            dBias: [4 * units],
+            dh0: [rest, units],
+            dc0: [rest, units],
+          };
+          const gradientShapes = gradientNames.map((name) => shapes[name]);
+          // The helper's saved tensors: kept there (storeId), else here after this thread's own.
+          const dyRest = batchRows(dy, 1, half, rest);
+          if (storeId !== null) helper.begin('backward', steps, [dyRest], gradientShapes, { use: storeId, projected });
+          else
+            helper.begin('backward', steps, [dyRest, ...kept.slice(savedNames.length)], gradientShapes, { projected });
+          const g = fusedBackward(batchRows(dy, 1, 0, half), own);
+          const theirs = helper.end() as tf.Tensor2D[];
+          return gradientNames.map((name, i) => {
+            const mine = g[name] as tf.Tensor;
+            const other = theirs[i] as tf.Tensor;
+            if (name === 'dx2d')
+              return tf.concat(
+                [tf.reshape(mine, [steps, half, inputSize]), tf.reshape(other, [steps, rest, inputSize])],
+                1,
+              );
+            return name === 'dh0' || name === 'dc0' ? tf.concat([mine, other], 0) : tf.add(mine, other);
+          });
+        }),
+    };
+  });
+}
+
+const fusedSequence = fusedPass(false);
+const fusedRecurrence = fusedPass(true);
+
+/** y [T+1, B, U] -> outputs, hT, cT. */
+function sequenceResult(y: tf.Tensor3D, steps: number, batch: number, units: number): LstmSequenceResult {
   return {
-    value: y,
-    gradFunc: (dy: tf.Tensor3D, kept: tf.Tensor[]) =>
-      tf.tidy(() => {
-        const own = savedFrom(kept.slice(0, SAVED_ORDER.length));
-        if (helper === null) {
-          const g = fusedBackward(dy, own);
-          return [tf.reshape(g.dx2d, [steps, batch, inputSize]), g.dKernel, g.dRecurrent, g.dBias, g.dh0, g.dc0];
-        }
-        const gradientShapes = [
-          [steps * rest, inputSize],
-          [inputSize, 4 * units],
-          [units, 4 * units],
-          [4 * units],
-          [rest, units],
-          [rest, units],
-        ];
-        // The helper's saved tensors: kept there (storeId), else here after this thread's own.
-        const dyRest = batchRows(dy, 1, half, rest);
-        if (storeId !== null) helper.begin('backward', steps, [dyRest], gradientShapes, { use: storeId });
-        else helper.begin('backward', steps, [dyRest, ...kept.slice(SAVED_ORDER.length)], gradientShapes);
-        const g = fusedBackward(batchRows(dy, 1, 0, half), own);
-        const [dx2d, dKernel, dRecurrent, dBias, dh0, dc0] = helper.end() as tf.Tensor2D[];
-        return [
-          tf.concat(
-            [tf.reshape(g.dx2d, [steps, half, inputSize]), tf.reshape(dx2d as tf.Tensor, [steps, rest, inputSize])],
-            1,
-          ),
-          tf.add(g.dKernel, dKernel as tf.Tensor),
-          tf.add(g.dRecurrent, dRecurrent as tf.Tensor),
-          tf.add(g.dBias, dBias as tf.Tensor),
-          tf.concat([g.dh0, dh0 as tf.Tensor2D], 0),
-          tf.concat([g.dc0, dc0 as tf.Tensor2D], 0),
-        ];
-      }),
+    outputs: tf.slice(y, [0, 0, 0], [steps, batch, units]),
+    hT: tf.reshape<tf.Rank.R2>(tf.slice(y, [steps - 1, 0, 0], [1, batch, units]), [batch, units]),
+    cT: tf.reshape<tf.Rank.R2>(tf.slice(y, [steps, 0, 0], [1, batch, units]), [batch, units]),
   };
-});
+}
 
 /** x: [T, B, I] float32 time-major; kernel [I, 4U]; recurrentKernel [U, 4U]; bias [4U]; h0, c0: [B, U].
  *  Gate order i, f, c(g), o as in Keras/tfjs-layers, sigmoid gates, tanh cell. Returns outputs [T, B, U], hT, cT [B, U].
@@ -145,14 +172,28 @@ export function lstmSequence(
   if (!fusedLstmActive()) return lstmSequenceReference(x, kernel, recurrentKernel, bias, h0, c0);
   registerLstmKernels();
   const [steps, batch, units] = [x.shape[0], x.shape[1], h0.shape[1]];
-  return tf.tidy(() => {
-    const y = fusedSequence(x, kernel, recurrentKernel, bias, h0, c0) as tf.Tensor3D;
-    return {
-      outputs: tf.slice(y, [0, 0, 0], [steps, batch, units]),
-      hT: tf.reshape<tf.Rank.R2>(tf.slice(y, [steps - 1, 0, 0], [1, batch, units]), [batch, units]),
-      cT: tf.reshape<tf.Rank.R2>(tf.slice(y, [steps, 0, 0], [1, batch, units]), [batch, units]),
-    };
-  });
+  return tf.tidy(() =>
+    sequenceResult(fusedSequence(x, kernel, recurrentKernel, bias, h0, c0) as tf.Tensor3D, steps, batch, units),
+  );
+}
+
+/**
+ * lstmSequence for an input projected already: xw [T, B, 4U] is x · kernel + bias for every step (an embedding
+ * lookup of a projected table, say: the projection then costs a table's rows, not T * B rows, and its gradient
+ * dz is summed per character instead of multiplied out). Differentiable w.r.t. xw and recurrentKernel.
+ */
+export function lstmRecurrence(
+  xw: tf.Tensor3D,
+  recurrentKernel: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D,
+): LstmSequenceResult {
+  if (!fusedLstmActive()) return lstmRecurrenceReference(xw, recurrentKernel, h0, c0);
+  registerLstmKernels();
+  const [steps, batch, units] = [xw.shape[0], xw.shape[1], h0.shape[1]];
+  return tf.tidy(() =>
+    sequenceResult(fusedRecurrence(xw, recurrentKernel, h0, c0) as tf.Tensor3D, steps, batch, units),
+  );
 }
 
 /** One step for generation: x [B, I] -> h, c [B, U]. */

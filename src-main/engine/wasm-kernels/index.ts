@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { backendAccess } from '../lstm/backend-access';
 import { adamUpdateConfig } from './adam-kernel';
+import { rowGather } from './gather-kernel';
 import { sharedIdentityConfig } from './identity-kernel';
 import { relaxedFusedMatMul, transposingBatchMatMul } from './matmul-kernel';
 import { segmentSumConfig } from './segment-sum-kernel';
@@ -23,6 +24,7 @@ function overrides(): KernelConfig[] {
     transpose,
     transposingBatchMatMul(stockKernel(tf.BatchMatMul), transpose),
     relaxedFusedMatMul(stockKernel(tf._FusedMatMul)),
+    rowGather(stockKernel(tf.GatherV2)),
     heapSliceConfig,
     heapUnpackConfig,
     heapSplitVConfig,

@@ -31,6 +31,8 @@ export interface LstmSimdExports {
   ): void;
   /** dst[c, r] = src[r, c] for r < rows, c < cols; row strides in floats. */
   transpose(src: number, rows: number, cols: number, srcStride: number, dst: number, dstStride: number): void;
+  /** out[ids[i]] += values[i] for `count` rows of `width` floats (out zeroed first); ids outside [0, segments) dropped. */
+  segmentSum(values: number, ids: number, count: number, width: number, segments: number, out: number): void;
   /**
    * One Adam update of `count` floats (optimizer.ts's formula), the gradient scaled by `scale` first; 1 - beta
    * passed as the tensor ops round it (a float32 of the double).

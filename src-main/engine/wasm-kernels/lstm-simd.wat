@@ -437,4 +437,40 @@
               (local.get $stepSize))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $tail))))
+
+  ;; UnsortedSegmentSum's sums (out zeroed by the caller): out[ids[i]] += values[i] for each of `count` rows of
+  ;; `width` floats; ids outside [0, segments) are dropped. Pointers in bytes.
+  (func (export "segmentSum")
+    (param $values i32) (param $ids i32) (param $count i32) (param $width i32) (param $segments i32) (param $out i32)
+    (local $i i32) (local $segment i32) (local $src i32) (local $dst i32) (local $j i32) (local $end i32) (local $all i32)
+    (local.set $end (i32.shl (i32.and (local.get $width) (i32.const -4)) (i32.const 2)))
+    (local.set $all (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $segment (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))))
+        (if (i32.lt_u (local.get $segment) (local.get $segments))
+          (then
+            (local.set $src (i32.add (local.get $values) (i32.mul (local.get $i) (local.get $all))))
+            (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $segment) (local.get $all))))
+            (local.set $j (i32.const 0))
+            (block $bodyDone
+              (loop $body
+                (br_if $bodyDone (i32.ge_u (local.get $j) (local.get $end)))
+                (v128.store (i32.add (local.get $dst) (local.get $j))
+                  (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $j)))
+                             (v128.load (i32.add (local.get $src) (local.get $j)))))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $body)))
+            (block $tailDone
+              (loop $tail
+                (br_if $tailDone (i32.ge_u (local.get $j) (local.get $all)))
+                (f32.store (i32.add (local.get $dst) (local.get $j))
+                  (f32.add (f32.load (i32.add (local.get $dst) (local.get $j)))
+                           (f32.load (i32.add (local.get $src) (local.get $j)))))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $tail)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
 )

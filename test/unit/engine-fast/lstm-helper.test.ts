@@ -7,10 +7,13 @@ import {
   startLstmHelper,
   stopLstmHelper,
 } from '../../../src-main/engine/lstm/lstm-helper';
-import { lstmSequence } from '../../../src-main/engine/lstm/lstm-sequence';
+import { lstmRecurrence, lstmSequence } from '../../../src-main/engine/lstm/lstm-sequence';
 import { registerWasmKernelOverrides } from '../../../src-main/engine/wasm-kernels/index';
 
-/** Outputs and gradients (x, kernel, recurrentKernel, bias) of a batch-10 LSTM with an initial state. */
+/**
+ * Outputs and gradients (x, kernel, recurrentKernel, bias) of a batch-10 LSTM with an initial state, through
+ * lstmSequence and through lstmRecurrence (the input projected by the caller).
+ */
 function results(): number[][] {
   return tf.tidy(() => {
     const x = tf.randomNormal([6, 10, 5], 0, 1, 'float32', 1) as tf.Tensor3D;
@@ -20,15 +23,21 @@ function results(): number[][] {
     const h0 = tf.randomNormal([10, 7], 0, 0.5, 'float32', 5) as tf.Tensor2D;
     const c0 = tf.randomNormal([10, 7], 0, 0.5, 'float32', 6) as tf.Tensor2D;
     const proj = tf.randomNormal([6, 10, 7], 0, 1, 'float32', 7);
-    const run = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) =>
+    const sequence = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) =>
       lstmSequence(xs as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, b as tf.Tensor1D, h0, c0);
-    const loss = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) => {
-      const out = run(xs, k, r, b);
-      return tf.addN([tf.sum(tf.mul(out.outputs, proj)), tf.sum(out.hT), tf.sum(tf.square(out.cT))]);
+    const recurrence = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) => {
+      const xw = tf.reshape<tf.Rank.R3>(tf.add(tf.matMul(tf.reshape(xs, [60, 5]), k), b), [6, 10, 28]);
+      return lstmRecurrence(xw, r as tf.Tensor2D, h0, c0);
     };
-    const out = run(x, kernel, recurrent, bias);
-    const grads = tf.grads(loss)([x, kernel, recurrent, bias]);
-    return [out.outputs, out.hT, out.cT, ...grads].map((t) => [...t.dataSync()]);
+    return [sequence, recurrence].flatMap((run) => {
+      const loss = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) => {
+        const out = run(xs, k, r, b);
+        return tf.addN([tf.sum(tf.mul(out.outputs, proj)), tf.sum(out.hT), tf.sum(tf.square(out.cT))]);
+      };
+      const out = run(x, kernel, recurrent, bias);
+      const grads = tf.grads(loss)([x, kernel, recurrent, bias]);
+      return [out.outputs, out.hT, out.cT, ...grads].map((t) => [...t.dataSync()]);
+    });
   });
 }
 
@@ -51,7 +60,7 @@ describe('lstmSequence split across a helper thread', () => {
     await startLstmHelper({ workerUrl: new URL(`data:text/javascript,${encodeURIComponent(dying)}`), timeoutMs: 1500 });
     expect(() => results()).toThrow(/LSTM helper thread/);
     expect(activeLstmHelper()).toBeNull();
-    expect(results().length).toBe(7);
+    expect(results().length).toBe(14);
   });
 
   it('gives the same outputs and gradients as one thread, and leaks no tensors', async () => {
@@ -61,8 +70,9 @@ describe('lstmSequence split across a helper thread', () => {
     const before = tf.memory().numTensors;
     const split = results();
     expect(tf.memory().numTensors).toBe(before);
-    // Two forward passes (one under tf.grads) and one backward pass went through the helper.
-    expect(activeLstmHelper()?.jobsCompleted).toBe(3);
+    // For each of lstmSequence and lstmRecurrence, two forward passes (one under tf.grads) and one backward pass
+    // went through the helper.
+    expect(activeLstmHelper()?.jobsCompleted).toBe(6);
     single.forEach((expected, i) => {
       const actual = split[i] ?? [];
       expect(actual.length).toBe(expected.length);

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { backendAccess } from '../../../src-main/engine/lstm/backend-access';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lstmSequence, lstmStep } from '../../../src-main/engine/lstm/lstm-sequence';
-import { lstmSequenceReference } from '../../../src-main/engine/lstm/lstm-reference';
+import { lstmRecurrence, lstmSequence, lstmStep } from '../../../src-main/engine/lstm/lstm-sequence';
+import { lstmRecurrenceReference, lstmSequenceReference } from '../../../src-main/engine/lstm/lstm-reference';
 
 const TOLERANCE = 1e-4;
 
@@ -80,6 +80,19 @@ function layersLossAndGrads(w: Weights): { outputs: tf.Tensor[]; grads: tf.Tenso
   return { outputs, grads: [dx, ...(byName.slice(1) as tf.Tensor[])] };
 }
 
+/** lstmSequence's contract through lstmRecurrence: x projected (x · kernel + bias) first, as the caller does. */
+function throughRecurrence(recurrence: typeof lstmRecurrence): SequenceFn {
+  return (x, kernel, recurrentKernel, bias, h0, c0) => {
+    const [steps = 0, batch = 0, inputSize = 0] = x.shape;
+    const xw = tf.reshape<tf.Rank.R3>(tf.add(tf.matMul(tf.reshape(x, [steps * batch, inputSize]), kernel), bias), [
+      steps,
+      batch,
+      kernel.shape[1],
+    ]);
+    return recurrence(xw, recurrentKernel, h0, c0);
+  };
+}
+
 function expectClose(actual: tf.Tensor[], expected: tf.Tensor[]): void {
   expect(actual.length).toBe(expected.length);
   actual.forEach((a, i) => expect(maxAbsDiff(a, expected[i] as tf.Tensor)).toBeLessThan(TOLERANCE));
@@ -115,6 +128,23 @@ describe.each(['wasm', 'cpu'])('lstmSequence on %s', (backendName) => {
     }
   });
 
+  it('lstmRecurrence (a projected input) matches the plain autograd version, its gradient flowing into the projection', () => {
+    for (const [steps, batch, units, seed] of [
+      [7, 3, 6, 60],
+      [1, 2, 4, 62],
+      [5, 9, 8, 65],
+    ] as const) {
+      tf.tidy(() => {
+        const w = randomWeights(steps, batch, 5, units, seed);
+        const fused = lossAndGrads(throughRecurrence(lstmRecurrence), w, true);
+        const reference = lossAndGrads(lstmSequenceReference, w, true);
+        expectClose(fused.outputs, reference.outputs);
+        expectClose(fused.grads, reference.grads);
+        expectClose(lossAndGrads(throughRecurrence(lstmRecurrenceReference), w, true).grads, reference.grads);
+      });
+    }
+  });
+
   it("matches tf.layers.lstm (recurrentActivation 'sigmoid') on outputs and gradients", () => {
     for (const [steps, batch, units, seed] of [
       [6, 4, 5, 30],
@@ -142,6 +172,13 @@ describe.each(['wasm', 'cpu'])('lstmSequence on %s', (backendName) => {
       })([w.x, w.kernel, w.recurrentKernel, w.bias]);
       tf.dispose(grads);
       tf.dispose(Object.values(lstmSequence(w.x, w.kernel, w.recurrentKernel, w.bias, w.h0, w.c0)));
+      const recurrence = throughRecurrence(lstmRecurrence);
+      tf.dispose(
+        tf.grads((x, r) => {
+          const out = recurrence(x as tf.Tensor3D, w.kernel, r as tf.Tensor2D, w.bias, w.h0, w.c0);
+          return tf.addN([tf.sum(out.outputs), tf.sum(out.hT), tf.sum(out.cT)]);
+        })([w.x, w.recurrentKernel]),
+      );
       const x0 = tf.tidy(() => tf.squeeze<tf.Tensor2D>(tf.slice(w.x, 0, 1), [0]));
       tf.dispose([x0, ...Object.values(lstmStep(x0, w.kernel, w.recurrentKernel, w.bias, w.h0, w.c0))]);
     }

@@ -56,9 +56,9 @@ describe('wasm kernel overrides', () => {
     await tf.setBackend('cpu');
   });
 
-  it('replaces BatchMatMul, Slice, Unpack, SplitV and Identity and provides UnsortedSegmentSum', () => {
+  it('replaces BatchMatMul, GatherV2, Slice, Unpack, SplitV and Identity and provides UnsortedSegmentSum', () => {
     expect(overriddenWasmKernels()).toEqual(
-      expect.arrayContaining(['BatchMatMul', 'Transpose', 'Slice', 'Unpack', 'SplitV', 'Identity']),
+      expect.arrayContaining(['BatchMatMul', 'GatherV2', 'Transpose', 'Slice', 'Unpack', 'SplitV', 'Identity']),
     );
     expect(tf.getKernel('UnsortedSegmentSum', 'wasm')).toBeDefined();
   });
@@ -183,6 +183,53 @@ describe('wasm kernel overrides', () => {
       ),
       1e-6,
     );
+  });
+
+  it('UnsortedSegmentSum sums whole SIMD vectors and tails (widths 8, 9, 1029) and drops ids out of range', async () => {
+    for (const width of [8, 9, 1029]) {
+      const ids = [3, 0, 3, 1, 3, 0, 2];
+      expectSame(
+        await onBothBackends(() => tf.unsortedSegmentSum(input([7, width], 16), tf.tensor1d(ids, 'int32'), 4)),
+        1e-5,
+      );
+    }
+    await tf.setBackend('wasm');
+    const sums = tf.tidy(() =>
+      tf.unsortedSegmentSum(
+        tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 4]),
+        tf.tensor1d([-1, 1, 2], 'int32'),
+        2,
+      ),
+    );
+    expect(sums.arraySync()).toEqual([
+      [0, 0, 0, 0],
+      [5, 6, 7, 8],
+    ]);
+    sums.dispose();
+  });
+
+  it('GatherV2 copies rows along axis 0 as cpu does, and leaves other axes and batch dims to the stock kernel', async () => {
+    const ids = tf.tensor2d(
+      [
+        [6, 0, 3],
+        [3, 3, 1],
+      ],
+      [2, 3],
+      'int32',
+    );
+    const cases = [
+      () => tf.gather(input([7, 5], 17), ids),
+      () => tf.cast(tf.gather(tf.cast(tf.mul(input([7, 5], 18), 100), 'int32'), ids), 'float32'),
+      () => tf.gather(input([4, 2, 3], 19), tf.tensor1d([3, 0, 3], 'int32')),
+      () => tf.gather(input([3, 7], 20), ids, 1),
+      () => tf.gather(input([2, 3, 4], 21), tf.tensor2d([0, 2, 1, 1], [2, 2], 'int32'), 1, 1),
+    ];
+    for (const op of cases) expectSame(await onBothBackends(op), 0);
+    await tf.setBackend('wasm');
+    const table = input([7, 5], 22);
+    expect(() => tf.gather(table, tf.tensor1d([2, 7], 'int32'))).toThrow(/index value 7 is not in \[0, 6\]/);
+    expect(() => tf.gather(table, tf.tensor1d([-1], 'int32'))).toThrow(/index value -1/);
+    table.dispose();
   });
 
   it('Identity (clone) shares memory safely: the clone outlives its source', async () => {

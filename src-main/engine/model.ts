@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedDenseCrossEntropy } from './lstm/dense-loss.ts';
+import { fusedLstmActive } from './lstm/lstm-kernels.ts';
 import { lstmRecurrence, lstmSequence, lstmStep } from './lstm/lstm-sequence.ts';
 import type { Rng } from './rng.ts';
 import type { ModelHyperparams } from './types.ts';
@@ -200,6 +202,25 @@ export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scal
   const vocab = logits.shape[1];
   const picked = tf.sum(tf.mul(tf.oneHot(targets, vocab), tf.logSoftmax(logits)), 1);
   return tf.neg(tf.mean(picked));
+}
+
+/**
+ * Mean cross-entropy in nats of the next characters, targets [T * B] int32 (row t * B + b), after ids [T, B]:
+ * crossEntropy(forward(...).logits, targets), with the output layer and the loss fused (and split across the
+ * helper thread while training) where the fused LSTM runs.
+ */
+export function forwardLoss(
+  w: CharLstmWeights,
+  ids: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  state: LstmState,
+  dropout?: DropoutOptions,
+): tf.Scalar {
+  if (!fusedLstmActive()) return crossEntropy(forward(w, ids, state, dropout).logits, targets);
+  const [steps, batch] = ids.shape;
+  const { x } = runLayers(w, ids, state, dropout);
+  const units = w.denseKernel.shape[0];
+  return fusedDenseCrossEntropy(tf.reshape(x, [steps * batch, units]), w.denseKernel, w.denseBias, targets);
 }
 
 /** One generation step: ids [B] int32 -> logits [B, V] and the next state (no dropout). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from './dataset.ts';
-import { crossEntropy, forward, unflattenWeights, zeroState } from './model.ts';
+import { forwardLoss, unflattenWeights, zeroState } from './model.ts';
 import { ADAM_DEFAULTS, adamUpdate, disposeAdamState, globalNormScale, type AdamState } from './optimizer.ts';
 import type { ModelHyperparams, OptimizerHyperparams } from './types.ts';
 
@@ -47,8 +47,7 @@ export function trainStep(
   const targets = tf.tensor1d(toTimeMajor(batch.targets, batch.count, batch.length), 'int32');
   const lossFn = (...ws: tf.Tensor[]): tf.Scalar => {
     const w = unflattenWeights(ws);
-    const { logits } = forward(w, inputs, zeroState(w, batch.count), { rate: model.dropout, seeds: dropoutSeeds });
-    return crossEntropy(logits, targets);
+    return forwardLoss(w, inputs, targets, zeroState(w, batch.count), { rate: model.dropout, seeds: dropoutSeeds });
   };
   const result = tf.tidy(() => {
     const { value, grads } = tf.valueAndGrads(lossFn)(weights);

@@ -7,8 +7,7 @@ import { AppError, toErrorInfo } from '../contract/errors.ts';
 import { corpusRef } from './corpus-hash.ts';
 import { CharDataset, type Batch } from './dataset.ts';
 import {
-  crossEntropy,
-  forward,
+  forwardLoss,
   growVocabulary,
   initialWeightValues,
   parameterCount,
@@ -481,8 +480,7 @@ export class TrainingRun {
           'int32',
         );
         const targets = tf.tensor1d(toTimeMajor(batch.targets, batch.count, batch.length), 'int32');
-        const { logits } = forward(w, inputs, zeroState(w, batch.count));
-        return tf.mul(crossEntropy(logits, targets), batch.count * batch.length);
+        return tf.mul(forwardLoss(w, inputs, targets, zeroState(w, batch.count)), batch.count * batch.length);
       });
       sum += (await total.data())[0] ?? NaN;
       total.dispose();

@@ -34,6 +34,8 @@ export interface BackendAccess {
   scratch(name: string, shape: number[]): TensorInfo;
   /** The tensor's float32 elements; on wasm a heap view, so fetch it again after any alloc. */
   view(info: TensorInfo): Float32Array;
+  /** An int32 tensor's elements (indices); on wasm a heap view, so fetch it again after any alloc. */
+  indices(info: TensorInfo): Int32Array;
   release(info: TensorInfo): void;
   /**
    * b [K, N] made ready for products with `rows` rows of A in all: packed once where the relaxed-SIMD kernel runs
@@ -169,6 +171,10 @@ function wasmAccess(backend: BackendWasm): BackendAccess {
     alloc,
     scratch,
     view: (info) => backend.typedArrayFromHeap(info) as Float32Array,
+    indices: (info) => {
+      if (info.dtype !== 'int32') throw new Error(`expected int32 indices, got ${info.dtype}`);
+      return backend.typedArrayFromHeap(info) as Int32Array;
+    },
     release: (info) => void backend.disposeData(info.dataId),
     right(b, rows) {
       const [k = 0, n = 0] = b.shape;
@@ -235,6 +241,11 @@ function cpuAccess(backend: CpuBackendLike): BackendAccess {
     alloc,
     scratch: scratchPool(alloc),
     view,
+    indices: (info) => {
+      const values = backend.data.get(info.dataId)?.values;
+      if (!(values instanceof Int32Array)) throw new Error('cpu tensor has no int32 values');
+      return values;
+    },
     release: (info) => backend.disposeIntermediateTensorInfo(info),
     right: (b, _rows) => ({ info: b, k: b.shape[0] ?? 0, n: b.shape[1] ?? 0, packed: false }),
     releaseRight: () => undefined,

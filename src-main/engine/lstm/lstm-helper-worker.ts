@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelOverrides } from '../wasm-kernels/index';
 import { fusedBackward, fusedForward, gradientOrder, savedOrder, type FusedSaved } from './fused-lstm';
-import { JOB_DONE, JOB_FAILED, tensorValues, type HelperJob } from './lstm-helper';
+import { LOSS_SAVED_ORDER, lossBackwardRows, lossForwardRows, type LossSaved } from './dense-loss';
+import { JOB_DONE, JOB_FAILED, tensorValues, type HelperJob, type HelperOp } from './lstm-helper';
 import { registerLstmKernels } from './lstm-kernels';
 
 // The helper thread of lstm-helper.ts: computes half-batch fused LSTM passes on its own wasm backend.
@@ -18,6 +19,91 @@ const kept = new Map<number, tf.Tensor[]>();
  */
 const MAX_KEPT = 16;
 
+/** Keeps a forward pass's saved tensors under `id` (HelperJob.store), dropping the oldest beyond MAX_KEPT. */
+function keep(id: number, tensors: tf.Tensor[]): void {
+  kept.set(
+    id,
+    tensors.map((t) => tf.keep(t)),
+  );
+  for (const [old, list] of kept) {
+    if (kept.size <= MAX_KEPT) break;
+    tf.dispose(list);
+    kept.delete(old);
+  }
+}
+
+/** The saved tensors kept under `id`, which the caller then owns (disposes). */
+function take(id: number): tf.Tensor[] {
+  const stored = kept.get(id);
+  if (stored === undefined) throw new Error(`no saved tensors for forward pass ${id}`);
+  kept.delete(id);
+  return stored;
+}
+
+function lstmForward(job: HelperJob, inputs: tf.Tensor[]): tf.Tensor[] {
+  const projected = job.projected === true;
+  // [x2d, recurrentKernel, h0, c0], then kernel and bias unless x2d is a projected input.
+  const [x2d, recurrentKernel, h0, c0, kernel, bias] = inputs as tf.Tensor2D[];
+  if (x2d === undefined || recurrentKernel === undefined || h0 === undefined || c0 === undefined)
+    throw new Error(`forward job has ${inputs.length} inputs`);
+  const projection =
+    projected || kernel === undefined || bias === undefined ? null : { kernel, bias: bias as tf.Tensor as tf.Tensor1D };
+  const { y, saved } = fusedForward(x2d, projection, recurrentKernel, h0, c0, job.steps);
+  if (job.store === undefined) return [y, saved.c, saved.tanhC, saved.gates, saved.hPrevT];
+  keep(
+    job.store,
+    savedOrder(projected).map((name) => saved[name] as tf.Tensor),
+  );
+  return [y];
+}
+
+function lstmBackward(job: HelperJob, inputs: tf.Tensor[]): tf.Tensor[] {
+  const projected = job.projected === true;
+  const [dy, ...rest] = inputs;
+  const list = job.use === undefined ? rest : take(job.use);
+  const names = savedOrder(projected);
+  const saved = Object.fromEntries(names.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
+  const grads = fusedBackward(dy as tf.Tensor3D, saved);
+  if (job.use !== undefined) tf.dispose(list);
+  return gradientOrder(projected).map((name) => grads[name] as tf.Tensor);
+}
+
+/** Inputs [x, kernel, bias, targets (as floats)]; keeps what the backward needs; returns the loss sum [1]. */
+function lossForward(job: HelperJob, inputs: tf.Tensor[]): tf.Tensor[] {
+  const [x, kernel, bias, targets] = inputs;
+  if (x === undefined || kernel === undefined || bias === undefined || targets === undefined || job.store === undefined)
+    throw new Error('loss forward job needs x, kernel, bias, targets and a store id');
+  const { lossSum, saved } = lossForwardRows(
+    x as tf.Tensor2D,
+    kernel as tf.Tensor2D,
+    bias as tf.Tensor1D,
+    tf.cast(targets, 'int32') as tf.Tensor1D,
+  );
+  keep(
+    job.store,
+    LOSS_SAVED_ORDER.map((name) => saved[name]),
+  );
+  return [lossSum];
+}
+
+/** Inputs [scale]; returns dx, dKernel, dBias of the rows kept under job.use. */
+function lossBackward(job: HelperJob, inputs: tf.Tensor[]): tf.Tensor[] {
+  const [scale] = inputs;
+  if (scale === undefined || job.use === undefined) throw new Error('loss backward job needs a scale and a use id');
+  const list = take(job.use);
+  const saved = Object.fromEntries(LOSS_SAVED_ORDER.map((name, i) => [name, list[i]])) as unknown as LossSaved;
+  const g = lossBackwardRows(saved, scale);
+  tf.dispose(list);
+  return [g.dx, g.dKernel, g.dBias];
+}
+
+const OPS: Record<HelperOp, (job: HelperJob, inputs: tf.Tensor[]) => tf.Tensor[]> = {
+  forward: lstmForward,
+  backward: lstmBackward,
+  lossForward,
+  lossBackward,
+};
+
 function run(job: HelperJob): void {
   if (job.data !== undefined) data = job.data;
   const floats = new Float32Array(data);
@@ -25,46 +111,7 @@ function run(job: HelperJob): void {
     const inputs = job.inputs.map((r) =>
       tf.tensor(floats.subarray(r.offset, r.offset + r.shape.reduce((a, b) => a * b, 1)), r.shape, 'float32'),
     );
-    let outputs: tf.Tensor[];
-    const projected = job.projected === true;
-    const savedNames = savedOrder(projected);
-    if (job.op === 'forward') {
-      // [x2d, recurrentKernel, h0, c0], then kernel and bias unless x2d is a projected input.
-      const [x2d, recurrentKernel, h0, c0, kernel, bias] = inputs as tf.Tensor2D[];
-      if (x2d === undefined || recurrentKernel === undefined || h0 === undefined || c0 === undefined)
-        throw new Error(`forward job has ${inputs.length} inputs`);
-      const projection =
-        projected || kernel === undefined || bias === undefined
-          ? null
-          : { kernel, bias: bias as tf.Tensor as tf.Tensor1D };
-      const { y, saved } = fusedForward(x2d, projection, recurrentKernel, h0, c0, job.steps);
-      if (job.store === undefined) outputs = [y, saved.c, saved.tanhC, saved.gates, saved.hPrevT];
-      else {
-        outputs = [y];
-        kept.set(
-          job.store,
-          savedNames.map((name) => tf.keep(saved[name] as tf.Tensor)),
-        );
-        for (const [id, tensors] of kept) {
-          if (kept.size <= MAX_KEPT) break;
-          tf.dispose(tensors);
-          kept.delete(id);
-        }
-      }
-    } else {
-      const [dy, ...rest] = inputs;
-      let list = rest;
-      if (job.use !== undefined) {
-        const stored = kept.get(job.use);
-        if (stored === undefined) throw new Error(`no saved tensors for forward pass ${job.use}`);
-        kept.delete(job.use);
-        list = stored;
-      }
-      const saved = Object.fromEntries(savedNames.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
-      const grads = fusedBackward(dy as tf.Tensor3D, saved);
-      outputs = gradientOrder(projected).map((name) => grads[name] as tf.Tensor);
-      if (job.use !== undefined) tf.dispose(list);
-    }
+    const outputs = OPS[job.op](job, inputs);
     outputs.forEach((t, i) => floats.set(tensorValues(t), job.outputs[i]?.offset ?? 0));
   });
 }

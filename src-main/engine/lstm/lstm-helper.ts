@@ -4,8 +4,11 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { backendAccess } from './backend-access';
 
-/** The work a helper thread does: one half-batch fused forward or backward pass (see fused-lstm.ts). */
-export type HelperOp = 'forward' | 'backward';
+/**
+ * The work a helper thread does: one half-batch fused LSTM forward or backward pass (fused-lstm.ts), or the output
+ * layer and loss of half the rows (dense-loss.ts).
+ */
+export type HelperOp = 'forward' | 'backward' | 'lossForward' | 'lossBackward';
 
 /** control[0]: the job state. */
 export const JOB_PENDING = 0;

@@ -251,7 +251,8 @@ function lstmStep(access: BackendAccess, inputs: NamedTensorInfoMap): TensorInfo
   return [hOut, cOut];
 }
 
-function register(
+/** Registers a kernel that runs on backendAccess's view of `backendName` (idempotent). */
+export function registerAccessKernel(
   kernelName: string,
   backendName: string,
   run: (access: BackendAccess, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => TensorInfo[],
@@ -271,9 +272,9 @@ function register(
 /** Registers the fused LSTM kernels for every JavaScript-hosted backend; idempotent. */
 export function registerLstmKernels(): void {
   for (const backendName of FUSED_LSTM_BACKENDS) {
-    register(LSTM_FORWARD, backendName, lstmForward);
-    register(LSTM_BACKWARD, backendName, (access, inputs) => lstmBackward(access, inputs));
-    register(LSTM_STEP, backendName, (access, inputs) => lstmStep(access, inputs));
+    registerAccessKernel(LSTM_FORWARD, backendName, lstmForward);
+    registerAccessKernel(LSTM_BACKWARD, backendName, (access, inputs) => lstmBackward(access, inputs));
+    registerAccessKernel(LSTM_STEP, backendName, (access, inputs) => lstmStep(access, inputs));
   }
 }
 

@@ -7,6 +7,7 @@ import {
   startLstmHelper,
   stopLstmHelper,
 } from '../../../src-main/engine/lstm/lstm-helper';
+import { fusedDenseCrossEntropy } from '../../../src-main/engine/lstm/dense-loss';
 import { lstmRecurrence, lstmSequence } from '../../../src-main/engine/lstm/lstm-sequence';
 import { registerWasmKernelOverrides } from '../../../src-main/engine/wasm-kernels/index';
 
@@ -38,6 +39,23 @@ function results(): number[][] {
       const grads = tf.grads(loss)([x, kernel, recurrent, bias]);
       return [out.outputs, out.hT, out.cT, ...grads].map((t) => [...t.dataSync()]);
     });
+  });
+}
+
+/** The output layer's mean loss over 301 rows (an odd count: unequal halves) and its gradients (x, kernel, bias). */
+function lossResults(): number[][] {
+  return tf.tidy(() => {
+    const x = tf.randomNormal([301, 6], 0, 1, 'float32', 11) as tf.Tensor2D;
+    const kernel = tf.randomNormal([6, 9], 0, 0.5, 'float32', 12) as tf.Tensor2D;
+    const bias = tf.randomNormal([9], 0, 0.5, 'float32', 13) as tf.Tensor1D;
+    const targets = tf.tensor1d(
+      Array.from({ length: 301 }, (_, i) => (i * 5) % 9),
+      'int32',
+    );
+    const { value, grads } = tf.valueAndGrads((a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+      fusedDenseCrossEntropy(a as tf.Tensor2D, k as tf.Tensor2D, b as tf.Tensor1D, targets),
+    )([x, kernel, bias]);
+    return [value, ...grads].map((t) => [...t.dataSync()]);
   });
 }
 
@@ -78,6 +96,23 @@ describe('lstmSequence split across a helper thread', () => {
       expect(actual.length).toBe(expected.length);
       const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - (actual[j] ?? NaN))), 0);
       expect(worst).toBeLessThan(1e-5);
+    });
+  });
+
+  it('splits the output layer and loss by rows: the same loss and gradients as one thread, no tensors left', async () => {
+    await stopLstmHelper();
+    const single = lossResults();
+    await startLstmHelper();
+    const before = tf.memory().numTensors;
+    const split = lossResults();
+    expect(tf.memory().numTensors).toBe(before);
+    // One forward and one backward job.
+    expect(activeLstmHelper()?.jobsCompleted).toBe(2);
+    single.forEach((expected, i) => {
+      const actual = split[i] ?? [];
+      expect(actual.length).toBe(expected.length);
+      const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - (actual[j] ?? NaN))), 0);
+      expect(worst).toBeLessThan(1e-6);
     });
   });
 });

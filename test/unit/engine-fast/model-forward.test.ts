@@ -5,7 +5,7 @@ import { lstmSequenceReference } from '../../../src-main/engine/lstm/lstm-refere
 import {
   crossEntropy,
   flattenWeights,
-  forward,
+  forwardLoss,
   initialWeightValues,
   unflattenWeights,
   weightsFromValues,
@@ -29,16 +29,9 @@ function plainLogits(w: CharLstmWeights, ids: tf.Tensor2D): tf.Tensor2D {
   return tf.add(tf.matMul(tf.reshape(x, [steps * batch, HP.units]), w.denseKernel), w.denseBias) as tf.Tensor2D;
 }
 
-/** Loss and its gradient for every weight, through `logitsOf`. */
-function lossAndGrads(
-  weights: tf.Tensor[],
-  ids: tf.Tensor2D,
-  targets: tf.Tensor1D,
-  logitsOf: (w: CharLstmWeights) => tf.Tensor2D,
-): number[][] {
-  const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) =>
-    crossEntropy(logitsOf(unflattenWeights(ws)), targets),
-  )(weights);
+/** Loss and its gradient for every weight, through `lossOf`. */
+function lossAndGrads(weights: tf.Tensor[], lossOf: (w: CharLstmWeights) => tf.Scalar): number[][] {
+  const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => lossOf(unflattenWeights(ws)))(weights);
   return [value, ...grads].map((t) => [...t.dataSync()]);
 }
 
@@ -50,18 +43,19 @@ describe.each(['wasm', 'cpu'])('the model on %s', (backendName) => {
   });
 
   // 4 x 3 = 12 ids over 7 characters: the first layer looks up a projected table; 1 x 2 = 2 ids gather embeddings.
+  // forwardLoss fuses the output layer and the loss (its softmax and gradient in one pass each).
   it.each([
     [4, 3],
     [1, 2],
-  ])('forward (%i steps of %i) gives the plain model’s loss and gradients', (steps, batch) => {
+  ])('forwardLoss (%i steps of %i) gives the plain model’s loss and gradients', (steps, batch) => {
     tf.tidy(() => {
       const weights = flattenWeights(weightsFromValues(HP, VOCAB, initialWeightValues(HP, VOCAB, Rng.fromSeed(3))));
       const rng = Rng.fromSeed(4);
       const draw = () => Int32Array.from({ length: steps * batch }, () => Math.floor(rng.next() * VOCAB));
       const ids = tf.tensor2d(draw(), [steps, batch], 'int32');
       const targets = tf.tensor1d(draw(), 'int32');
-      const ours = lossAndGrads(weights, ids, targets, (w) => forward(w, ids, zeroState(w, batch)).logits);
-      const plain = lossAndGrads(weights, ids, targets, (w) => plainLogits(w, ids));
+      const ours = lossAndGrads(weights, (w) => forwardLoss(w, ids, targets, zeroState(w, batch)));
+      const plain = lossAndGrads(weights, (w) => crossEntropy(plainLogits(w, ids), targets));
       expect(ours.length).toBe(plain.length);
       plain.forEach((expected, i) => {
         const actual = ours[i] ?? [];
@@ -70,6 +64,29 @@ describe.each(['wasm', 'cpu'])('the model on %s', (backendName) => {
         expect(worst).toBeLessThan(1e-5);
       });
     });
+  });
+
+  it('forwardLoss rejects a target outside the vocabulary and leaks no tensors', () => {
+    const weights = weightsFromValues(HP, VOCAB, initialWeightValues(HP, VOCAB, Rng.fromSeed(5)));
+    const ids = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
+    const before = tf.memory().numTensors;
+    for (const bad of [VOCAB, -1]) {
+      const targets = tf.tensor1d([0, 1, bad, 2], 'int32');
+      expect(() => tf.tidy(() => forwardLoss(weights, ids, targets, zeroState(weights, 2)))).toThrow(
+        new RegExp(`target ${bad} is not in \\[0, ${VOCAB - 1}\\]`),
+      );
+      targets.dispose();
+    }
+    const targets = tf.tensor1d([0, 1, 6, 2], 'int32');
+    for (let i = 0; i < 3; i++) {
+      const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) =>
+        forwardLoss(unflattenWeights(ws), ids, targets, zeroState(weights, 2)),
+      )(flattenWeights(weights));
+      tf.dispose([value, ...grads]);
+    }
+    targets.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([ids, ...flattenWeights(weights)]);
   });
 });
 

@@ -136,15 +136,14 @@ export interface DropoutOptions {
 }
 
 /**
- * The first LSTM layer's input projection for ids [T, B]: [T, B, 4U]. With fewer characters in the vocabulary
- * than ids, the embedding table is projected once (V rows, not T * B) and looked up: the same values, and the
- * gradient then sums dz per character (the gather's) instead of two products over every id. Else null.
+ * The first LSTM layer's input projection as a table [V, 4U] for lstmRecurrence to look ids [T, B] up in, where
+ * the vocabulary has fewer characters than ids: projected once (V rows, not T * B), the same values, and the
+ * gradient then sums dz per character instead of two products over every id. Else null.
  */
-function firstProjection(w: CharLstmWeights, first: LstmWeights, ids: tf.Tensor2D): tf.Tensor3D | null {
+function firstProjection(w: CharLstmWeights, first: LstmWeights, ids: tf.Tensor2D): tf.Tensor2D | null {
   const [steps, batch] = ids.shape;
   if (w.embedding.shape[0] >= steps * batch) return null;
-  const table = tf.add(tf.matMul(w.embedding, first.kernel), first.bias) as tf.Tensor2D;
-  return tf.gather(table, ids) as tf.Tensor as tf.Tensor3D;
+  return tf.add(tf.matMul(w.embedding, first.kernel), first.bias) as tf.Tensor2D;
 }
 
 /** Ids [T, B] int32 through the embedding and the LSTM layers: outputs [T, B, U] and the final state. */
@@ -159,10 +158,10 @@ function runLayers(
   w.lstm.forEach((layer, l) => {
     const s = state[l];
     if (s === undefined) throw new RangeError(`no state for layer ${l}`);
-    const projected = x === null ? firstProjection(w, layer, ids) : null;
+    const table = x === null ? firstProjection(w, layer, ids) : null;
     const out =
-      projected !== null
-        ? lstmRecurrence(projected, layer.recurrentKernel, s.h, s.c)
+      table !== null
+        ? lstmRecurrence(table, ids, layer.recurrentKernel, s.h, s.c)
         : lstmSequence(
             x ?? (tf.gather(w.embedding, ids) as tf.Tensor as tf.Tensor3D),
             layer.kernel,

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { LSTM_BACKWARD, LSTM_FORWARD } from './lstm-kernels';
 
 /**
- * The input projection x · kernel + bias of a fused pass. Null where the caller projected the input already
- * (`lstmRecurrence`: x2d is then xw [T*B, 4U] itself, and its gradient is dz).
+ * The input projection x · kernel + bias of a fused pass. Null where the input is projected already
+ * (`lstmRecurrence`: x2d is then xw [T*B, 4U] itself, looked up in a projected table, and its gradient is dz).
  */
 export interface InputProjection {
   kernel: tf.Tensor2D;
@@ -48,6 +48,14 @@ export interface FusedGradients {
 }
 
 const GRADIENT_ORDER = ['dx2d', 'dKernel', 'dRecurrent', 'dBias', 'dh0', 'dc0'] as const;
+
+/**
+ * The gradient of a table [rows, 4U] whose rows ids [T*B] int32 were the projected input: dz [T*B, 4U] summed
+ * per id (what a gather's gradient is). Each thread sums its own half's, so dz never crosses between them.
+ */
+export function lookupGradient(dz: tf.Tensor2D, ids: tf.Tensor1D, rows: number): tf.Tensor2D {
+  return tf.unsortedSegmentSum(dz, ids, rows);
+}
 
 /** The gradients' order as lists (customGrad's result, the helper thread's regions). */
 export function gradientOrder(projected: boolean): readonly (typeof GRADIENT_ORDER)[number][] {

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelOverrides } from '../wasm-kernels/index';
-import { fusedBackward, fusedForward, gradientOrder, savedOrder, type FusedSaved } from './fused-lstm';
+import { fusedBackward, fusedForward, gradientOrder, lookupGradient, savedOrder, type FusedSaved } from './fused-lstm';
 import { LOSS_SAVED_ORDER, lossBackwardRows, lossForwardRows, type LossSaved } from './dense-loss';
 import { JOB_DONE, JOB_FAILED, tensorValues, type HelperJob, type HelperOp } from './lstm-helper';
 import { registerLstmKernels } from './lstm-kernels';
@@ -41,30 +41,38 @@ function take(id: number): tf.Tensor[] {
 }
 
 function lstmForward(job: HelperJob, inputs: tf.Tensor[]): tf.Tensor[] {
-  const projected = job.projected === true;
-  // [x2d, recurrentKernel, h0, c0], then kernel and bias unless x2d is a projected input.
-  const [x2d, recurrentKernel, h0, c0, kernel, bias] = inputs as tf.Tensor2D[];
-  if (x2d === undefined || recurrentKernel === undefined || h0 === undefined || c0 === undefined)
+  const tableRows = job.tableRows;
+  // [x2d, recurrentKernel, h0, c0, kernel, bias], or for a lookup [table, recurrentKernel, h0, c0, ids].
+  const [first, recurrentKernel, h0, c0, fifth, sixth] = inputs as tf.Tensor2D[];
+  if (first === undefined || recurrentKernel === undefined || h0 === undefined || c0 === undefined)
     throw new Error(`forward job has ${inputs.length} inputs`);
+  if (tableRows !== undefined && fifth === undefined) throw new Error('lookup forward job has no ids');
+  const x2d = tableRows === undefined ? first : (tf.gather(first, tf.cast(fifth as tf.Tensor, 'int32')) as tf.Tensor2D);
   const projection =
-    projected || kernel === undefined || bias === undefined ? null : { kernel, bias: bias as tf.Tensor as tf.Tensor1D };
+    tableRows !== undefined || fifth === undefined || sixth === undefined
+      ? null
+      : { kernel: fifth, bias: sixth as tf.Tensor as tf.Tensor1D };
   const { y, saved } = fusedForward(x2d, projection, recurrentKernel, h0, c0, job.steps);
   if (job.store === undefined) return [y, saved.c, saved.tanhC, saved.gates, saved.hPrevT];
   keep(
     job.store,
-    savedOrder(projected).map((name) => saved[name] as tf.Tensor),
+    savedOrder(tableRows !== undefined).map((name) => saved[name] as tf.Tensor),
   );
   return [y];
 }
 
 function lstmBackward(job: HelperJob, inputs: tf.Tensor[]): tf.Tensor[] {
-  const projected = job.projected === true;
+  const tableRows = job.tableRows;
+  const projected = tableRows !== undefined;
+  // [dy], for a lookup its ids, then the saved tensors unless kept here (job.use).
   const [dy, ...rest] = inputs;
+  const ids = projected ? tf.cast(rest.shift() as tf.Tensor, 'int32') : null;
   const list = job.use === undefined ? rest : take(job.use);
   const names = savedOrder(projected);
   const saved = Object.fromEntries(names.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
   const grads = fusedBackward(dy as tf.Tensor3D, saved);
   if (job.use !== undefined) tf.dispose(list);
+  if (ids !== null && tableRows !== undefined) grads.dx2d = lookupGradient(grads.dx2d, ids as tf.Tensor1D, tableRows);
   return gradientOrder(projected).map((name) => grads[name] as tf.Tensor);
 }
 

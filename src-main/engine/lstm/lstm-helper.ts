@@ -28,13 +28,17 @@ export interface HelperJob {
   outputs: Region[];
   /**
    * A forward pass with `store` keeps its saved tensors in the helper under this id and returns y alone; the
-   * backward pass with `use` takes them from there (its inputs are dy alone) and drops them. What the backward
-   * needs then never crosses between the threads (two copies each way of ~13 MB a layer for Medium).
+   * backward pass with `use` takes them from there (its inputs are dy, and a lookup's ids) and drops them. What
+   * the backward needs then never crosses between the threads (two copies each way of ~13 MB a layer for Medium).
    */
   store?: number;
   use?: number;
-  /** The input is projected already (lstmRecurrence): no kernel or bias, and its gradient is dz. */
-  projected?: boolean;
+  /**
+   * The input is a lookup of a projected table of this many rows (lstmRecurrence): the forward's inputs are
+   * [table, recurrentKernel, h0, c0, ids], the backward's [dy, ids, saved...]; the ids cross as float32 (whole
+   * numbers, exact below 2^24), and the gradient returned for the input is the table's.
+   */
+  tableRows?: number;
   /** Sent when the data buffer was replaced by a larger one. */
   data?: SharedArrayBuffer;
 }
@@ -99,7 +103,7 @@ export class LstmHelper {
     steps: number,
     inputs: tf.Tensor[],
     outputShapes: number[][],
-    options: Pick<HelperJob, 'store' | 'use' | 'projected'> = {},
+    options: Pick<HelperJob, 'store' | 'use' | 'tableRows'> = {},
   ): void {
     if (this.retired) throw new Error('LSTM helper thread was stopped');
     if (this.pending !== null) throw new Error('LSTM helper job already running');

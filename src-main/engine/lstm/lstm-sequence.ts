@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { fusedBackward, fusedForward, gradientOrder, savedOrder, type FusedSaved } from './fused-lstm';
+import { fusedBackward, fusedForward, gradientOrder, lookupGradient, savedOrder, type FusedSaved } from './fused-lstm';
 import { activeLstmHelper } from './lstm-helper';
 import { fusedLstmActive, LSTM_STEP, registerLstmKernels } from './lstm-kernels';
 import { lstmRecurrenceReference, lstmSequenceReference, lstmStepReference } from './lstm-reference';
@@ -40,50 +40,64 @@ function batchRows<T extends tf.Tensor>(t: T, axis: 0 | 1, from: number, count: 
  * Forward and hand-written backprop through time over the fused kernels. Returns y [T+1, B, U]: h_1..h_T, then
  * c_T (one tensor, because customGrad has one output). With a helper thread running (wasm, batch >= 8), the
  * batch is split in two halves computed concurrently; weight gradients are the sum of the halves'.
- * Arguments (x, kernel, recurrentKernel, bias, h0, c0), or for a projected input (xw, recurrentKernel, h0, c0).
+ * Arguments (x, kernel, recurrentKernel, bias, h0, c0); with `ids` [T, B] int32, the input is a lookup of a
+ * projected table instead: arguments (table [V, 4U], recurrentKernel, h0, c0), each thread looking up its own
+ * half's rows and summing its half's dz per id into the table's gradient (so neither crosses between them).
  */
-function fusedPass(projected: boolean) {
+function fusedPass(ids: tf.Tensor2D | null) {
+  const projected = ids !== null;
   const savedNames = savedOrder(projected);
   const gradientNames = gradientOrder(projected);
   const savedList = (s: FusedSaved): tf.Tensor[] => savedNames.map((name) => s[name] as tf.Tensor);
   const savedFrom = (list: tf.Tensor[]): FusedSaved =>
     Object.fromEntries(savedNames.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const x = tensorArg(args, 0);
+    const input = tensorArg(args, 0);
     const projection = projected
       ? null
       : { kernel: tensorArg(args, 1) as tf.Tensor2D, bias: tensorArg(args, 3) as tf.Tensor1D };
     const recurrentKernel = tensorArg(args, projected ? 1 : 2) as tf.Tensor2D;
     const h0 = tensorArg(args, projected ? 2 : 4) as tf.Tensor2D;
     const c0 = tensorArg(args, projected ? 3 : 5) as tf.Tensor2D;
-    const [steps = 0, batch = 0, inputSize = 0] = x.shape;
+    const [steps = 0, batch = 0] = ids === null ? input.shape : ids.shape;
+    const inputSize = input.shape[ids === null ? 2 : 1] ?? 0;
+    const tableRows = ids === null ? undefined : input.shape[0];
     const units = h0.shape[1];
     const helper = tf.getBackend() === 'wasm' && batch >= MIN_SPLIT_BATCH ? activeLstmHelper() : null;
     const half = helper === null ? batch : Math.ceil(batch / 2);
     const rest = batch - half;
-    const x2d = (from: number, count: number) =>
-      tf.reshape<tf.Rank.R2>(batchRows(x, 1, from, count), [steps * count, inputSize]);
+    /** The ids of batch rows [from, from + count), time-major and flat (row t * count + b). */
+    const idsOf = (from: number, count: number): tf.Tensor1D =>
+      tf.reshape<tf.Rank.R1>(batchRows(ids as tf.Tensor2D, 1, from, count), [steps * count]);
+    /** The ids of batch rows [from, from + count) as the helper's float32 buffer carries them (exact below 2^24). */
+    const idsFor = (from: number, count: number): tf.Tensor1D => tf.cast(idsOf(from, count), 'float32');
+    const x2d = (from: number, count: number): tf.Tensor2D =>
+      ids === null
+        ? tf.reshape<tf.Rank.R2>(batchRows(input, 1, from, count), [steps * count, inputSize])
+        : (tf.gather(input, idsOf(from, count)) as tf.Tensor2D);
+    /** The input's gradient from this thread's half: dx2d as it is, or for a lookup dz summed per id. */
+    const inputGradient = (dx2d: tf.Tensor2D, from: number, count: number): tf.Tensor =>
+      tableRows === undefined ? dx2d : lookupGradient(dx2d, idsOf(from, count), tableRows);
     const other =
       helper === null
         ? null
-        : { x2d: x2d(half, rest), h0: batchRows(h0, 0, half, rest), c0: batchRows(c0, 0, half, rest) };
+        : {
+            x2d: ids === null ? x2d(half, rest) : (input as tf.Tensor2D),
+            h0: batchRows(h0, 0, half, rest),
+            c0: batchRows(c0, 0, half, rest),
+          };
     // Recording gradients: the helper keeps its half's saved tensors for the backward pass (only y comes back).
     const storeId = helper !== null && tf.engine().state.gradientDepth > 0 ? helper.nextStoreId() : null;
     if (helper !== null && other !== null) {
-      const weights = projection === null ? [] : [projection.kernel, projection.bias];
-      const inputs = [other.x2d, recurrentKernel, other.h0, other.c0, ...weights];
+      const extra = projection === null ? [idsFor(half, rest)] : [projection.kernel, projection.bias];
+      const inputs = [other.x2d, recurrentKernel, other.h0, other.c0, ...extra];
       const yShape = [steps + 1, rest, units];
       const outputShapes =
         storeId !== null
           ? [yShape]
           : [yShape, [steps, rest, units], [steps, rest, units], [steps, rest, 4 * units], [units, steps * rest]];
-      helper.begin(
-        'forward',
-        steps,
-        inputs,
-        outputShapes,
-        storeId === null ? { projected } : { store: storeId, projected },
-      );
+      const lookup = tableRows === undefined ? {} : { tableRows };
+      helper.begin('forward', steps, inputs, outputShapes, storeId === null ? lookup : { store: storeId, ...lookup });
     }
     const own = { x2d: x2d(0, half), h0: batchRows(h0, 0, 0, half), c0: batchRows(c0, 0, 0, half) };
     const local = fusedForward(own.x2d, projection, recurrentKernel, own.h0, own.c0, steps);
@@ -99,8 +113,8 @@ function fusedPass(projected: boolean) {
       ];
       y = tf.concat([local.y, yRest], 1);
       if (c !== undefined && tanhC !== undefined && gates !== undefined && hPrevT !== undefined) {
-        const input = projection === null ? {} : { x2d: other.x2d, kernel: projection.kernel };
-        saved.push(...savedList({ ...input, recurrentKernel, c0: other.c0, c, tanhC, gates, hPrevT }));
+        const weights = projection === null ? {} : { x2d: other.x2d, kernel: projection.kernel };
+        saved.push(...savedList({ ...weights, recurrentKernel, c0: other.c0, c, tanhC, gates, hPrevT }));
       }
     }
     saveArg(args)(saved);
@@ -112,11 +126,15 @@ function fusedPass(projected: boolean) {
           if (helper === null) {
             const g = fusedBackward(dy, own);
             return gradientNames.map((name) =>
-              name === 'dx2d' ? tf.reshape(g.dx2d, [steps, batch, inputSize]) : (g[name] as tf.Tensor),
+              name !== 'dx2d'
+                ? (g[name] as tf.Tensor)
+                : ids === null
+                  ? tf.reshape(g.dx2d, [steps, batch, inputSize])
+                  : inputGradient(g.dx2d, 0, batch),
             );
           }
           const shapes: Record<(typeof gradientNames)[number], number[]> = {
-            dx2d: [steps * rest, inputSize],
+            dx2d: tableRows === undefined ? [steps * rest, inputSize] : [tableRows, inputSize],
             dKernel: [inputSize, 4 * units],
             dRecurrent: [units, 4 * units],
             dBias: [4 * units],
@@ -124,17 +142,24 @@ function fusedPass(projected: boolean) {
             dc0: [rest, units],
           };
           const gradientShapes = gradientNames.map((name) => shapes[name]);
-          // The helper's saved tensors: kept there (storeId), else here after this thread's own.
-          const dyRest = batchRows(dy, 1, half, rest);
-          if (storeId !== null) helper.begin('backward', steps, [dyRest], gradientShapes, { use: storeId, projected });
-          else
-            helper.begin('backward', steps, [dyRest, ...kept.slice(savedNames.length)], gradientShapes, { projected });
+          // dy, for a lookup the helper's ids, then its saved tensors unless it kept them (storeId).
+          const jobInputs: tf.Tensor[] = [batchRows(dy, 1, half, rest), ...(ids === null ? [] : [idsFor(half, rest)])];
+          if (storeId === null) jobInputs.push(...kept.slice(savedNames.length));
+          const lookup = tableRows === undefined ? {} : { tableRows };
+          helper.begin(
+            'backward',
+            steps,
+            jobInputs,
+            gradientShapes,
+            storeId === null ? lookup : { use: storeId, ...lookup },
+          );
           const g = fusedBackward(batchRows(dy, 1, 0, half), own);
+          const mineInput = inputGradient(g.dx2d, 0, half);
           const theirs = helper.end() as tf.Tensor2D[];
           return gradientNames.map((name, i) => {
-            const mine = g[name] as tf.Tensor;
+            const mine = name === 'dx2d' ? mineInput : (g[name] as tf.Tensor);
             const other = theirs[i] as tf.Tensor;
-            if (name === 'dx2d')
+            if (name === 'dx2d' && ids === null)
               return tf.concat(
                 [tf.reshape(mine, [steps, half, inputSize]), tf.reshape(other, [steps, rest, inputSize])],
                 1,
@@ -146,8 +171,7 @@ function fusedPass(projected: boolean) {
   });
 }
 
-const fusedSequence = fusedPass(false);
-const fusedRecurrence = fusedPass(true);
+const fusedSequence = fusedPass(null);
 
 /** y [T+1, B, U] -> outputs, hT, cT. */
 function sequenceResult(y: tf.Tensor3D, steps: number, batch: number, units: number): LstmSequenceResult {
@@ -178,21 +202,27 @@ export function lstmSequence(
 }
 
 /**
- * lstmSequence for an input projected already: xw [T, B, 4U] is x · kernel + bias for every step (an embedding
- * lookup of a projected table, say: the projection then costs a table's rows, not T * B rows, and its gradient
- * dz is summed per character instead of multiplied out). Differentiable w.r.t. xw and recurrentKernel.
+ * lstmSequence for an input that is a lookup of a projected table: step t of batch row b takes row ids[t, b] of
+ * table [V, 4U] (an embedding table times kernel, plus bias: the projection then costs the table's V rows, not
+ * T * B, and its gradient sums dz per id instead of two products over every step). ids [T, B] int32.
+ * Differentiable w.r.t. table and recurrentKernel.
  */
 export function lstmRecurrence(
-  xw: tf.Tensor3D,
+  table: tf.Tensor2D,
+  ids: tf.Tensor2D,
   recurrentKernel: tf.Tensor2D,
   h0: tf.Tensor2D,
   c0: tf.Tensor2D,
 ): LstmSequenceResult {
-  if (!fusedLstmActive()) return lstmRecurrenceReference(xw, recurrentKernel, h0, c0);
+  if (ids.dtype !== 'int32') throw new Error(`lstmRecurrence needs int32 ids, got ${ids.dtype}`);
+  if (!fusedLstmActive())
+    return tf.tidy(() =>
+      lstmRecurrenceReference(tf.gather(table, ids) as tf.Tensor as tf.Tensor3D, recurrentKernel, h0, c0),
+    );
   registerLstmKernels();
-  const [steps, batch, units] = [xw.shape[0], xw.shape[1], h0.shape[1]];
+  const [steps, batch, units] = [ids.shape[0], ids.shape[1], h0.shape[1]];
   return tf.tidy(() =>
-    sequenceResult(fusedRecurrence(xw, recurrentKernel, h0, c0) as tf.Tensor3D, steps, batch, units),
+    sequenceResult(fusedPass(ids)(table, recurrentKernel, h0, c0) as tf.Tensor3D, steps, batch, units),
   );
 }
 

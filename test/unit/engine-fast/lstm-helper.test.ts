@@ -13,7 +13,7 @@ import { registerWasmKernelOverrides } from '../../../src-main/engine/wasm-kerne
 
 /**
  * Outputs and gradients (x, kernel, recurrentKernel, bias) of a batch-10 LSTM with an initial state, through
- * lstmSequence and through lstmRecurrence (the input projected by the caller).
+ * lstmSequence, and through lstmRecurrence with x an embedding's rows (gradients w.r.t. the embedding then).
  */
 function results(): number[][] {
   return tf.tidy(() => {
@@ -26,17 +26,26 @@ function results(): number[][] {
     const proj = tf.randomNormal([6, 10, 7], 0, 1, 'float32', 7);
     const sequence = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) =>
       lstmSequence(xs as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, b as tf.Tensor1D, h0, c0);
-    const recurrence = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) => {
-      const xw = tf.reshape<tf.Rank.R3>(tf.add(tf.matMul(tf.reshape(xs, [60, 5]), k), b), [6, 10, 28]);
-      return lstmRecurrence(xw, r as tf.Tensor2D, h0, c0);
-    };
-    return [sequence, recurrence].flatMap((run) => {
+    // Ids repeat across the two halves (batch rows 0-4 and 5-9), and row 8 of the table goes unused.
+    const ids = tf.tensor2d(
+      Array.from({ length: 60 }, (_, i) => (i * 7) % 8),
+      [6, 10],
+      'int32',
+    );
+    const embedding = tf.randomNormal([9, 5], 0, 1, 'float32', 8);
+    const recurrence = (e: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) =>
+      lstmRecurrence(tf.add(tf.matMul(e, k), b) as tf.Tensor2D, ids, r as tf.Tensor2D, h0, c0);
+    const runs: Array<[typeof sequence, tf.Tensor]> = [
+      [sequence, x],
+      [recurrence, embedding],
+    ];
+    return runs.flatMap(([run, input]) => {
       const loss = (xs: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor) => {
         const out = run(xs, k, r, b);
         return tf.addN([tf.sum(tf.mul(out.outputs, proj)), tf.sum(out.hT), tf.sum(tf.square(out.cT))]);
       };
-      const out = run(x, kernel, recurrent, bias);
-      const grads = tf.grads(loss)([x, kernel, recurrent, bias]);
+      const out = run(input, kernel, recurrent, bias);
+      const grads = tf.grads(loss)([input, kernel, recurrent, bias]);
       return [out.outputs, out.hT, out.cT, ...grads].map((t) => [...t.dataSync()]);
     });
   });

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lstmRecurrence, lstmSequence, lstmStep } from '../../../src-main/engine/lstm/lstm-sequence';
 import { lstmRecurrenceReference, lstmSequenceReference } from '../../../src-main/engine/lstm/lstm-reference';
+import { registerWasmKernelOverrides } from '../../../src-main/engine/wasm-kernels/index';
 
 const TOLERANCE = 1e-4;
 
@@ -35,9 +36,13 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 type SequenceFn = typeof lstmSequence;
 
 /** A scalar loss touching every output (random projections), and its gradients w.r.t. x and the weights. */
-function lossAndGrads(fn: SequenceFn, w: Weights, withState: boolean): { outputs: tf.Tensor[]; grads: tf.Tensor[] } {
-  const [steps = 0, batch = 0] = w.x.shape;
-  const units = w.h0.shape[1];
+function lossAndGrads(
+  fn: SequenceFn,
+  w: Weights,
+  withState: boolean,
+  steps = w.x.shape[0],
+): { outputs: tf.Tensor[]; grads: tf.Tensor[] } {
+  const [batch, units] = w.h0.shape;
   const projY = tf.randomNormal([steps, batch, units], 0, 1, 'float32', 99);
   const projH = tf.randomNormal([batch, units], 0, 1, 'float32', 98);
   const projC = tf.randomNormal([batch, units], 0, 1, 'float32', 97);
@@ -80,18 +85,24 @@ function layersLossAndGrads(w: Weights): { outputs: tf.Tensor[]; grads: tf.Tenso
   return { outputs, grads: [dx, ...(byName.slice(1) as tf.Tensor[])] };
 }
 
-/** lstmSequence's contract through lstmRecurrence: x projected (x · kernel + bias) first, as the caller does. */
-function throughRecurrence(recurrence: typeof lstmRecurrence): SequenceFn {
-  return (x, kernel, recurrentKernel, bias, h0, c0) => {
-    const [steps = 0, batch = 0, inputSize = 0] = x.shape;
-    const xw = tf.reshape<tf.Rank.R3>(tf.add(tf.matMul(tf.reshape(x, [steps * batch, inputSize]), kernel), bias), [
-      steps,
-      batch,
-      kernel.shape[1],
-    ]);
-    return recurrence(xw, recurrentKernel, h0, c0);
-  };
+/**
+ * lstmSequence's contract for x = rows `ids` [T, B] of an embedding [V, I], passed as x: through a recurrence on
+ * the projected table (embedding · kernel + bias), as the model runs its first layer.
+ */
+function throughLookup(recurrence: typeof lstmRecurrence, ids: tf.Tensor2D): SequenceFn {
+  return (embedding, kernel, recurrentKernel, bias, h0, c0) =>
+    recurrence(tf.add(tf.matMul(embedding as tf.Tensor as tf.Tensor2D, kernel), bias), ids, recurrentKernel, h0, c0);
 }
+
+/** The same contract through a plain sequence on the looked-up rows. */
+function lookedUp(sequence: SequenceFn, ids: tf.Tensor2D): SequenceFn {
+  return (embedding, kernel, recurrentKernel, bias, h0, c0) =>
+    sequence(tf.gather(embedding, ids) as tf.Tensor as tf.Tensor3D, kernel, recurrentKernel, bias, h0, c0);
+}
+
+/** lstmRecurrence's contract through the autograd reference: the table's rows looked up, then lstmRecurrenceReference. */
+const referenceRecurrence: typeof lstmRecurrence = (table, ids, recurrentKernel, h0, c0) =>
+  lstmRecurrenceReference(tf.gather(table, ids) as tf.Tensor as tf.Tensor3D, recurrentKernel, h0, c0);
 
 function expectClose(actual: tf.Tensor[], expected: tf.Tensor[]): void {
   expect(actual.length).toBe(expected.length);
@@ -102,6 +113,8 @@ describe.each(['wasm', 'cpu'])('lstmSequence on %s', (backendName) => {
   beforeAll(async () => {
     await tf.setBackend(backendName);
     await tf.ready();
+    // As the engine runs wasm (initBackend): stock wasm has no UnsortedSegmentSum, a lookup's gradient.
+    if (backendName === 'wasm') registerWasmKernelOverrides();
   });
 
   it('runs on the requested backend, with the SIMD cells on wasm', () => {
@@ -128,21 +141,30 @@ describe.each(['wasm', 'cpu'])('lstmSequence on %s', (backendName) => {
     }
   });
 
-  it('lstmRecurrence (a projected input) matches the plain autograd version, its gradient flowing into the projection', () => {
-    for (const [steps, batch, units, seed] of [
-      [7, 3, 6, 60],
-      [1, 2, 4, 62],
-      [5, 9, 8, 65],
+  it('lstmRecurrence (a lookup of a projected table) matches the plain autograd version, its gradient flowing into the table', () => {
+    for (const [steps, batch, units, vocab, seed] of [
+      [7, 3, 6, 4, 60],
+      [1, 2, 4, 3, 62],
+      [5, 9, 8, 11, 65],
     ] as const) {
       tf.tidy(() => {
-        const w = randomWeights(steps, batch, 5, units, seed);
-        const fused = lossAndGrads(throughRecurrence(lstmRecurrence), w, true);
-        const reference = lossAndGrads(lstmSequenceReference, w, true);
+        // Ids repeat, and with 11 rows some go unused (their gradient rows stay zero).
+        const ids = tf.randomUniform([steps, batch], 0, vocab, 'int32', seed + 7) as tf.Tensor2D;
+        // x is the embedding [V, I] here (throughLookup's contract).
+        const embedding = tf.randomNormal([vocab, 5], 0, 1, 'float32', seed + 6) as tf.Tensor as tf.Tensor3D;
+        const w: Weights = { ...randomWeights(steps, batch, 5, units, seed), x: embedding };
+        const fused = lossAndGrads(throughLookup(lstmRecurrence, ids), w, true, steps);
+        const reference = lossAndGrads(lookedUp(lstmSequenceReference, ids), w, true, steps);
         expectClose(fused.outputs, reference.outputs);
         expectClose(fused.grads, reference.grads);
-        expectClose(lossAndGrads(throughRecurrence(lstmRecurrenceReference), w, true).grads, reference.grads);
+        expectClose(lossAndGrads(throughLookup(referenceRecurrence, ids), w, true, steps).grads, reference.grads);
       });
     }
+    const ids = tf.tensor2d([[0.5]], [1, 1], 'float32');
+    expect(() => lstmRecurrence(tf.zeros([2, 8]), ids, tf.zeros([2, 8]), tf.zeros([1, 2]), tf.zeros([1, 2]))).toThrow(
+      /int32 ids/,
+    );
+    ids.dispose();
   });
 
   it("matches tf.layers.lstm (recurrentActivation 'sigmoid') on outputs and gradients", () => {
@@ -164,6 +186,8 @@ describe.each(['wasm', 'cpu'])('lstmSequence on %s', (backendName) => {
 
   it('leaves no tensors behind after forward and backward', () => {
     const w = randomWeights(5, 2, 3, 4, 40);
+    const embedding = tf.randomNormal([4, 3], 0, 1, 'float32', 41);
+    const ids = tf.tensor2d([0, 1, 2, 3, 3, 2, 1, 0, 1, 1], [5, 2], 'int32');
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) {
       const grads = tf.grads((x, k, r, b) => {
@@ -172,18 +196,18 @@ describe.each(['wasm', 'cpu'])('lstmSequence on %s', (backendName) => {
       })([w.x, w.kernel, w.recurrentKernel, w.bias]);
       tf.dispose(grads);
       tf.dispose(Object.values(lstmSequence(w.x, w.kernel, w.recurrentKernel, w.bias, w.h0, w.c0)));
-      const recurrence = throughRecurrence(lstmRecurrence);
+      const recurrence = throughLookup(lstmRecurrence, ids);
       tf.dispose(
-        tf.grads((x, r) => {
-          const out = recurrence(x as tf.Tensor3D, w.kernel, r as tf.Tensor2D, w.bias, w.h0, w.c0);
+        tf.grads((e, r) => {
+          const out = recurrence(e as tf.Tensor3D, w.kernel, r as tf.Tensor2D, w.bias, w.h0, w.c0);
           return tf.addN([tf.sum(out.outputs), tf.sum(out.hT), tf.sum(out.cT)]);
-        })([w.x, w.recurrentKernel]),
+        })([embedding, w.recurrentKernel]),
       );
       const x0 = tf.tidy(() => tf.squeeze<tf.Tensor2D>(tf.slice(w.x, 0, 1), [0]));
       tf.dispose([x0, ...Object.values(lstmStep(x0, w.kernel, w.recurrentKernel, w.bias, w.h0, w.c0))]);
     }
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose(Object.values(w));
+    tf.dispose([...Object.values(w), embedding, ids]);
   });
 
   it('lstmStep equals a one-step sequence', () => {

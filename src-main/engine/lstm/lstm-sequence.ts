@@ -78,6 +78,7 @@ function fusedPass(ids: tf.Tensor2D | null) {
     /** The input's gradient from this thread's half: dx2d as it is, or for a lookup dz summed per id. */
     const inputGradient = (dx2d: tf.Tensor2D, from: number, count: number): tf.Tensor =>
       tableRows === undefined ? dx2d : lookupGradient(dx2d, idsOf(from, count), tableRows);
+    // The helper's inputs: its rows of x, or for a lookup the whole table (it looks its own ids up).
     const other =
       helper === null
         ? null

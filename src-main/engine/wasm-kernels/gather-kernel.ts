@@ -34,8 +34,10 @@ export function rowGather(stock: KernelConfig): KernelConfig {
       for (const id of ids) {
         if (!(id >= 0 && id < rows)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${rows - 1}]`);
       }
+      const count = ids.length;
       const out = wasm.makeOutput([...indices.shape, ...inner], x.dtype);
-      if (width === 0 || ids.length === 0) return out;
+      // makeOutput may grow the heap, which detaches every earlier view (ids' length reads 0 then).
+      if (width === 0 || count === 0) return out;
       // Views after makeOutput, which may grow the heap.
       const source = wasm.typedArrayFromHeap(x) as Float32Array | Int32Array;
       const target = wasm.typedArrayFromHeap(out) as Float32Array | Int32Array;

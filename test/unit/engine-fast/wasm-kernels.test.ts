@@ -232,6 +232,27 @@ describe('wasm kernel overrides', () => {
     table.dispose();
   });
 
+  it('GatherV2 fills its output when allocating it grows the heap (earlier views of the heap are detached then)', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } };
+    const table = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+    // More output bytes than the whole heap holds now, so its allocation must grow it.
+    const heapBefore = backend.wasm.HEAPU8.buffer.byteLength;
+    const count = Math.ceil(heapBefore / 8) + 1024;
+    const ids = tf.tensor1d(
+      Array.from({ length: count }, (_, i) => i % 3),
+      'int32',
+    );
+    const rows = tf.gather(table, ids);
+    expect(backend.wasm.HEAPU8.buffer.byteLength).toBeGreaterThan(heapBefore);
+    const values = rows.dataSync();
+    const wrong = Array.from({ length: count }, (_, i) => i).filter(
+      (i) => values[2 * i] !== 2 * (i % 3) + 1 || values[2 * i + 1] !== 2 * (i % 3) + 2,
+    );
+    expect(wrong.length).toBe(0);
+    tf.dispose([table, ids, rows]);
+  });
+
   it('Identity (clone) shares memory safely: the clone outlives its source', async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numTensors;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendAccess } from './backend-access';
+import { batchRows, byName } from './fused-lstm';
 import { activeLstmHelper } from './lstm-helper';
 import { FUSED_LSTM_BACKENDS, registerAccessKernel } from './lstm-kernels';
 
@@ -136,11 +137,6 @@ export function lossBackwardRows(
   });
 }
 
-function rows<T extends tf.Tensor>(t: T, from: number, count: number): T {
-  if (from === 0 && count === t.shape[0]) return t;
-  return tf.slice(t, [from, ...t.shape.slice(1).map(() => 0)], [count, ...t.shape.slice(1)]);
-}
-
 /**
  * Mean cross-entropy in nats of x [N, U] through the output layer (kernel [U, V], bias [V]) against targets [N]
  * int32, on the backends the fused LSTM runs on: crossEntropy(x · kernel + bias, targets) with the softmax and its
@@ -164,18 +160,20 @@ export function fusedDenseCrossEntropy(
     const storeId = helper?.nextStoreId() ?? 0;
     if (helper !== null) {
       // The helper's buffer holds float32: its targets cross as floats (whole numbers, exact below 2^24).
-      const theirs = tf.cast(rows(targets, own, rest), 'float32');
-      helper.begin('lossForward', 0, [rows(xIn, own, rest), kernelIn, biasIn, theirs], [[1]], { store: storeId });
+      const theirs = tf.cast(batchRows(targets, 0, own, rest), 'float32');
+      helper.begin('lossForward', 0, [batchRows(xIn, 0, own, rest), kernelIn, biasIn, theirs], [[1]], {
+        store: storeId,
+      });
       theirs.dispose();
     }
-    const mine = lossForwardRows(rows(xIn, 0, own), kernelIn, biasIn, rows(targets, 0, own));
+    const mine = lossForwardRows(batchRows(xIn, 0, 0, own), kernelIn, biasIn, batchRows(targets, 0, 0, own));
     const sum = helper === null ? mine.lossSum : tf.add(mine.lossSum, helper.end()[0] as tf.Tensor);
     save(LOSS_SAVED_ORDER.map((name) => mine.saved[name]));
     return {
       value: tf.reshape<tf.Rank.R0>(tf.div(sum, total), []),
       gradFunc: (dy: tf.Scalar, kept: tf.Tensor[]) =>
         tf.tidy(() => {
-          const saved = Object.fromEntries(LOSS_SAVED_ORDER.map((name, i) => [name, kept[i]])) as unknown as LossSaved;
+          const saved = byName<LossSaved>(LOSS_SAVED_ORDER, kept);
           const scale = tf.div(dy, total);
           if (helper !== null)
             helper.begin('lossBackward', 0, [scale], [[rest, units], [units, classes], [classes]], { use: storeId });

@@ -50,6 +50,22 @@ export interface FusedGradients {
 const GRADIENT_ORDER = ['dx2d', 'dKernel', 'dRecurrent', 'dBias', 'dh0', 'dc0'] as const;
 
 /**
+ * Rows [from, from + count) along `axis`: the batch axis of [T, B, ...] (1) or of [B, ...] (0), or the rows of a
+ * matrix (0). The tensor itself when that is all of it.
+ */
+export function batchRows<T extends tf.Tensor>(t: T, axis: 0 | 1, from: number, count: number): T {
+  if (from === 0 && count === t.shape[axis]) return t;
+  const begin = t.shape.map((_, i) => (i === axis ? from : 0));
+  const sizes = t.shape.map((d, i) => (i === axis ? count : d));
+  return tf.slice(t, begin, sizes);
+}
+
+/** A list of tensors in the order of `names` (savedOrder, LOSS_SAVED_ORDER) as the object it lists. */
+export function byName<T>(names: readonly string[], list: readonly tf.Tensor[]): T {
+  return Object.fromEntries(names.map((name, i) => [name, list[i]])) as T;
+}
+
+/**
  * The gradient of a table [rows, 4U] whose rows ids [T*B] int32 were the projected input: dz [T*B, 4U] summed
  * per id (what a gather's gradient is). Each thread sums its own half's, so dz never crosses between them.
  */

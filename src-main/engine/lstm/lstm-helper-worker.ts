@@ -2,7 +2,15 @@ import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernelOverrides } from '../wasm-kernels/index';
-import { fusedBackward, fusedForward, gradientOrder, lookupGradient, savedOrder, type FusedSaved } from './fused-lstm';
+import {
+  byName,
+  fusedBackward,
+  fusedForward,
+  gradientOrder,
+  lookupGradient,
+  savedOrder,
+  type FusedSaved,
+} from './fused-lstm';
 import { LOSS_SAVED_ORDER, lossBackwardRows, lossForwardRows, type LossSaved } from './dense-loss';
 import { JOB_DONE, JOB_FAILED, tensorValues, type HelperJob, type HelperOp } from './lstm-helper';
 import { registerLstmKernels } from './lstm-kernels';
@@ -69,7 +77,7 @@ function lstmBackward(job: HelperJob, inputs: tf.Tensor[]): tf.Tensor[] {
   const ids = projected ? tf.cast(rest.shift() as tf.Tensor, 'int32') : null;
   const list = job.use === undefined ? rest : take(job.use);
   const names = savedOrder(projected);
-  const saved = Object.fromEntries(names.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
+  const saved = byName<FusedSaved>(names, list);
   const grads = fusedBackward(dy as tf.Tensor3D, saved);
   if (job.use !== undefined) tf.dispose(list);
   if (ids !== null && tableRows !== undefined) grads.dx2d = lookupGradient(grads.dx2d, ids as tf.Tensor1D, tableRows);
@@ -99,7 +107,7 @@ function lossBackward(job: HelperJob, inputs: tf.Tensor[]): tf.Tensor[] {
   const [scale] = inputs;
   if (scale === undefined || job.use === undefined) throw new Error('loss backward job needs a scale and a use id');
   const list = take(job.use);
-  const saved = Object.fromEntries(LOSS_SAVED_ORDER.map((name, i) => [name, list[i]])) as unknown as LossSaved;
+  const saved = byName<LossSaved>(LOSS_SAVED_ORDER, list);
   const g = lossBackwardRows(saved, scale);
   tf.dispose(list);
   return [g.dx, g.dKernel, g.dBias];

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { fusedBackward, fusedForward, gradientOrder, lookupGradient, savedOrder, type FusedSaved } from './fused-lstm';
+import {
+  batchRows,
+  byName,
+  fusedBackward,
+  fusedForward,
+  gradientOrder,
+  lookupGradient,
+  savedOrder,
+  type FusedSaved,
+} from './fused-lstm';
 import { activeLstmHelper } from './lstm-helper';
 import { fusedLstmActive, LSTM_STEP, registerLstmKernels } from './lstm-kernels';
 import { lstmRecurrenceReference, lstmSequenceReference, lstmStepReference } from './lstm-reference';
@@ -28,14 +37,6 @@ function saveArg(args: Array<tf.Tensor | tf.GradSaveFunc>): tf.GradSaveFunc {
   return save;
 }
 
-/** Rows [from, from + count) of the batch axis (axis 1 of [T, B, ...], axis 0 of [B, ...]). */
-function batchRows<T extends tf.Tensor>(t: T, axis: 0 | 1, from: number, count: number): T {
-  if (from === 0 && count === t.shape[axis]) return t;
-  const begin = t.shape.map((_, i) => (i === axis ? from : 0));
-  const sizes = t.shape.map((d, i) => (i === axis ? count : d));
-  return tf.slice(t, begin, sizes);
-}
-
 /**
  * Forward and hand-written backprop through time over the fused kernels. Returns y [T+1, B, U]: h_1..h_T, then
  * c_T (one tensor, because customGrad has one output). With a helper thread running (wasm, batch >= 8), the
@@ -49,8 +50,6 @@ function fusedPass(ids: tf.Tensor2D | null) {
   const savedNames = savedOrder(projected);
   const gradientNames = gradientOrder(projected);
   const savedList = (s: FusedSaved): tf.Tensor[] => savedNames.map((name) => s[name] as tf.Tensor);
-  const savedFrom = (list: tf.Tensor[]): FusedSaved =>
-    Object.fromEntries(savedNames.map((name, i) => [name, list[i]])) as unknown as FusedSaved;
   return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const input = tensorArg(args, 0);
     const projection = projected
@@ -62,6 +61,8 @@ function fusedPass(ids: tf.Tensor2D | null) {
     const [steps = 0, batch = 0] = ids === null ? input.shape : ids.shape;
     const inputSize = input.shape[ids === null ? 2 : 1] ?? 0;
     const tableRows = ids === null ? undefined : input.shape[0];
+    /** The helper jobs' lookup option (HelperJob.tableRows). */
+    const lookup = tableRows === undefined ? {} : { tableRows };
     const units = h0.shape[1];
     const helper = tf.getBackend() === 'wasm' && batch >= MIN_SPLIT_BATCH ? activeLstmHelper() : null;
     const half = helper === null ? batch : Math.ceil(batch / 2);
@@ -97,7 +98,6 @@ function fusedPass(ids: tf.Tensor2D | null) {
         storeId !== null
           ? [yShape]
           : [yShape, [steps, rest, units], [steps, rest, units], [steps, rest, 4 * units], [units, steps * rest]];
-      const lookup = tableRows === undefined ? {} : { tableRows };
       helper.begin('forward', steps, inputs, outputShapes, storeId === null ? lookup : { store: storeId, ...lookup });
     }
     const own = { x2d: x2d(0, half), h0: batchRows(h0, 0, 0, half), c0: batchRows(c0, 0, 0, half) };
@@ -123,7 +123,7 @@ function fusedPass(ids: tf.Tensor2D | null) {
       value: y,
       gradFunc: (dy: tf.Tensor3D, kept: tf.Tensor[]) =>
         tf.tidy(() => {
-          const own = savedFrom(kept.slice(0, savedNames.length));
+          const own = byName<FusedSaved>(savedNames, kept.slice(0, savedNames.length));
           if (helper === null) {
             const g = fusedBackward(dy, own);
             return gradientNames.map((name) =>
@@ -146,7 +146,6 @@ function fusedPass(ids: tf.Tensor2D | null) {
           // dy, for a lookup the helper's ids, then its saved tensors unless it kept them (storeId).
           const jobInputs: tf.Tensor[] = [batchRows(dy, 1, half, rest), ...(ids === null ? [] : [idsFor(half, rest)])];
           if (storeId === null) jobInputs.push(...kept.slice(savedNames.length));
-          const lookup = tableRows === undefined ? {} : { tableRows };
           helper.begin(
             'backward',
             steps,

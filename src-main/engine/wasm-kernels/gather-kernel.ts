@@ -36,9 +36,9 @@ export function rowGather(stock: KernelConfig): KernelConfig {
       }
       const count = ids.length;
       const out = wasm.makeOutput([...indices.shape, ...inner], x.dtype);
-      // makeOutput may grow the heap, which detaches every earlier view (ids' length reads 0 then).
+      // makeOutput may grow the heap, which detaches every earlier view (ids' length reads 0 then): the views below
+      // are taken after it.
       if (width === 0 || count === 0) return out;
-      // Views after makeOutput, which may grow the heap.
       const source = wasm.typedArrayFromHeap(x) as Float32Array | Int32Array;
       const target = wasm.typedArrayFromHeap(out) as Float32Array | Int32Array;
       const idsNow = wasm.typedArrayFromHeap(indices) as Int32Array;

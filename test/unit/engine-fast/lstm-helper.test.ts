@@ -68,6 +68,17 @@ function lossResults(): number[][] {
   });
 }
 
+/** Each array of `actual` as long as `expected`'s and within `tolerance` of it, element by element. */
+function expectClose(actual: number[][], expected: number[][], tolerance: number): void {
+  expect(actual.length).toBe(expected.length);
+  expected.forEach((values, i) => {
+    const got = actual[i] ?? [];
+    expect(got.length).toBe(values.length);
+    const worst = values.reduce((m, v, j) => Math.max(m, Math.abs(v - (got[j] ?? NaN))), 0);
+    expect(worst).toBeLessThan(tolerance);
+  });
+}
+
 describe('lstmSequence split across a helper thread', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
@@ -100,12 +111,7 @@ describe('lstmSequence split across a helper thread', () => {
     // For each of lstmSequence and lstmRecurrence, two forward passes (one under tf.grads) and one backward pass
     // went through the helper.
     expect(activeLstmHelper()?.jobsCompleted).toBe(6);
-    single.forEach((expected, i) => {
-      const actual = split[i] ?? [];
-      expect(actual.length).toBe(expected.length);
-      const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - (actual[j] ?? NaN))), 0);
-      expect(worst).toBeLessThan(1e-5);
-    });
+    expectClose(split, single, 1e-5);
   });
 
   it('splits the output layer and loss by rows: the same loss and gradients as one thread, no tensors left', async () => {
@@ -117,11 +123,6 @@ describe('lstmSequence split across a helper thread', () => {
     expect(tf.memory().numTensors).toBe(before);
     // One forward and one backward job.
     expect(activeLstmHelper()?.jobsCompleted).toBe(2);
-    single.forEach((expected, i) => {
-      const actual = split[i] ?? [];
-      expect(actual.length).toBe(expected.length);
-      const worst = expected.reduce((m, v, j) => Math.max(m, Math.abs(v - (actual[j] ?? NaN))), 0);
-      expect(worst).toBeLessThan(1e-6);
-    });
+    expectClose(split, single, 1e-6);
   });
 });
